@@ -1,0 +1,353 @@
+/*
+ * Bunker's native library: CRC32C (SSE4.2 with a portable fallback) and file primitives that
+ * loop over short writes and EINTR so the TypeScript side sees one call, one result.
+ * Conventions (lengths, offsets as doubles, -errno results) are described in bunker.h.
+ */
+#define _GNU_SOURCE
+#include "bunker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h> /* rename */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+
+#define CRC32C_POLYNOMIAL_REFLECTED 0x82F63B78u
+
+/* A signal storm should not spin a call forever; after this many EINTRs in a row we report it. */
+#define EINTR_RETRIES_MAX 1000
+
+/* Runs a system call again while it fails with EINTR, at most EINTR_RETRIES_MAX times. */
+#define RETRY_ON_EINTR(result, call)                                                            \
+  do {                                                                                          \
+    int eintr_attempts_ = 0;                                                                    \
+    do {                                                                                        \
+      (result) = (call);                                                                        \
+    } while ((result) == -1 && errno == EINTR && ++eintr_attempts_ < EINTR_RETRIES_MAX);        \
+  } while (0)
+
+/* ---------------------------------------------------------------------------------------------
+ * CRC32C, portable: slicing-by-8. crc_table[k][v] is the register after byte v and k zero bytes,
+ * so eight table lookups advance the register by eight bytes at once.
+ * All *_raw functions work on the bare register: no pre- or post-inversion.
+ * ------------------------------------------------------------------------------------------- */
+
+static uint32_t crc_table[8][256];
+
+static void crc_table_init(void) {
+  for (uint32_t value = 0; value < 256; value++) {
+    uint32_t reg = value;
+    for (int bit = 0; bit < 8; bit++) {
+      reg = (reg & 1) ? (reg >> 1) ^ CRC32C_POLYNOMIAL_REFLECTED : reg >> 1;
+    }
+    crc_table[0][value] = reg;
+  }
+  for (int k = 1; k < 8; k++) {
+    for (uint32_t value = 0; value < 256; value++) {
+      uint32_t previous = crc_table[k - 1][value];
+      crc_table[k][value] = (previous >> 8) ^ crc_table[0][previous & 0xff];
+    }
+  }
+}
+
+static uint32_t crc_sw_raw(uint32_t reg, const uint8_t *p, size_t len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (len >= 8) {
+    uint64_t word;
+    memcpy(&word, p, sizeof word); /* unaligned-safe load */
+    word ^= reg;
+    reg = crc_table[7][word & 0xff] ^ crc_table[6][(word >> 8) & 0xff] ^
+          crc_table[5][(word >> 16) & 0xff] ^ crc_table[4][(word >> 24) & 0xff] ^
+          crc_table[3][(word >> 32) & 0xff] ^ crc_table[2][(word >> 40) & 0xff] ^
+          crc_table[1][(word >> 48) & 0xff] ^ crc_table[0][word >> 56];
+    p += 8;
+    len -= 8;
+  }
+#endif
+  while (len > 0) {
+    reg = crc_table[0][(reg ^ *p) & 0xff] ^ (reg >> 8);
+    p++;
+    len--;
+  }
+  return reg;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * CRC32C, SSE4.2. One crc32 instruction has a latency of three cycles but a throughput of one,
+ * so long inputs run three independent streams over adjacent blocks and then merge them:
+ * crc(A || B) = shift(crc(A), |B|) ^ crc_from_zero(B), where shift multiplies the register by
+ * x^(8|B|) mod P. For a fixed |B| that multiplication is linear, so four 256-entry tables do it.
+ * ------------------------------------------------------------------------------------------- */
+
+#if defined(__x86_64__)
+
+#define HW_BLOCK_LONG_BYTES 8192
+#define HW_BLOCK_SHORT_BYTES 256
+
+static uint32_t shift_long_table[4][256];
+static uint32_t shift_short_table[4][256];
+
+/* Product of two polynomials mod P, reflected: bit 31 holds x^0, bit 0 holds x^31. */
+static uint32_t gf2_multiply_mod(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (int bit = 31; bit >= 0; bit--) {
+    if (a & (1u << bit)) product ^= b;
+    b = (b & 1) ? (b >> 1) ^ CRC32C_POLYNOMIAL_REFLECTED : b >> 1; /* b *= x */
+  }
+  return product;
+}
+
+static void shift_table_init(uint32_t table[4][256], size_t bytes) {
+  uint32_t x_power = 0x80000000u; /* x^0 */
+  for (size_t bit = 0; bit < 8 * bytes; bit++) {
+    x_power = (x_power & 1) ? (x_power >> 1) ^ CRC32C_POLYNOMIAL_REFLECTED : x_power >> 1;
+  }
+  for (int k = 0; k < 4; k++) {
+    for (uint32_t value = 0; value < 256; value++) {
+      table[k][value] = gf2_multiply_mod(x_power, value << (8 * k));
+    }
+  }
+}
+
+static inline uint32_t shift_apply(const uint32_t table[4][256], uint32_t reg) {
+  return table[0][reg & 0xff] ^ table[1][(reg >> 8) & 0xff] ^ table[2][(reg >> 16) & 0xff] ^
+         table[3][reg >> 24];
+}
+
+/* Consumes whole rounds of three blocks of block_bytes each from *p. */
+__attribute__((target("sse4.2"))) static inline uint64_t crc_hw_three_streams(
+    uint64_t reg, const uint8_t **p, size_t *len, size_t block_bytes,
+    const uint32_t shift_table[4][256]) {
+  const uint8_t *at = *p;
+  size_t left = *len;
+  while (left >= 3 * block_bytes) {
+    uint64_t reg1 = 0;
+    uint64_t reg2 = 0;
+    const uint8_t *block_end = at + block_bytes;
+    do {
+      uint64_t word0, word1, word2;
+      memcpy(&word0, at, 8);
+      memcpy(&word1, at + block_bytes, 8);
+      memcpy(&word2, at + 2 * block_bytes, 8);
+      reg = _mm_crc32_u64(reg, word0);
+      reg1 = _mm_crc32_u64(reg1, word1);
+      reg2 = _mm_crc32_u64(reg2, word2);
+      at += 8;
+    } while (at < block_end);
+    reg = shift_apply(shift_table, (uint32_t)reg) ^ (uint32_t)reg1;
+    reg = shift_apply(shift_table, (uint32_t)reg) ^ (uint32_t)reg2;
+    at += 2 * block_bytes;
+    left -= 3 * block_bytes;
+  }
+  *p = at;
+  *len = left;
+  return reg;
+}
+
+__attribute__((target("sse4.2"))) static uint32_t crc_hw_raw(uint32_t reg32, const uint8_t *p,
+                                                             size_t len) {
+  uint64_t reg = reg32;
+  while (len > 0 && ((uintptr_t)p & 7) != 0) {
+    reg = _mm_crc32_u8((uint32_t)reg, *p);
+    p++;
+    len--;
+  }
+  reg = crc_hw_three_streams(reg, &p, &len, HW_BLOCK_LONG_BYTES, shift_long_table);
+  reg = crc_hw_three_streams(reg, &p, &len, HW_BLOCK_SHORT_BYTES, shift_short_table);
+  while (len >= 8) {
+    uint64_t word;
+    memcpy(&word, p, 8);
+    reg = _mm_crc32_u64(reg, word);
+    p += 8;
+    len -= 8;
+  }
+  while (len > 0) {
+    reg = _mm_crc32_u8((uint32_t)reg, *p);
+    p++;
+    len--;
+  }
+  return (uint32_t)reg;
+}
+
+#endif /* __x86_64__ */
+
+typedef uint32_t (*crc_raw_function)(uint32_t reg, const uint8_t *p, size_t len);
+
+static crc_raw_function crc_raw_active = crc_sw_raw;
+static int32_t crc_hw_active = 0;
+
+/* Runs at dlopen (and before main in the C tests), so the tables are ready before any call and
+ * never written again: no locking needed on the read path. */
+__attribute__((constructor)) static void bunker_init(void) {
+  crc_table_init();
+#if defined(__x86_64__)
+  __builtin_cpu_init(); /* required before __builtin_cpu_supports inside a constructor */
+  if (__builtin_cpu_supports("sse4.2")) {
+    shift_table_init(shift_long_table, HW_BLOCK_LONG_BYTES);
+    shift_table_init(shift_short_table, HW_BLOCK_SHORT_BYTES);
+    crc_raw_active = crc_hw_raw;
+    crc_hw_active = 1;
+  }
+#endif
+}
+
+uint32_t bk_crc32c(uint32_t crc, const uint8_t *p, uint32_t len) {
+  if (len == 0) return crc; /* p may be NULL for an empty view */
+  return ~crc_raw_active(~crc, p, len);
+}
+
+uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len) {
+  if (len == 0) return crc;
+  return ~crc_sw_raw(~crc, p, len);
+}
+
+int32_t bk_crc32c_hw(void) { return crc_hw_active; }
+
+/* ---------------------------------------------------------------------------------------------
+ * Files.
+ * ------------------------------------------------------------------------------------------- */
+
+static int32_t offset_from_double(double value, off_t *out) {
+  if (!(value >= 0.0 && value <= BK_OFFSET_MAX)) return -EINVAL; /* also rejects NaN */
+  int64_t whole = (int64_t)value;
+  if ((double)whole != value) return -EINVAL;
+  *out = (off_t)whole;
+  return 0;
+}
+
+static int32_t check_buffer(const uint8_t *buf, uint32_t len) {
+  if (len > BK_LENGTH_MAX) return -EINVAL;
+  if (len > 0 && buf == NULL) return -EFAULT;
+  return 0;
+}
+
+int32_t bk_open(const char *path, int32_t flags) {
+  const int32_t flags_known = BK_OPEN_CREATE | BK_OPEN_READ_ONLY | BK_OPEN_WRITE | BK_OPEN_EXCLUSIVE;
+  if (path == NULL || (flags & ~flags_known) != 0) return -EINVAL;
+  if ((flags & BK_OPEN_READ_ONLY) && (flags & BK_OPEN_WRITE)) return -EINVAL;
+  if ((flags & BK_OPEN_EXCLUSIVE) && !(flags & BK_OPEN_CREATE)) return -EINVAL;
+  int os_flags = O_CLOEXEC | ((flags & BK_OPEN_WRITE) ? O_RDWR : O_RDONLY);
+  if (flags & BK_OPEN_CREATE) os_flags |= O_CREAT;
+  if (flags & BK_OPEN_EXCLUSIVE) os_flags |= O_EXCL;
+  int fd;
+  RETRY_ON_EINTR(fd, open(path, os_flags, 0644));
+  return fd >= 0 ? fd : -errno;
+}
+
+int32_t bk_close(int32_t fd) {
+  /* No retry: on Linux the descriptor is released even when close reports EINTR, and a retry
+   * could close a descriptor another thread has just been given. */
+  if (close(fd) == 0 || errno == EINTR) return 0;
+  return -errno;
+}
+
+int32_t bk_pwrite(int32_t fd, const uint8_t *buf, uint32_t len, double offset) {
+  off_t at;
+  int32_t rc = offset_from_double(offset, &at);
+  if (rc == 0) rc = check_buffer(buf, len);
+  if (rc != 0) return rc;
+  uint32_t done = 0;
+  while (done < len) { /* bounded by len: each pass writes at least one byte or returns */
+    ssize_t n;
+    RETRY_ON_EINTR(n, pwrite(fd, buf + done, len - done, at + (off_t)done));
+    if (n < 0) return -errno;
+    if (n == 0) return -EIO;
+    done += (uint32_t)n;
+  }
+  return (int32_t)done;
+}
+
+int32_t bk_pread(int32_t fd, uint8_t *buf, uint32_t len, double offset) {
+  off_t at;
+  int32_t rc = offset_from_double(offset, &at);
+  if (rc == 0) rc = check_buffer(buf, len);
+  if (rc != 0) return rc;
+  uint32_t done = 0;
+  while (done < len) { /* bounded by len: each pass reads at least one byte or stops */
+    ssize_t n;
+    RETRY_ON_EINTR(n, pread(fd, buf + done, len - done, at + (off_t)done));
+    if (n < 0) return -errno;
+    if (n == 0) break; /* end of file */
+    done += (uint32_t)n;
+  }
+  return (int32_t)done;
+}
+
+int32_t bk_fdatasync(int32_t fd) {
+  int rc;
+  RETRY_ON_EINTR(rc, fdatasync(fd));
+  return rc == 0 ? 0 : -errno;
+}
+
+static int32_t range_from_doubles(double offset, double len, off_t *at, off_t *bytes) {
+  int32_t rc = offset_from_double(offset, at);
+  if (rc == 0) rc = offset_from_double(len, bytes);
+  if (rc == 0 && *at + *bytes > (off_t)BK_OFFSET_MAX) rc = -EINVAL;
+  return rc;
+}
+
+int32_t bk_fallocate(int32_t fd, double offset, double len) {
+  off_t at, bytes;
+  int32_t rc = range_from_doubles(offset, len, &at, &bytes);
+  if (rc != 0) return rc;
+  if (bytes == 0) return 0;
+  /* posix_fallocate returns the error number instead of setting errno; glibc emulates it by
+   * writing zeros on file systems without fallocate, so it works everywhere. */
+  int error;
+  int attempts = 0;
+  do {
+    error = posix_fallocate(fd, at, bytes);
+  } while (error == EINTR && ++attempts < EINTR_RETRIES_MAX);
+  return -error;
+}
+
+int32_t bk_fallocate_keep_size(int32_t fd, double offset, double len) {
+  off_t at, bytes;
+  int32_t rc = range_from_doubles(offset, len, &at, &bytes);
+  if (rc != 0) return rc;
+  if (bytes == 0) return 0;
+  RETRY_ON_EINTR(rc, fallocate(fd, FALLOC_FL_KEEP_SIZE, at, bytes));
+  return rc == 0 ? 0 : -errno;
+}
+
+int32_t bk_ftruncate(int32_t fd, double len) {
+  off_t bytes;
+  int32_t rc = offset_from_double(len, &bytes);
+  if (rc != 0) return rc;
+  RETRY_ON_EINTR(rc, ftruncate(fd, bytes));
+  return rc == 0 ? 0 : -errno;
+}
+
+double bk_file_size(int32_t fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return -(double)errno;
+  return (double)st.st_size;
+}
+
+int32_t bk_fsync_dir(const char *path) {
+  if (path == NULL) return -EINVAL;
+  int fd;
+  RETRY_ON_EINTR(fd, open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd < 0) return -errno;
+  int rc;
+  RETRY_ON_EINTR(rc, fsync(fd));
+  int32_t result = rc == 0 ? 0 : -errno;
+  close(fd);
+  return result;
+}
+
+int32_t bk_rename(const char *from, const char *to) {
+  if (from == NULL || to == NULL) return -EINVAL;
+  return rename(from, to) == 0 ? 0 : -errno;
+}
+
+int32_t bk_unlink(const char *path) {
+  if (path == NULL) return -EINVAL;
+  return unlink(path) == 0 ? 0 : -errno;
+}

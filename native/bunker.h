@@ -1,0 +1,53 @@
+/*
+ * Bunker's native library: CRC32C and the file primitives the log needs.
+ * The only caller is src/native/ffi.ts (through bun:ffi) plus native/test_bunker.c.
+ *
+ * Calling conventions, chosen for bun:ffi:
+ *   - Byte lengths are uint32_t and must be <= BK_LENGTH_MAX (INT32_MAX), so a byte count fits in
+ *     the int32_t result. 32-bit arguments and results are the cheapest for bun:ffi to convert.
+ *   - File offsets and sizes are doubles holding non-negative integers <= 2^53 (BK_OFFSET_MAX),
+ *     because a JS number converts to a double with no BigInt on either side. A value that is
+ *     negative, fractional, NaN or too large is rejected with -EINVAL.
+ *   - Failures return -errno (always negative); success returns 0, a byte count, a size or an fd.
+ *   - Paths are NUL-terminated bytes.
+ * No function keeps a pointer after it returns, so callers may pass memory that moves later.
+ */
+#ifndef BUNKER_H
+#define BUNKER_H
+
+#include <stdint.h>
+
+#define BK_EXPORT __attribute__((visibility("default")))
+
+/* bk_open flags. BK_OPEN_WRITE opens read-write without O_APPEND on purpose: Linux pwrite ignores
+ * the offset of an O_APPEND descriptor, and the log always writes at an offset it tracks itself. */
+#define BK_OPEN_CREATE 1    /* O_CREAT, mode 0644 */
+#define BK_OPEN_READ_ONLY 2 /* O_RDONLY; the default when BK_OPEN_WRITE is absent */
+#define BK_OPEN_WRITE 4     /* O_RDWR */
+#define BK_OPEN_EXCLUSIVE 8 /* O_EXCL: with BK_OPEN_CREATE, fail with -EEXIST if the file exists */
+
+#define BK_LENGTH_MAX 0x7fffffffu
+#define BK_OFFSET_MAX 9007199254740992.0 /* 2^53: the largest integer a double holds exactly */
+
+/* CRC32C (Castagnoli). crc is a previous result (0 to start), so
+ * bk_crc32c(bk_crc32c(0, a, na), b, nb) == crc of a followed by b.
+ * bk_crc32c uses SSE4.2 when the CPU has it (bk_crc32c_hw() == 1) and bk_crc32c_sw otherwise;
+ * bk_crc32c_sw is always the portable table path, exported so tests can compare the two. */
+BK_EXPORT uint32_t bk_crc32c(uint32_t crc, const uint8_t *p, uint32_t len);
+BK_EXPORT uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len);
+BK_EXPORT int32_t bk_crc32c_hw(void);
+
+BK_EXPORT int32_t bk_open(const char *path, int32_t flags);
+BK_EXPORT int32_t bk_close(int32_t fd);
+BK_EXPORT int32_t bk_pwrite(int32_t fd, const uint8_t *buf, uint32_t len, double offset);
+BK_EXPORT int32_t bk_pread(int32_t fd, uint8_t *buf, uint32_t len, double offset);
+BK_EXPORT int32_t bk_fdatasync(int32_t fd);
+BK_EXPORT int32_t bk_fallocate(int32_t fd, double offset, double len);
+BK_EXPORT int32_t bk_fallocate_keep_size(int32_t fd, double offset, double len);
+BK_EXPORT int32_t bk_ftruncate(int32_t fd, double len);
+BK_EXPORT double bk_file_size(int32_t fd);
+BK_EXPORT int32_t bk_fsync_dir(const char *path);
+BK_EXPORT int32_t bk_rename(const char *from, const char *to);
+BK_EXPORT int32_t bk_unlink(const char *path);
+
+#endif

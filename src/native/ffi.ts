@@ -1,0 +1,277 @@
+/**
+ * The one module that imports bun:ffi. It loads native/build/libbunker.so (built by
+ * `make -C native`) and wraps it in a small typed API: CRC32C and the file primitives the log needs.
+ *
+ * Memory handed to C. Every function here passes the caller's Uint8Array itself as a bun:ffi `ptr`
+ * argument, so Bun reads the address (including the view's byteOffset) at the moment of the call,
+ * and C never keeps it after returning. That makes any view safe for the duration of one
+ * synchronous call, including Buffers and Uint8Arrays that Bun sockets hand out. Measured with
+ * Bun 1.4.5 on the development machine (CRC32C of 32 bytes, call included): passing the view as a
+ * `ptr` argument takes 9-13 ns, `ptr(view)` plus a number 17-20 ns, and the `buffer` and
+ * `buffer`/`buffer_length` argument types 17-25 ns.
+ * Never call `ptr()` on memory and keep the number: a small `new Uint8Array(n)` lives in the GC
+ * heap and can move, so a kept address goes stale. Long-lived I/O buffers should be views of an
+ * explicit `new ArrayBuffer(n)`, which does not move.
+ *
+ * Numbers at the boundary: lengths are 32-bit (at most 2^31 - 1 bytes per call, so the byte count
+ * fits in the int32 result); file offsets and sizes travel as doubles holding integers up to 2^53,
+ * which needs no BigInt on either side (an `f64` offset measured 18 ns a call against 24 ns for
+ * `i64`). The C side rejects negative, fractional or oversized offsets with EINVAL. Failures come
+ * back as -errno and become a `NativeIoError` here.
+ *
+ * The async helpers use node:fs, which Bun runs on its thread pool, so an fsync does not stall the
+ * JS thread; the sync ones block it and suit start-up, recovery and tests.
+ */
+import { dlopen } from "bun:ffi";
+import { fdatasync as fdatasyncWithCallback, read as readWithCallback } from "node:fs";
+import { constants as osConstants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { getSystemErrorMessage } from "node:util";
+
+const libraryPath = fileURLToPath(new URL("../../native/build/libbunker.so", import.meta.url));
+
+/** Most bytes one native call takes; the C side returns byte counts as int32. */
+export const nativeLengthMax = 0x7fff_ffff;
+
+// Flags for `openFile`, combined with `|`; the values match BK_OPEN_* in native/bunker.h.
+/** Create the file (mode 0644) if it does not exist. */
+export const openCreate = 1;
+/** Open for reading only; also what you get when `openWrite` is absent. */
+export const openRead = 2;
+/**
+ * Open for reading and writing. Deliberately not O_APPEND: Linux pwrite ignores the offset on an
+ * O_APPEND descriptor, and the log writes at offsets it tracks itself.
+ */
+export const openWrite = 4;
+/** With `openCreate`: fail with EEXIST if the file already exists. */
+export const openExclusive = 8;
+
+const symbols = {
+  bk_crc32c: { args: ["u32", "ptr", "u32"], returns: "u32" },
+  bk_crc32c_sw: { args: ["u32", "ptr", "u32"], returns: "u32" },
+  bk_crc32c_hw: { args: [], returns: "i32" },
+  bk_open: { args: ["ptr", "i32"], returns: "i32" },
+  bk_close: { args: ["i32"], returns: "i32" },
+  bk_pwrite: { args: ["i32", "ptr", "u32", "f64"], returns: "i32" },
+  bk_pread: { args: ["i32", "ptr", "u32", "f64"], returns: "i32" },
+  bk_fdatasync: { args: ["i32"], returns: "i32" },
+  bk_fallocate: { args: ["i32", "f64", "f64"], returns: "i32" },
+  bk_fallocate_keep_size: { args: ["i32", "f64", "f64"], returns: "i32" },
+  bk_ftruncate: { args: ["i32", "f64"], returns: "i32" },
+  bk_file_size: { args: ["i32"], returns: "f64" },
+  bk_fsync_dir: { args: ["ptr"], returns: "i32" },
+  bk_rename: { args: ["ptr", "ptr"], returns: "i32" },
+  bk_unlink: { args: ["ptr"], returns: "i32" },
+} as const;
+
+function libraryOpen() {
+  try {
+    return dlopen(libraryPath, symbols).symbols;
+  } catch (error: unknown) {
+    throw new Error(`cannot load ${libraryPath}; build it with \`make -C native\``, { cause: error });
+  }
+}
+
+const native = libraryOpen();
+
+let errnoNames: Map<number, string> | undefined;
+
+function errnoName(errno: number): string {
+  if (errnoNames === undefined) {
+    errnoNames = new Map();
+    for (const [name, value] of Object.entries(osConstants.errno)) {
+      // Several names share a number (EAGAIN/EWOULDBLOCK, ENOTSUP/EOPNOTSUPP): keep the first.
+      if (!errnoNames.has(value)) errnoNames.set(value, name);
+    }
+  }
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+export interface NativeIoErrorDetails {
+  /** The system call that failed, as in node:fs errors ("open", "pwrite", "rename"). */
+  syscall: string;
+  path?: string;
+  /** The second path of a two-path call (rename's target). */
+  destination?: string;
+}
+
+/** A failed system call: `errno` is positive (2 for ENOENT), `code` its name ("ENOENT"). */
+export class NativeIoError extends Error {
+  override readonly name = "NativeIoError";
+  readonly errno: number;
+  readonly code: string;
+  readonly syscall: string;
+  readonly path: string | undefined;
+  readonly destination: string | undefined;
+
+  constructor(errno: number, details: NativeIoErrorDetails) {
+    const code = errnoName(errno);
+    let where = details.syscall;
+    if (details.path !== undefined) where += ` '${details.path}'`;
+    if (details.destination !== undefined) where += ` -> '${details.destination}'`;
+    super(`${code}: ${getSystemErrorMessage(-errno)}, ${where}`);
+    this.errno = errno;
+    this.code = code;
+    this.syscall = details.syscall;
+    this.path = details.path;
+    this.destination = details.destination;
+  }
+}
+
+const textEncoder = new TextEncoder();
+
+/** A path as NUL-terminated UTF-8. Paths are not on hot paths, so a fresh buffer is fine. */
+function pathBytes(path: string): Uint8Array {
+  if (path.includes("\0")) throw new TypeError(`path contains a NUL byte: ${JSON.stringify(path)}`);
+  return textEncoder.encode(`${path}\0`);
+}
+
+/**
+ * CRC32C (Castagnoli) of `data`, continuing from `crc` (a previous result; 0 to start):
+ * `crc32c(b, crc32c(a))` is the CRC of `a` followed by `b`. Uses SSE4.2 when the CPU has it.
+ */
+export function crc32c(data: Uint8Array, crc = 0): number {
+  if (data.byteLength <= nativeLengthMax) return native.bk_crc32c(crc, data, data.byteLength);
+  return crc32cInChunks(data, crc, native.bk_crc32c);
+}
+
+/** The portable table path even where SSE4.2 exists; for tests and benchmarks. */
+export function crc32cSoftware(data: Uint8Array, crc = 0): number {
+  if (data.byteLength <= nativeLengthMax) return native.bk_crc32c_sw(crc, data, data.byteLength);
+  return crc32cInChunks(data, crc, native.bk_crc32c_sw);
+}
+
+type Crc32cNative = (crc: number, data: Uint8Array, length: number) => number;
+
+function crc32cInChunks(data: Uint8Array, crc: number, crcNative: Crc32cNative): number {
+  let result = crc;
+  for (let start = 0; start < data.byteLength; start += nativeLengthMax) {
+    const chunk = data.subarray(start, start + nativeLengthMax);
+    result = crcNative(result, chunk, chunk.byteLength);
+  }
+  return result;
+}
+
+/** Whether `crc32c` runs on the SSE4.2 instruction rather than the table fallback. */
+export function crc32cHardware(): boolean {
+  return native.bk_crc32c_hw() === 1;
+}
+
+/** Opens `path` with the open* flags combined by `|` (openCreate | openWrite); returns the fd. */
+export function openFile(path: string, flags: number): number {
+  const result = native.bk_open(pathBytes(path), flags);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "open", path });
+  return result;
+}
+
+export function closeFile(fd: number): void {
+  const result = native.bk_close(fd);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "close" });
+}
+
+/** Writes all of `data` at `offset`, retrying short writes; throws if any byte could not be written. */
+export function pwriteAll(fd: number, data: Uint8Array, offset: number): void {
+  const result = native.bk_pwrite(fd, data, data.byteLength, offset);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "pwrite" });
+}
+
+/** Fills `target` from `offset`; returns the bytes read, fewer than its length only at end of file. */
+export function preadInto(fd: number, target: Uint8Array, offset: number): number {
+  const result = native.bk_pread(fd, target, target.byteLength, offset);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "pread" });
+  return result;
+}
+
+/** Flushes the file's data (and the metadata needed to read it back) to stable storage. Blocks. */
+export function fdatasyncSync(fd: number): void {
+  const result = native.bk_fdatasync(fd);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "fdatasync" });
+}
+
+/**
+ * Reserves disk blocks for [offset, offset + length) and extends the file size to cover them
+ * (posix_fallocate: the new bytes read as zeros). Writes into reserved space cannot fail with ENOSPC.
+ */
+export function fallocate(fd: number, offset: number, length: number): void {
+  const result = native.bk_fallocate(fd, offset, length);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "fallocate" });
+}
+
+/**
+ * Reserves disk blocks for [offset, offset + length) without changing the file size
+ * (FALLOC_FL_KEEP_SIZE), so the size still marks the end of written data. Returns false when the
+ * file system cannot do it (EOPNOTSUPP); reservation is an optimisation, so callers carry on.
+ */
+export function fallocateKeepSize(fd: number, offset: number, length: number): boolean {
+  const result = native.bk_fallocate_keep_size(fd, offset, length);
+  if (result === -osConstants.errno.EOPNOTSUPP) return false;
+  if (result < 0) throw new NativeIoError(-result, { syscall: "fallocate" });
+  return true;
+}
+
+export function ftruncate(fd: number, length: number): void {
+  const result = native.bk_ftruncate(fd, length);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "ftruncate" });
+}
+
+export function fileSize(fd: number): number {
+  const result = native.bk_file_size(fd);
+  if (result < 0) throw new NativeIoError(-result, { syscall: "fstat" });
+  return result;
+}
+
+/** fsyncs a directory, which makes a create, rename or unlink inside it durable. */
+export function fsyncDir(path: string): void {
+  const result = native.bk_fsync_dir(pathBytes(path));
+  if (result < 0) throw new NativeIoError(-result, { syscall: "fsync", path });
+}
+
+/** rename(2): atomic replace within one file system. Follow with `fsyncDir` to make it durable. */
+export function renameFile(from: string, to: string): void {
+  const result = native.bk_rename(pathBytes(from), pathBytes(to));
+  if (result < 0) throw new NativeIoError(-result, { syscall: "rename", path: from, destination: to });
+}
+
+export function unlinkFile(path: string): void {
+  const result = native.bk_unlink(pathBytes(path));
+  if (result < 0) throw new NativeIoError(-result, { syscall: "unlink", path });
+}
+
+/** Turns a node:fs callback error into the same error type the sync calls throw. */
+function nodeErrorToNative(error: NodeJS.ErrnoException, syscall: string): NativeIoError {
+  // node:fs reports errno negated (-9 for EBADF), as libuv does.
+  const errno = error.errno === undefined ? osConstants.errno.EIO : Math.abs(error.errno);
+  return new NativeIoError(errno, { syscall });
+}
+
+/** `fdatasyncSync` on Bun's thread pool: the JS thread keeps serving while the disk flushes. */
+export function fdatasyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fdatasyncWithCallback(fd, (error) => {
+      if (error === null) resolve();
+      else reject(nodeErrorToNative(error, "fdatasync"));
+    });
+  });
+}
+
+/**
+ * `preadInto` on Bun's thread pool: fills `target` from `offset`, returning fewer bytes than its
+ * length only at end of file. `target` must not be touched until the promise settles.
+ */
+export function preadAsync(fd: number, target: Uint8Array, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // Bounded by target.byteLength: every read either adds at least one byte or ends the loop.
+    const readFrom = (done: number): void => {
+      if (done === target.byteLength) {
+        resolve(done);
+        return;
+      }
+      readWithCallback(fd, target, done, target.byteLength - done, offset + done, (error, bytesRead) => {
+        if (error !== null) reject(nodeErrorToNative(error, "pread"));
+        else if (bytesRead === 0) resolve(done);
+        else readFrom(done + bytesRead);
+      });
+    };
+    readFrom(0);
+  });
+}
