@@ -1,0 +1,249 @@
+// CLIENT: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP.
+import type { CommandContext, CommandSpec } from "./types.ts";
+import type { ClientHandle } from "../engine/server-context.ts";
+import type { ClientState } from "../server/client-state.ts";
+import { intArg, latin1, word } from "./args.ts";
+import { errSyntax } from "../protocol/errors.ts";
+import { validClientName } from "./connection.ts";
+
+/** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
+export function clientInfoLine(c: ClientState, nowMs: number): string {
+  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") || "N";
+  const age = Math.floor((nowMs - c.createdMs) / 1000);
+  const idle = Math.floor((nowMs - c.lastInteractionMs) / 1000);
+  return (
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${age} idle=${idle} flags=${flags} ` +
+    `db=${c.db} sub=${c.channels.size} psub=${c.patterns.size} ssub=0 multi=${c.multi ? c.multi.length : -1} ` +
+    `qbuf=${c.queryBufferBytes} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=${c.outputBytesPending} ` +
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.proto}`
+  );
+}
+
+function list(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  let filterIds: Set<number> | null = null;
+  if (argv.length >= 4 && word(argv[2]) === "id") {
+    filterIds = new Set();
+    for (let i = 3; i < argv.length; i++) {
+      const id = intArg(ctx, argv[i], "ERR Invalid client ID");
+      if (id === null) return;
+      filterIds.add(id);
+    }
+  } else if (argv.length === 4 && word(argv[2]) === "type") {
+    const t = word(argv[3]);
+    if (!["normal", "master", "replica", "slave", "pubsub"].includes(t)) {
+      ctx.reply.error(`ERR Unknown client type '${latin1(argv[3] as Uint8Array)}'`);
+      return;
+    }
+    if (t !== "normal" && t !== "pubsub") filterIds = new Set();
+  } else if (argv.length !== 2) {
+    ctx.reply.error(errSyntax);
+    return;
+  }
+  const now = Date.now();
+  let out = "";
+  for (const h of ctx.server.clients()) {
+    if (filterIds && !filterIds.has(h.state.id)) continue;
+    out += clientInfoLine(h.state, now) + "\n";
+  }
+  ctx.reply.verbatim(out);
+}
+
+function kill(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const w = ctx.reply;
+  if (argv.length === 3) {
+    const addr = latin1(argv[2] as Uint8Array);
+    for (const h of ctx.server.clients()) {
+      if (h.state.addr === addr) {
+        killClient(ctx, h);
+        w.simple("OK");
+        return;
+      }
+    }
+    w.error("ERR No such client");
+    return;
+  }
+  if ((argv.length - 2) % 2 !== 0) {
+    w.error(errSyntax);
+    return;
+  }
+  let id: number | null = null;
+  let addr: string | null = null;
+  let laddr: string | null = null;
+  let user: string | null = null;
+  let type: string | null = null;
+  let skipMe = true;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = word(argv[i]);
+    const val = argv[i + 1] as Uint8Array;
+    if (opt === "id") {
+      const v = intArg(ctx, val, "ERR client-id should be greater than 0");
+      if (v === null) return;
+      if (v <= 0) {
+        w.error("ERR client-id should be greater than 0");
+        return;
+      }
+      id = v;
+    } else if (opt === "addr") addr = latin1(val);
+    else if (opt === "laddr") laddr = latin1(val);
+    else if (opt === "user") user = latin1(val);
+    else if (opt === "type") {
+      type = word(val);
+      if (!["normal", "master", "replica", "slave", "pubsub"].includes(type)) {
+        w.error(`ERR Unknown client type '${latin1(val)}'`);
+        return;
+      }
+    } else if (opt === "skipme") {
+      const v = word(val);
+      if (v !== "yes" && v !== "no") {
+        w.error(errSyntax);
+        return;
+      }
+      skipMe = v === "yes";
+    } else {
+      w.error(errSyntax);
+      return;
+    }
+  }
+  let killed = 0;
+  for (const h of [...ctx.server.clients()]) {
+    const s = h.state;
+    if (id !== null && s.id !== id) continue;
+    if (addr !== null && s.addr !== addr) continue;
+    if (laddr !== null && s.laddr !== laddr) continue;
+    if (user !== null && s.user !== user) continue;
+    if (type !== null && (type === "pubsub" ? !s.inPubSub : type === "normal" ? s.inPubSub : true)) continue;
+    if (skipMe && s === ctx.client) continue;
+    killClient(ctx, h);
+    killed++;
+  }
+  w.integer(killed);
+}
+
+function killClient(ctx: CommandContext, h: ClientHandle): void {
+  if (h.state === ctx.client) ctx.client.closeAfterReply = true;
+  else h.kill();
+}
+
+function onOff(ctx: CommandContext, arg: Uint8Array | undefined, set: (v: boolean) => void): void {
+  const v = word(arg);
+  if (v === "on" || v === "off") {
+    set(v === "on");
+    ctx.reply.simple("OK");
+  } else ctx.reply.error(errSyntax);
+}
+
+const help = [
+  "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "CACHING (YES|NO)",
+  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+  "GETREDIR",
+  "    Return the client ID we are redirecting to when tracking is enabled.",
+  "GETNAME",
+  "    Return the name of the current connection.",
+  "ID",
+  "    Return the ID of the current connection.",
+  "INFO",
+  "    Return information about the current client connection.",
+  "KILL <ip:port>",
+  "    Kill connection made from <ip:port>.",
+  "KILL <option> <value> [<option> <value> [...]]",
+  "    Kill connections. Options are:",
+  "    * ADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made from the specified address",
+  "    * LADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made to specified local address",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Kill connections by type.",
+  "    * USER <username>",
+  "      Kill connections authenticated by <username>.",
+  "    * SKIPME (YES|NO)",
+  "      Skip killing current connection (default: yes).",
+  "    * ID <client-id>",
+  "      Kill connections by client id.",
+  "LIST [options ...]",
+  "    Return information about client connections. Options:",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Return clients of specified type.",
+  "UNPAUSE",
+  "    Stop the current client pause, resuming traffic.",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Suspend all, or just write, clients for <timeout> milliseconds.",
+  "REPLY (ON|OFF|SKIP)",
+  "    Control the replies sent to the current connection.",
+  "SETNAME <name>",
+  "    Assign the name <name> to the current connection.",
+  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+  "    Unblock the specified blocked client.",
+  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+  "         [OPTIN] [OPTOUT] [NOLOOP]",
+  "    Control server assisted client side caching.",
+  "TRACKINGINFO",
+  "    Report tracking status for the current connection.",
+  "NO-EVICT (ON|OFF)",
+  "    Protect current client connection from eviction.",
+  "HELP",
+  "    Print this help.",
+];
+
+const sub = { group: "connection", acl: ["connection"], keySpecs: [], since: "2.4.0" } as const;
+const subFlags = ["noscript", "loading", "stale"] as const;
+
+export const clientCommand: CommandSpec = {
+  name: "client",
+  arity: -2,
+  flags: [],
+  acl: [],
+  group: "connection",
+  summary: "A container for client connection commands.",
+  since: "2.4.0",
+  complexity: "Depends on subcommand.",
+  keySpecs: [],
+  subcommands: [
+    { ...sub, name: "id", arity: 2, flags: subFlags, summary: "Returns the unique client ID of the connection.", since: "5.0.0", complexity: "O(1)", handler: (ctx) => ctx.reply.integer(ctx.client.id) },
+    {
+      ...sub, name: "setname", arity: 3, flags: subFlags, summary: "Sets the connection name.", complexity: "O(1)",
+      handler: (ctx, argv) => {
+        const name = latin1(argv[2] as Uint8Array);
+        if (!validClientName(name)) return ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+        ctx.client.name = name;
+        ctx.reply.simple("OK");
+      },
+    },
+    { ...sub, name: "getname", arity: 2, flags: subFlags, summary: "Returns the name of the connection.", since: "2.6.9", complexity: "O(1)", handler: (ctx) => (ctx.client.name === "" ? ctx.reply.nullBulk() : ctx.reply.bulk(ctx.client.name)) },
+    { ...sub, name: "list", arity: -2, flags: ["admin", ...subFlags], summary: "Lists open connections.", complexity: "O(N) where N is the number of client connections", tips: ["nondeterministic_output"], handler: list },
+    { ...sub, name: "info", arity: 2, flags: subFlags, summary: "Returns information about the connection.", since: "6.2.0", complexity: "O(1)", tips: ["nondeterministic_output"], handler: (ctx) => ctx.reply.verbatim(clientInfoLine(ctx.client, Date.now()) + "\n") },
+    { ...sub, name: "kill", arity: -3, flags: ["admin", ...subFlags], summary: "Terminates open connections.", complexity: "O(N) where N is the number of client connections", handler: kill },
+    {
+      ...sub, name: "setinfo", arity: 4, flags: subFlags, summary: "Sets information specific to the client or connection.", since: "7.2.0", complexity: "O(1)",
+      handler: (ctx, argv) => {
+        const attr = word(argv[2]);
+        const value = latin1(argv[3] as Uint8Array);
+        if (attr !== "lib-name" && attr !== "lib-ver") return ctx.reply.error(`ERR Unrecognized option '${latin1(argv[2] as Uint8Array)}'`);
+        if (!validClientName(value) && value !== "") return ctx.reply.error(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+        if (attr === "lib-name") ctx.client.libName = value;
+        else ctx.client.libVersion = value;
+        ctx.reply.simple("OK");
+      },
+    },
+    { ...sub, name: "no-evict", arity: 3, flags: ["admin", ...subFlags], summary: "Sets the client eviction mode of the connection.", since: "7.0.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noEvict = v)) },
+    { ...sub, name: "no-touch", arity: 3, flags: subFlags, summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noTouch = v)) },
+    {
+      ...sub, name: "reply", arity: 3, flags: subFlags, summary: "Instructs the server whether to reply to commands.", since: "3.2.0", complexity: "O(1)",
+      handler: (ctx, argv) => {
+        const mode = word(argv[2]);
+        if (mode === "on") {
+          ctx.client.replyMode = "on";
+          ctx.reply.simple("OK");
+        } else if (mode === "off" || mode === "skip") ctx.client.replyMode = mode;
+        else ctx.reply.error(errSyntax);
+      },
+    },
+    {
+      ...sub, name: "help", arity: 2, flags: ["loading", "stale"], summary: "Returns helpful text about the different subcommands.", since: "5.0.0", complexity: "O(1)",
+      handler: (ctx) => {
+        ctx.reply.arrayHeader(help.length);
+        for (const line of help) ctx.reply.simple(line);
+      },
+    },
+  ],
+};

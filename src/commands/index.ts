@@ -1,0 +1,20 @@
+// Every command family, registered into one table.
+import { CommandTable } from "./table.ts";
+import { connectionCommands } from "./connection.ts";
+import { clientCommand } from "./client.ts";
+import { commandCommand } from "./command.ts";
+import { serverCommands } from "./server.ts";
+import { stringCommands } from "./strings.ts";
+import { keyCommands } from "./keys.ts";
+import { transactionCommands } from "./transactions.ts";
+
+export function buildCommandTable(): CommandTable {
+  const table = new CommandTable();
+  table.register(connectionCommands);
+  table.register([clientCommand, commandCommand]);
+  table.register(serverCommands);
+  table.register(stringCommands);
+  table.register(keyCommands);
+  table.register(transactionCommands);
+  return table;
+}

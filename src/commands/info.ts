@@ -1,0 +1,103 @@
+// INFO: Redis's sections and field names, filled from the server, the engine and the process.
+import type { CommandContext } from "./types.ts";
+import { word } from "./args.ts";
+
+type Section = [name: string, fields: [string, string | number][]];
+
+function sections(ctx: CommandContext): Section[] {
+  const s = ctx.server;
+  const e = s.engine;
+  const now = Date.now();
+  const mem = process.memoryUsage();
+  const uptime = Math.floor((now - s.startedMs) / 1000);
+  let clients = 0;
+  let pubsubClients = 0;
+  for (const c of s.clients()) {
+    clients++;
+    if (c.state.inPubSub) pubsubClients++;
+  }
+  const cfg = s.config;
+  const keyspace: [string, string][] = [];
+  for (let db = 0; db < cfg.int("databases"); db++) {
+    let keys = 0;
+    let expires = 0;
+    for (const sh of e.shards) {
+      const d = sh.state.db(db);
+      keys += d.map.size;
+      expires += d.expires.size;
+    }
+    if (keys > 0) keyspace.push([`db${db}`, `keys=${keys},expires=${expires},avg_ttl=0`]);
+  }
+  const logBytes = e.shards.reduce((n, sh) => n + sh.log.bytesWritten, 0);
+  const fsyncs = e.shards.reduce((n, sh) => n + sh.log.fsyncCount, 0);
+  const cpu = process.cpuUsage();
+  return [
+    ["Server", [
+      ["redis_version", s.version], ["redis_git_sha1", "00000000"], ["redis_git_dirty", 0], ["redis_build_id", "bunker"],
+      ["redis_mode", s.mode === "embedded" ? "standalone" : s.mode], ["bunker_version", "0.1.0"], ["os", `${process.platform} ${process.arch}`],
+      ["arch_bits", 64], ["multiplexing_api", "bun"], ["process_id", process.pid], ["process_supervised", "no"], ["run_id", s.runId],
+      ["tcp_port", s.tcpPort], ["server_time_usec", now * 1000], ["uptime_in_seconds", uptime], ["uptime_in_days", Math.floor(uptime / 86400)],
+      ["hz", cfg.int("hz")], ["configured_hz", cfg.int("hz")], ["executable", process.execPath], ["config_file", ""],
+    ]],
+    ["Clients", [
+      ["connected_clients", clients], ["cluster_connections", 0], ["maxclients", cfg.int("maxclients")], ["client_recent_max_input_buffer", 0],
+      ["client_recent_max_output_buffer", 0], ["blocked_clients", 0], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
+    ]],
+    ["Memory", [
+      ["used_memory", mem.heapUsed], ["used_memory_human", human(mem.heapUsed)], ["used_memory_rss", mem.rss], ["used_memory_rss_human", human(mem.rss)],
+      ["used_memory_peak", mem.heapTotal], ["used_memory_dataset", mem.heapUsed], ["maxmemory", cfg.int("maxmemory")], ["maxmemory_human", human(cfg.int("maxmemory"))],
+      ["maxmemory_policy", cfg.maxmemoryPolicy], ["mem_fragmentation_ratio", (mem.rss / Math.max(1, mem.heapUsed)).toFixed(2)], ["mem_allocator", "bun"],
+    ]],
+    ["Persistence", [
+      ["loading", 0], ["async_loading", 0], ["rdb_changes_since_last_save", 0], ["rdb_bgsave_in_progress", 0], ["aof_enabled", 1], ["aof_rewrite_in_progress", 0],
+      ["aof_last_write_status", e.shards.every((sh) => sh.log.healthy) ? "ok" : "err"], ["bunker_recovery_ms", Math.round(e.recovery.durationMs)],
+      ["bunker_recovery_entries", e.recovery.entries], ["bunker_recovery_torn_bytes", e.recovery.tornBytes], ["bunker_recovery_dropped_incomplete", e.recovery.droppedIncompleteTx],
+      ["bunker_log_bytes_written", logBytes], ["bunker_fsyncs", fsyncs], ["bunker_appended_seq", e.appendedSeq], ["bunker_durable_seq", e.durableSeq],
+    ]],
+    ["Stats", [
+      ["total_connections_received", s.stats.totalConnectionsReceived], ["total_commands_processed", s.stats.totalCommandsProcessed],
+      ["instantaneous_ops_per_sec", 0], ["total_net_input_bytes", s.stats.totalNetInputBytes], ["total_net_output_bytes", s.stats.totalNetOutputBytes],
+      ["rejected_connections", s.stats.rejectedConnections], ["expired_keys", s.stats.expiredKeys], ["evicted_keys", s.stats.evictedKeys],
+      ["keyspace_hits", s.stats.keyspaceHits], ["keyspace_misses", s.stats.keyspaceMisses], ["pubsub_channels", 0], ["pubsub_patterns", 0],
+      ["total_error_replies", s.stats.totalErrorReplies],
+    ]],
+    ["Replication", [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],
+    ["CPU", [["used_cpu_sys", (cpu.system / 1e6).toFixed(6)], ["used_cpu_user", (cpu.user / 1e6).toFixed(6)]]],
+    ["Modules", []],
+    ["Errorstats", []],
+    ["Cluster", [["cluster_enabled", 0]]],
+    ["Keyspace", keyspace],
+  ];
+}
+
+function human(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`;
+  const units = ["K", "M", "G", "T"];
+  let v = bytes;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(2)}${units[u]}`;
+}
+
+const defaultSections = new Set(["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"]);
+
+export function infoText(ctx: CommandContext, argv: readonly Uint8Array[]): string {
+  const wanted = new Set<string>();
+  for (let i = 1; i < argv.length; i++) wanted.add(word(argv[i]));
+  const all = wanted.has("all") || wanted.has("everything");
+  const useDefault = wanted.size === 0 || wanted.has("default");
+  const parts: string[] = [];
+  for (const [name, fields] of sections(ctx)) {
+    const lower = name.toLowerCase();
+    if (!all && !(useDefault && defaultSections.has(lower)) && !wanted.has(lower)) continue;
+    parts.push(`# ${name}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(""));
+  }
+  return parts.join("\r\n");
+}
+
+export function info(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  ctx.reply.verbatim(infoText(ctx, argv));
+}

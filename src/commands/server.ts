@@ -1,0 +1,147 @@
+// Server commands: INFO, CONFIG, TIME, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, SHUTDOWN.
+import type { CommandContext, CommandSpec } from "./types.ts";
+import { intArg, latin1, word } from "./args.ts";
+import { errSyntax } from "../protocol/errors.ts";
+import { info } from "./info.ts";
+import { paramSpecs } from "../config/params.ts";
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp("^" + pattern.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "is");
+}
+
+function configGet(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const out = new Map<string, string>();
+  for (let i = 2; i < argv.length; i++) {
+    const re = globToRegExp(latin1(argv[i] as Uint8Array));
+    for (const [name, value] of ctx.server.config.entries()) if (re.test(name)) out.set(name, value);
+  }
+  ctx.reply.mapHeader(out.size);
+  for (const [k, v] of out) {
+    ctx.reply.bulk(k);
+    ctx.reply.bulk(v);
+  }
+}
+
+function configSet(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  if ((argv.length - 2) % 2 !== 0) return ctx.reply.error("ERR wrong number of arguments for 'config|set' command");
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([latin1(argv[i] as Uint8Array), latin1(argv[i + 1] as Uint8Array)]);
+  const seen = new Set<string>();
+  for (const [k] of pairs) {
+    if (seen.has(k.toLowerCase())) return ctx.reply.error(`ERR CONFIG SET failed (possibly related to argument '${k}') - duplicate parameter`);
+    seen.add(k.toLowerCase());
+  }
+  for (const [k, v] of pairs) {
+    const err = ctx.server.config.setRuntime(k, v);
+    if (err) return ctx.reply.error("ERR " + err);
+  }
+  ctx.reply.simple("OK");
+}
+
+function flushArgs(ctx: CommandContext, argv: readonly Uint8Array[]): boolean {
+  if (argv.length > 2 || (argv.length === 2 && !["async", "sync"].includes(word(argv[1])))) {
+    ctx.reply.error(errSyntax);
+    return false;
+  }
+  return true;
+}
+
+function flushdb(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  if (!flushArgs(ctx, argv)) return;
+  ctx.db.flush();
+  ctx.dirty++;
+  ctx.reply.simple("OK");
+}
+
+function flushall(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  if (!flushArgs(ctx, argv)) return;
+  const saved = ctx.db.index;
+  for (let db = 0; db < ctx.server.config.int("databases"); db++) {
+    ctx.db.index = db;
+    ctx.db.flush();
+  }
+  ctx.db.index = saved;
+  ctx.dirty++;
+  ctx.reply.simple("OK");
+}
+
+function swapdb(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const a = intArg(ctx, argv[1], "ERR invalid first DB index");
+  if (a === null) return;
+  const b = intArg(ctx, argv[2], "ERR invalid second DB index");
+  if (b === null) return;
+  const n = ctx.server.config.int("databases");
+  if (a < 0 || a >= n || b < 0 || b >= n) return ctx.reply.error("ERR DB index is out of range");
+  ctx.db.swap(a, b);
+  ctx.dirty++;
+  ctx.reply.simple("OK");
+}
+
+const configHelp = [
+  "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "GET <pattern>",
+  "    Return parameters matching the glob-like <pattern> and their values.",
+  "SET <directive> <value>",
+  "    Set the configuration <directive> to <value>.",
+  "RESETSTAT",
+  "    Reset statistics reported by the INFO command.",
+  "REWRITE",
+  "    Rewrite the configuration file.",
+  "HELP",
+  "    Print this help.",
+];
+
+const cfgSub = { group: "server", acl: [], keySpecs: [] } as const;
+const adminFlags = ["admin", "noscript", "loading", "stale"] as const;
+
+export const serverCommands: CommandSpec[] = [
+  { name: "info", arity: -1, flags: ["loading", "stale"], acl: ["dangerous"], group: "server", summary: "Returns information and statistics about the server.", since: "1.0.0", complexity: "O(1)", tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"], keySpecs: [], handler: info },
+  {
+    name: "config", arity: -2, flags: [], acl: [], group: "server", summary: "A container for server configuration commands.", since: "2.0.0", complexity: "Depends on subcommand.", keySpecs: [],
+    subcommands: [
+      { ...cfgSub, name: "get", arity: -3, flags: adminFlags, summary: "Returns the effective values of configuration parameters.", since: "2.0.0", complexity: "O(N) when N is the number of configuration parameters provided", handler: configGet },
+      { ...cfgSub, name: "set", arity: -4, flags: [...adminFlags, "may_replicate"], summary: "Sets configuration parameters in-flight.", since: "2.0.0", complexity: "O(N) when N is the number of configuration parameters provided", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"], handler: configSet },
+      {
+        ...cfgSub, name: "resetstat", arity: 2, flags: adminFlags, summary: "Resets the server's statistics.", since: "2.0.0", complexity: "O(1)", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: (ctx) => {
+          const st = ctx.server.stats as unknown as Record<string, number>;
+          for (const k of Object.keys(st)) if (k !== "totalConnectionsReceived") st[k] = 0;
+          ctx.reply.simple("OK");
+        },
+      },
+      { ...cfgSub, name: "rewrite", arity: 2, flags: adminFlags, summary: "Persists the effective configuration to file.", since: "2.8.0", complexity: "O(1)", handler: (ctx) => ctx.reply.error("ERR The server is running without a config file") },
+      {
+        ...cfgSub, name: "help", arity: 2, flags: ["loading", "stale"], summary: "Returns helpful text about the different subcommands.", since: "5.0.0", complexity: "O(1)",
+        handler: (ctx) => {
+          ctx.reply.arrayHeader(configHelp.length);
+          for (const l of configHelp) ctx.reply.simple(l);
+        },
+      },
+    ],
+  },
+  {
+    name: "time", arity: 1, flags: ["loading", "stale", "fast"], acl: [], group: "server", summary: "Returns the server time.", since: "2.6.0", complexity: "O(1)", tips: ["nondeterministic_output"], keySpecs: [],
+    handler: (ctx) => {
+      const us = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+      ctx.reply.arrayHeader(2);
+      ctx.reply.bulk(String(us / 1000000n));
+      ctx.reply.bulk(String(us % 1000000n));
+    },
+  },
+  { name: "dbsize", arity: 1, flags: ["readonly", "fast"], acl: ["keyspace"], group: "server", summary: "Returns the number of keys in the database.", since: "1.0.0", complexity: "O(1)", tips: ["request_policy:all_shards", "response_policy:agg_sum"], keySpecs: [], handler: (ctx) => ctx.reply.integer(ctx.db.size()) },
+  { name: "flushdb", arity: -1, flags: ["write"], acl: ["keyspace", "dangerous"], group: "server", summary: "Removes all keys from the current database.", since: "1.0.0", complexity: "O(N) where N is the number of keys in the selected database", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [], allShards: true, handler: flushdb },
+  { name: "flushall", arity: -1, flags: ["write"], acl: ["keyspace", "dangerous"], group: "server", summary: "Removes all keys from all databases.", since: "1.0.0", complexity: "O(N) where N is the total number of keys in all databases", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [], allShards: true, handler: flushall },
+  { name: "swapdb", arity: 3, flags: ["write", "fast"], acl: ["keyspace", "dangerous"], group: "server", summary: "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", keySpecs: [], allShards: true, handler: swapdb },
+  {
+    name: "shutdown", arity: -1, flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"], acl: [], group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", since: "1.0.0", complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", keySpecs: [],
+    handler: (ctx, argv) => {
+      for (let i = 1; i < argv.length; i++) {
+        if (!["nosave", "save", "now", "force", "abort"].includes(word(argv[i]))) return ctx.reply.error(errSyntax);
+      }
+      ctx.server.requestShutdown();
+      ctx.client.closeAfterReply = true;
+    },
+  },
+];
+
+export const configParamNames = paramSpecs.map((p) => p.name);

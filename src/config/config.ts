@@ -1,0 +1,138 @@
+// The running configuration: defaults, then the config file, then environment variables, then flags.
+// Values are kept as strings (as CONFIG GET shows them) with typed accessors for the hot ones.
+import { readFileSync } from "node:fs";
+import { envNameOf, paramSpec, paramSpecs, parseBytes, validateParam, type MaxmemoryPolicy } from "./params.ts";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export class Config {
+  private readonly values = new Map<string, string>();
+  private readonly listeners: ((name: string) => void)[] = [];
+
+  constructor(overrides: Record<string, string> = {}) {
+    for (const p of paramSpecs) this.values.set(p.name, p.defaultValue);
+    for (const [k, v] of Object.entries(overrides)) this.setInitial(k, v);
+  }
+
+  /** Sets a value at start-up (any parameter); throws ConfigError on an unknown name or bad value. */
+  setInitial(name: string, value: string): void {
+    const spec = paramSpec(name.toLowerCase());
+    if (!spec) throw new ConfigError(`unknown parameter '${name}'`);
+    const err = validateParam(spec, value);
+    if (err) throw new ConfigError(`invalid value for '${name}': ${err}`);
+    this.values.set(spec.name, spec.kind === "enum" || spec.kind === "bool" ? value.toLowerCase() : value);
+  }
+
+  /** CONFIG SET semantics: returns an error text or null. */
+  setRuntime(name: string, value: string): string | null {
+    const spec = paramSpec(name.toLowerCase());
+    if (!spec) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
+    if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+    const err = validateParam(spec, value);
+    if (err) return `CONFIG SET failed (possibly related to argument '${name}') - ${err}`;
+    this.values.set(spec.name, spec.kind === "enum" || spec.kind === "bool" ? value.toLowerCase() : value);
+    for (const l of this.listeners) l(spec.name);
+    return null;
+  }
+
+  onChange(listener: (name: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(name: string): string {
+    const v = this.values.get(name);
+    if (v === undefined) throw new Error(`bug: unknown config parameter ${name}`);
+    return v;
+  }
+
+  int(name: string): number {
+    const spec = paramSpec(name);
+    const raw = this.get(name);
+    return spec?.kind === "bytes" ? (parseBytes(raw) ?? 0) : Number(raw);
+  }
+
+  bool(name: string): boolean {
+    return this.get(name) === "yes";
+  }
+
+  get maxmemoryPolicy(): MaxmemoryPolicy {
+    return this.get("maxmemory-policy") as MaxmemoryPolicy;
+  }
+
+  entries(): [string, string][] {
+    return paramSpecs.map((p) => [p.name, this.get(p.name)]);
+  }
+}
+
+/** Parses a redis.conf-style file: `name value` per line, `#` comments. */
+export function parseConfigFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e: unknown) {
+    throw new ConfigError(`cannot read config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (t === "" || t.startsWith("#")) return;
+    const m = /^(\S+)\s*(.*)$/.exec(t);
+    if (!m || m[1] === undefined) throw new ConfigError(`${path}:${i + 1}: cannot parse '${t}'`);
+    let value = m[2] ?? "";
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    out[m[1].toLowerCase()] = value;
+  });
+  return out;
+}
+
+export interface CliResult {
+  readonly config: Config;
+  readonly help: boolean;
+}
+
+export function helpText(): string {
+  const lines = ["Usage: bun run start [--flag value ...]", "", "Every flag is also an environment variable (BUNKER_<NAME>) and a config-file key.", ""];
+  lines.push("  --config FILE".padEnd(40) + "read parameters from a redis.conf-style file (BUNKER_CONFIG)");
+  for (const p of paramSpecs) {
+    lines.push(`  --${p.name} ${p.kind === "bool" ? "yes|no" : p.kind.toUpperCase()}`.padEnd(40) + `${p.description} (default: ${p.defaultValue === "" ? '""' : p.defaultValue}; ${envNameOf(p.name)})`);
+  }
+  lines.push("  --help".padEnd(40) + "show this help");
+  return lines.join("\n");
+}
+
+/** Builds the configuration from argv and the environment: defaults < file < environment < flags. */
+export function configFromCli(argv: readonly string[], env: Record<string, string | undefined>): CliResult {
+  const flags: Record<string, string> = {};
+  let configFile = env["BUNKER_CONFIG"];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) throw new ConfigError(`unexpected argument '${arg}' (see --help)`);
+    let name = arg.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf("=");
+    if (eq !== -1) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    } else {
+      value = argv[++i];
+    }
+    if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
+    if (name === "config") configFile = value;
+    else flags[name] = value;
+  }
+  const config = new Config();
+  if (configFile) for (const [k, v] of Object.entries(parseConfigFile(configFile))) config.setInitial(k, v);
+  for (const p of paramSpecs) {
+    const v = env[envNameOf(p.name)];
+    if (v !== undefined) config.setInitial(p.name, v);
+  }
+  for (const [k, v] of Object.entries(flags)) config.setInitial(k, v);
+  return { config, help };
+}

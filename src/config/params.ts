@@ -1,0 +1,97 @@
+// Every configurable parameter and limit, declared once: flag, environment variable, config-file key,
+// CONFIG GET/SET name, default, validation. Names follow redis.conf where Redis has the parameter.
+
+export type ParamKind = "int" | "bytes" | "string" | "enum" | "bool";
+
+export interface ParamSpec {
+  /** Name as in redis.conf and CONFIG GET; the flag is `--name`, the variable BUNKER_NAME. */
+  readonly name: string;
+  readonly kind: ParamKind;
+  readonly defaultValue: string;
+  readonly description: string;
+  /** Whether CONFIG SET may change it at run time. */
+  readonly mutable: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly choices?: readonly string[];
+  /** Redact the value in CONFIG GET output only when Redis does (it never does for requirepass). */
+}
+
+export const maxmemoryPolicies = [
+  "noeviction",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
+export type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
+
+export const paramSpecs: readonly ParamSpec[] = [
+  { name: "port", kind: "int", defaultValue: "6379", min: 0, max: 65535, mutable: false, description: "TCP port for RESP clients" },
+  { name: "bind", kind: "string", defaultValue: "127.0.0.1", mutable: false, description: "address to listen on" },
+  { name: "dir", kind: "string", defaultValue: "./data", mutable: false, description: "data directory (one sub-directory per shard)" },
+  { name: "shards", kind: "int", defaultValue: "4", min: 1, max: 256, mutable: false, description: "number of shards (independent logs); fixed once data exists" },
+  { name: "requirepass", kind: "string", defaultValue: "", mutable: true, description: "password clients must AUTH with (empty: no password)" },
+  { name: "databases", kind: "int", defaultValue: "16", min: 1, max: 16, mutable: false, description: "number of logical databases (SELECT 0..n-1)" },
+  { name: "maxclients", kind: "int", defaultValue: "10000", min: 1, max: 1000000, mutable: true, description: "maximum simultaneous client connections" },
+  { name: "timeout", kind: "int", defaultValue: "0", min: 0, max: 2147483647, mutable: true, description: "close a client idle for this many seconds (0: never)" },
+  { name: "maxmemory", kind: "bytes", defaultValue: "0", min: 0, mutable: true, description: "memory limit in bytes for data (0: none)" },
+  { name: "maxmemory-policy", kind: "enum", defaultValue: "noeviction", choices: maxmemoryPolicies, mutable: true, description: "what to evict when maxmemory is reached" },
+  { name: "maxmemory-samples", kind: "int", defaultValue: "5", min: 1, max: 64, mutable: true, description: "keys sampled per eviction decision" },
+  { name: "proto-max-bulk-len", kind: "bytes", defaultValue: "536870912", min: 1048576, max: 536870912, mutable: true, description: "largest bulk string a client may send" },
+  { name: "client-query-buffer-limit", kind: "bytes", defaultValue: "1073741824", min: 1048576, mutable: true, description: "largest pending query per client" },
+  { name: "client-output-buffer-limit-bytes", kind: "bytes", defaultValue: "268435456", min: 65536, mutable: true, description: "disconnect a client whose unsent replies exceed this (it never reads)" },
+  { name: "pipeline-depth-max", kind: "int", defaultValue: "100000", min: 16, mutable: true, description: "commands parsed from one client before replies must drain" },
+  { name: "segment-bytes-max", kind: "bytes", defaultValue: "67108864", min: 4096, mutable: true, description: "log segment size at which a new segment starts" },
+  { name: "hot-value-bytes-max", kind: "bytes", defaultValue: "65536", min: 0, mutable: true, description: "string values larger than this stay cold (read from disk on demand)" },
+  { name: "merge-dead-ratio", kind: "int", defaultValue: "50", min: 1, max: 100, mutable: true, description: "merge a shard's log when dead bytes exceed this percentage" },
+  { name: "salvage", kind: "bool", defaultValue: "no", mutable: false, description: "start even if a segment is corrupt in the middle (drops the corrupt tail of that segment)" },
+  { name: "hz", kind: "int", defaultValue: "10", min: 1, max: 500, mutable: true, description: "background task frequency (active expiry, eviction)" },
+  { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, description: "keyspace notification classes, as in Redis" },
+  { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
+  { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+];
+
+const byName = new Map(paramSpecs.map((p) => [p.name, p]));
+
+export function paramSpec(name: string): ParamSpec | undefined {
+  return byName.get(name);
+}
+
+export function envNameOf(param: string): string {
+  return "BUNKER_" + param.toUpperCase().replace(/-/g, "_");
+}
+
+/** Parses "100", "1kb", "5mb", "2gb" like redis.conf memtoll. Returns null when invalid. */
+export function parseBytes(text: string): number | null {
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? "b").toLowerCase();
+  const mult: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 * 1024, g: 1e9, gb: 1024 * 1024 * 1024 };
+  return n * (mult[unit] ?? 1);
+}
+
+/** Validates a value for a parameter; returns an error text (without "ERR ") or null. */
+export function validateParam(spec: ParamSpec, value: string): string | null {
+  switch (spec.kind) {
+    case "int":
+    case "bytes": {
+      const n = spec.kind === "int" ? (/^-?\d+$/.test(value) ? Number(value) : null) : parseBytes(value);
+      if (n === null || !Number.isSafeInteger(n)) return `argument couldn't be parsed into an integer`;
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        return `argument must be between ${spec.min ?? 0} and ${spec.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
+      }
+      return null;
+    }
+    case "enum":
+      return spec.choices?.includes(value.toLowerCase()) ? null : `argument(s) must be one of the following: ${(spec.choices ?? []).join(", ")}`;
+    case "bool":
+      return ["yes", "no"].includes(value.toLowerCase()) ? null : "argument must be 'yes' or 'no'";
+    case "string":
+      return null;
+  }
+}

@@ -1,0 +1,295 @@
+// The engine: shards, their logs, and the write path
+//   execute -> handler changes memory -> effects logged (one entry per shard per unit, one seq)
+//   -> group commit (pwrite + fdatasync off-thread) -> durable watermark advances -> replies released.
+// No reply is released before every entry with a seq at or below the reply's barrier is durable, so
+// no client ever sees state that a crash could take back.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Command, CommandTable } from "../commands/table.ts";
+import { ShardState } from "../keyspace/shard-state.ts";
+import type { Entry } from "../keyspace/entry.ts";
+import { ReplyWriter } from "../protocol/writer.ts";
+import { ClientState } from "../server/client-state.ts";
+import type { LogIo } from "../storage/io.ts";
+import { entryKindData, opCmd, opDel, opPut, type LogEntry } from "../storage/record.ts";
+import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
+import { decodeValue } from "../storage/value-codec.ts";
+import type { Clock } from "./clock.ts";
+import { Executor } from "./executor.ts";
+import type { ServerContext } from "./server-context.ts";
+import { Shard } from "./shard.ts";
+import { WatchRegistry } from "./watch.ts";
+
+export interface EngineOptions {
+  readonly dir: string;
+  readonly shards: number;
+  readonly databases: number;
+  readonly segmentBytesMax: number;
+  readonly salvage: boolean;
+  readonly io: LogIo;
+  readonly clock: Clock;
+  readonly table: CommandTable;
+  /** Called when the disk fails: the node must stop acknowledging (standalone: exit). */
+  readonly onFatal: (err: Error) => void;
+}
+
+export class EngineOpenError extends Error {
+  override readonly name = "EngineOpenError";
+}
+
+export interface RecoveryStats {
+  readonly durationMs: number;
+  readonly entries: number;
+  readonly tornBytes: number;
+  readonly bytesRead: number;
+  readonly droppedIncompleteTx: number;
+}
+
+const metaFile = "bunker.json";
+
+export class Engine {
+  readonly shards: Shard[];
+  readonly executor: Executor;
+  readonly watches = new WatchRegistry();
+  /** Highest seq handed out. */
+  appendedSeq = 0;
+  /** Every entry with seq <= durableSeq is durable on every shard it belongs to. */
+  durableSeq = 0;
+  recovery: RecoveryStats = { durationMs: 0, entries: 0, tornBytes: 0, bytesRead: 0, droppedIncompleteTx: 0 };
+  private readonly durableListeners = new Set<() => void>();
+  private flushScheduled = false;
+  private seedState: number;
+  private closed = false;
+  /** Snapshot / merge hooks register here (copy-on-write before a key changes). */
+  keyChangeHooks: ((shard: number, db: number, key: string, old: Entry | undefined) => void)[] = [];
+  flushHooks: ((shard: number, db: number) => void)[] = [];
+  /** Keyspace events for expiry (notifications, stats). */
+  onExpired: (db: number, key: string) => void = () => {};
+
+  private constructor(
+    readonly opts: EngineOptions,
+    shards: Shard[],
+  ) {
+    this.shards = shards;
+    this.seedState = (opts.clock.nowMs() ^ 0x9e3779b9) >>> 0;
+    this.executor = new Executor({
+      shards: shards.map((s) => s.state),
+      table: opts.table,
+      keyWillChange: (shard, db, key, old) => {
+        this.watches.touch(db, key);
+        for (const h of this.keyChangeHooks) h(shard, db, key, old);
+      },
+      dbWillFlush: (shard, db) => {
+        this.watches.touchDb(db);
+        for (const h of this.flushHooks) h(shard, db);
+      },
+      keyExpired: (_shard, db, key) => {
+        this.watches.touch(db, key);
+        this.onExpired(db, key);
+      },
+      loadColdSync: () => {
+        throw new Error("bug: cold values are not produced by this build");
+      },
+    });
+  }
+
+  /** Opens (creating or recovering) the data directory. Synchronous: nothing is served until done. */
+  static open(opts: EngineOptions, server: ServerContext | null): Engine {
+    const started = opts.clock.monotonicMs();
+    mkdirSync(opts.dir, { recursive: true });
+    const metaPath = join(opts.dir, metaFile);
+    if (existsSync(metaPath)) {
+      const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { shards?: unknown };
+      if (meta.shards !== opts.shards) {
+        throw new EngineOpenError(`data directory ${opts.dir} was created with ${String(meta.shards)} shards; start with --shards ${String(meta.shards)}`);
+      }
+    } else {
+      writeFileSync(metaPath, JSON.stringify({ format: 1, shards: opts.shards }) + "\n");
+      opts.io.fsyncDir(opts.dir);
+    }
+    const reports: RecoveryReport[] = [];
+    const shards: Shard[] = [];
+    for (let i = 0; i < opts.shards; i++) {
+      const { log, report } = SegmentLog.open({
+        dir: join(opts.dir, `shard-${String(i).padStart(3, "0")}`),
+        segmentBytesMax: opts.segmentBytesMax,
+        salvage: opts.salvage,
+        io: opts.io,
+      });
+      reports.push(report);
+      shards.push(new Shard(i, new ShardState(i, opts.databases), log));
+    }
+    const engine = new Engine(opts, shards);
+    const dropped = engine.dropIncompleteCrossShard(reports);
+    let entries = 0;
+    let maxSeq = 0;
+    for (let i = 0; i < shards.length; i++) {
+      for (const entry of (reports[i] as RecoveryReport).entries) {
+        engine.applyLogged(i, entry, server);
+        entries++;
+        if (entry.seq > maxSeq) maxSeq = entry.seq;
+      }
+    }
+    engine.appendedSeq = engine.durableSeq = maxSeq;
+    for (const s of shards) {
+      s.log.onDurable = (seq) => engine.shardDurable(s, seq);
+      s.log.onFailure = (err) => opts.onFatal(err);
+    }
+    engine.recovery = {
+      durationMs: opts.clock.monotonicMs() - started,
+      entries,
+      tornBytes: reports.reduce((n, r) => n + r.tornBytes, 0),
+      bytesRead: reports.reduce((n, r) => n + r.bytesRead, 0),
+      droppedIncompleteTx: dropped,
+    };
+    return engine;
+  }
+
+  /**
+   * A cross-shard entry counts only if every participant has its part. Nothing with a seq at or above
+   * the first incomplete one was ever acknowledged (replies wait for the durable watermark), so every
+   * shard's log is cut there. Returns the number of entries dropped.
+   */
+  private dropIncompleteCrossShard(reports: RecoveryReport[]): number {
+    const present = new Map<number, { want: number; have: number }>();
+    for (const r of reports) {
+      for (const e of r.entries) {
+        if (e.participants.length === 0) continue;
+        const p = present.get(e.seq) ?? { want: e.participants.length, have: 0 };
+        p.have++;
+        present.set(e.seq, p);
+      }
+    }
+    let cut = Infinity;
+    for (const [seq, p] of present) if (p.have < p.want && seq < cut) cut = seq;
+    if (cut === Infinity) return 0;
+    let dropped = 0;
+    reports.forEach((r, i) => {
+      const at = r.entries.findIndex((e) => e.seq >= cut);
+      if (at < 0) return;
+      dropped += r.entries.length - at;
+      (this.shards[i] as Shard).log.truncateAt(r.positions[at] as { segment: number; offset: number });
+      r.entries.length = at;
+    });
+    return dropped;
+  }
+
+  private replayClient: ClientState | null = null;
+  private readonly replayWriter = new ReplyWriter();
+
+  /** Applies one logged entry to one shard (recovery; followers in a cluster). */
+  applyLogged(shardId: number, entry: LogEntry, server: ServerContext | null): void {
+    const state = (this.shards[shardId] as Shard).state;
+    const ex = this.executor;
+    const client = (this.replayClient ??= new ClientState(0, "replay", "", 0, false));
+    for (const op of entry.ops) {
+      if (op.kind === opCmd) {
+        const name = Buffer.from(op.argv[0] ?? "").toString("latin1").toLowerCase();
+        let cmd: Command | undefined = this.opts.table.get(name);
+        const argv = op.argv.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a));
+        if (cmd && cmd.subcommands.size > 0 && argv[1]) cmd = cmd.subcommands.get(Buffer.from(argv[1]).toString("latin1").toLowerCase());
+        if (!cmd) throw new Error(`bug: logged command ${name} is unknown`);
+        client.db = op.db;
+        ex.beginReplay(shardId, client, server as ServerContext, this.replayWriter, entry.timeMs, entry.seed);
+        ex.run(cmd, argv);
+        ex.endReplay();
+        this.replayWriter.reset();
+      } else if (op.kind === opPut) {
+        const db = state.db(op.db);
+        const e = decodeValue(op.valueType, op.value, op.expireAt);
+        db.map.set(op.key, e);
+        if (e.expireAt !== 0) db.expires.add(op.key);
+        else db.expires.delete(op.key);
+      } else if (op.kind === opDel) {
+        const db = state.db(op.db);
+        db.map.delete(op.key);
+        db.expires.delete(op.key);
+      }
+    }
+    if (entry.kind !== entryKindData) return;
+  }
+
+  nextSeed(): number {
+    // xorshift32: the seed is logged, so replicas replay the same choices.
+    let x = this.seedState;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.seedState = x >>> 0;
+    return this.seedState;
+  }
+
+  /** Runs a command as one unit. The caller sets the reply barrier to `appendedSeq` afterwards. */
+  execute(client: ClientState, server: ServerContext, reply: ReplyWriter, cmd: Command, argv: readonly Uint8Array[]): void {
+    const ex = this.executor;
+    ex.beginUnit(client, server, reply, this.opts.clock.nowMs(), this.nextSeed());
+    ex.run(cmd, argv);
+    this.endUnit();
+  }
+
+  /** Logs the current unit's ops: one entry per shard, one seq for all. */
+  endUnit(): void {
+    const ex = this.executor;
+    if (ex.unitOps.size === 0) return;
+    const seq = ++this.appendedSeq;
+    const participants = ex.unitOps.size > 1 ? [...ex.unitOps.keys()].sort((a, b) => a - b) : [];
+    for (const [shardId, ops] of ex.unitOps) {
+      const shard = this.shards[shardId] as Shard;
+      shard.log.append({ kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops });
+      shard.notePending(seq);
+    }
+    ex.unitOps.clear();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flushAll());
+    }
+  }
+
+  private flushAll(): void {
+    this.flushScheduled = false;
+    for (const s of this.shards) s.log.requestFlush();
+  }
+
+  private shardDurable(shard: Shard, seq: number): void {
+    shard.markDurable(seq);
+    let low = Infinity;
+    for (const s of this.shards) low = Math.min(low, s.firstPendingSeq());
+    const next = low === Infinity ? this.appendedSeq : low - 1;
+    if (next > this.durableSeq) {
+      this.durableSeq = next;
+      for (const l of this.durableListeners) l();
+    }
+  }
+
+  /** Registers a listener called whenever the durable watermark advances. */
+  onDurable(listener: () => void): () => void {
+    this.durableListeners.add(listener);
+    return () => this.durableListeners.delete(listener);
+  }
+
+  /** Resolves once everything appended so far is durable. */
+  waitDurable(seq = this.appendedSeq): Promise<void> {
+    if (this.durableSeq >= seq) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.onDurable(() => {
+        if (this.durableSeq >= seq) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  keyCount(db: number): number {
+    let n = 0;
+    for (const s of this.shards) n += s.state.db(db).map.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flushAll();
+    await Promise.all(this.shards.map((s) => s.log.close()));
+  }
+}

@@ -1,0 +1,183 @@
+// Runs commands against the shards and turns their effects into log entries.
+//
+// A unit (one command, or one EXEC) produces at most one entry per shard it changed, all with one seq.
+// Per command inside the unit: a write confined to one shard is logged as its (rewritten) argv; a
+// write spanning shards is logged as the resulting state of each key it touched (PUT/DEL), so every
+// shard's part can be applied alone. Lazy expiry logs a DEL before the command that noticed it.
+import type { CommandContext } from "../commands/types.ts";
+import type { Command, CommandTable } from "../commands/table.ts";
+import { DbView, type ViewHost } from "../keyspace/db-view.ts";
+import type { Entry } from "../keyspace/entry.ts";
+import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
+import type { ShardState } from "../keyspace/shard-state.ts";
+import type { ReplyWriter } from "../protocol/writer.ts";
+import type { ClientState } from "../server/client-state.ts";
+import { opCmd, opDel, opPut, type LogOp } from "../storage/record.ts";
+import { encodeValue, valueTypeCodes } from "../storage/value-codec.ts";
+import { seededRandom } from "./clock.ts";
+import type { ServerContext } from "./server-context.ts";
+
+export interface ExecutorHost {
+  readonly shards: readonly ShardState[];
+  readonly table: CommandTable;
+  /** A key's state is about to change (WATCH, snapshot copy-on-write). */
+  keyWillChange(shard: number, db: number, key: string, old: Entry | undefined): void;
+  dbWillFlush(shard: number, db: number): void;
+  keyExpired(shard: number, db: number, key: string): void;
+  loadColdSync(shard: number, entry: Entry): void;
+}
+
+interface Touched {
+  shard: number;
+  db: number;
+  key: string;
+}
+
+export class Executor implements CommandContext, ViewHost {
+  reply!: ReplyWriter;
+  client!: ClientState;
+  server!: ServerContext;
+  readonly db: DbView;
+  now = 0;
+  replaying = false;
+  restrictShard = -1;
+  dirty = 0;
+  seed = 0;
+  random: () => number = Math.random;
+
+  private propagated: (readonly (string | Uint8Array)[])[] | null = null;
+  private cmdShards = new Set<number>();
+  private touched: Touched[] = [];
+  /** Nesting depth: EXEC runs its queued commands inside its own run(). */
+  private depth = 0;
+  /** Ops of the current unit, per shard, in order. */
+  readonly unitOps = new Map<number, LogOp[]>();
+  private readonly shardCount: number;
+
+  constructor(private readonly host: ExecutorHost) {
+    this.db = new DbView(this);
+    this.shardCount = host.shards.length;
+  }
+
+  get shards(): readonly ShardState[] {
+    return this.host.shards;
+  }
+
+  get noTouch(): boolean {
+    return this.client?.noTouch ?? false;
+  }
+
+  shardOfKey(key: string): number {
+    return this.shardCount === 1 ? 0 : shardOfSlot(keySlot(key), this.shardCount);
+  }
+
+  beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void {
+    this.cmdShards.add(shard);
+    if (!this.replaying) this.touched.push({ shard, db, key });
+    this.host.keyWillChange(shard, db, key, old);
+  }
+
+  beforeFlush(shard: number, db: number): void {
+    this.cmdShards.add(shard);
+    this.host.dbWillFlush(shard, db);
+  }
+
+  expired(shard: number, db: number, key: string): void {
+    this.host.keyExpired(shard, db, key);
+    if (!this.replaying) this.pushOp(shard, { kind: opDel, db, key });
+  }
+
+  loadCold(shard: number, entry: Entry): void {
+    this.host.loadColdSync(shard, entry);
+  }
+
+  propagate(argv: readonly (string | Uint8Array)[]): void {
+    (this.propagated ??= []).push(argv);
+  }
+
+  private pushOp(shard: number, op: LogOp): void {
+    let ops = this.unitOps.get(shard);
+    if (!ops) this.unitOps.set(shard, (ops = []));
+    ops.push(op);
+  }
+
+  /** Starts a unit: time and seed are fixed for every command in it. */
+  beginUnit(client: ClientState, server: ServerContext, reply: ReplyWriter, nowMs: number, seed: number): void {
+    this.client = client;
+    this.server = server;
+    this.reply = reply;
+    this.now = nowMs;
+    this.seed = seed;
+    this.random = seededRandom(seed);
+    this.replaying = false;
+    this.restrictShard = -1;
+    this.unitOps.clear();
+  }
+
+  /** Runs one command of the current unit and records what must be logged. */
+  run(cmd: Command, argv: readonly Uint8Array[]): void {
+    const handler = cmd.spec.handler;
+    if (!handler) throw new Error(`bug: command ${cmd.fullName} has no handler`);
+    const outer = this.depth > 0 ? { dirty: this.dirty, propagated: this.propagated, cmdShards: this.cmdShards, touched: this.touched } : null;
+    this.dirty = 0;
+    this.propagated = null;
+    this.cmdShards = outer ? new Set() : this.cmdShards;
+    this.touched = outer ? [] : this.touched;
+    this.cmdShards.clear();
+    this.touched.length = 0;
+    this.db.index = this.client.db;
+    this.depth++;
+    try {
+      handler(this, argv);
+      if (!this.replaying && (this.dirty !== 0 || this.propagated !== null)) this.recordEffects(cmd, argv);
+    } finally {
+      this.depth--;
+      if (outer) {
+        this.dirty = outer.dirty;
+        this.propagated = outer.propagated;
+        this.cmdShards = outer.cmdShards;
+        this.touched = outer.touched;
+      }
+    }
+  }
+
+  private recordEffects(cmd: Command, argv: readonly Uint8Array[]): void {
+    const db = this.db.index;
+    const logged = this.propagated ?? [argv];
+    if (cmd.spec.allShards) {
+      for (let s = 0; s < this.shardCount; s++) for (const a of logged) this.pushOp(s, { kind: opCmd, db, argv: a });
+      return;
+    }
+    if (this.cmdShards.size === 1) {
+      const [shard] = this.cmdShards as Set<number> & Iterable<number>;
+      for (const a of logged) this.pushOp(shard as number, { kind: opCmd, db, argv: a });
+      return;
+    }
+    // Spans shards: log each touched key's resulting state (each shard's part applies alone).
+    const seen = new Set<string>();
+    for (const t of this.touched) {
+      const id = `${t.db}:${t.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const e = (this.host.shards[t.shard] as ShardState).db(t.db).map.get(t.key);
+      if (e === undefined) this.pushOp(t.shard, { kind: opDel, db: t.db, key: t.key });
+      else {
+        if (e.type === "string" && e.data === null) this.host.loadColdSync(t.shard, e);
+        const value = encodeValue(e).slice();
+        this.pushOp(t.shard, { kind: opPut, db: t.db, key: t.key, valueType: valueTypeCodes[e.type], expireAt: e.expireAt, value });
+      }
+    }
+  }
+
+  /** Prepares to apply one shard's logged entry (recovery, followers). */
+  beginReplay(shard: number, client: ClientState, server: ServerContext, reply: ReplyWriter, nowMs: number, seed: number): void {
+    this.beginUnit(client, server, reply, nowMs, seed);
+    this.replaying = true;
+    this.restrictShard = shard;
+  }
+
+  endReplay(): void {
+    this.replaying = false;
+    this.restrictShard = -1;
+  }
+}

@@ -1,0 +1,58 @@
+// What command handlers may use from the server around them. Implemented by server/server.ts for the
+// network server and by embedded/ for the in-process API.
+import type { Config } from "../config/config.ts";
+import type { CommandTable } from "../commands/table.ts";
+import type { ClientState } from "../server/client-state.ts";
+import type { Engine } from "./engine.ts";
+
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  totalErrorReplies: number;
+}
+
+export function newStats(): ServerStats {
+  return {
+    totalConnectionsReceived: 0,
+    totalCommandsProcessed: 0,
+    rejectedConnections: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    totalNetInputBytes: 0,
+    totalNetOutputBytes: 0,
+    totalErrorReplies: 0,
+  };
+}
+
+export interface ClientHandle {
+  readonly state: ClientState;
+  /** Closes the connection after pending replies (CLIENT KILL). */
+  kill(): void;
+  readonly fd: number;
+}
+
+export interface ServerContext {
+  readonly config: Config;
+  readonly table: CommandTable;
+  readonly engine: Engine;
+  readonly stats: ServerStats;
+  readonly runId: string;
+  readonly startedMs: number;
+  readonly tcpPort: number;
+  readonly version: string;
+  readonly mode: "standalone" | "embedded";
+  clients(): Iterable<ClientHandle>;
+  /** Pub/sub hub (absent until pub/sub is wired in). */
+  readonly pubsub?: { unsubscribeAll(client: ClientState): void };
+  /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */
+  requestShutdown(): void;
+}

@@ -1,0 +1,157 @@
+// A command's window on one logical database: routes each key to its shard, applies lazy expiry,
+// keeps access statistics, and tells the executor what was read and written (for logging, WATCH,
+// keyspace notifications and copy-on-write snapshots).
+import type { Entry } from "./entry.ts";
+import type { ShardDb, ShardState } from "./shard-state.ts";
+
+export interface ViewHost {
+  readonly shards: readonly ShardState[];
+  shardOfKey(key: string): number;
+  /** -1, or the only shard this view may touch (replay of one shard's log). */
+  readonly restrictShard: number;
+  readonly now: number;
+  readonly replaying: boolean;
+  readonly noTouch: boolean;
+  /** Before a key's stored state changes (copy-on-write snapshot hook, WATCH, write tracking). */
+  beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void;
+  /** A whole database of a shard is about to be emptied or swapped. */
+  beforeFlush(shard: number, db: number): void;
+  /** A key was found expired and deleted (lazily): it must be logged as a delete. */
+  expired(shard: number, db: number, key: string): void;
+  /** A cold value must be loaded before it can be used. */
+  loadCold(shard: number, entry: Entry): void;
+}
+
+export class DbView {
+  index = 0;
+
+  constructor(private readonly host: ViewHost) {}
+
+  private shardDb(key: string): [number, ShardDb] {
+    const h = this.host;
+    const s = h.restrictShard >= 0 ? h.restrictShard : h.shardOfKey(key);
+    return [s, (h.shards[s] as ShardState).db(this.index)];
+  }
+
+  /** True (and deletes) when the entry has expired; never expires during replay. */
+  private expireIfNeeded(shard: number, db: ShardDb, key: string, e: Entry): boolean {
+    if (e.expireAt === 0 || e.expireAt > this.host.now || this.host.replaying) return false;
+    this.host.beforeWrite(shard, this.index, key, e);
+    db.map.delete(key);
+    db.expires.delete(key);
+    this.host.expired(shard, this.index, key);
+    return true;
+  }
+
+  /** Read lookup (Redis lookupKeyRead). */
+  get(key: string): Entry | undefined {
+    const [s, db] = this.shardDb(key);
+    const e = db.map.get(key);
+    if (e === undefined) return undefined;
+    if (this.expireIfNeeded(s, db, key, e)) return undefined;
+    if (!this.host.noTouch) e.accessedAt = this.host.now;
+    if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
+    return e;
+  }
+
+  /** Lookup without touching access statistics or loading cold values (EXISTS, TYPE, TTL, OBJECT). */
+  peek(key: string): Entry | undefined {
+    const [s, db] = this.shardDb(key);
+    const e = db.map.get(key);
+    if (e === undefined || this.expireIfNeeded(s, db, key, e)) return undefined;
+    return e;
+  }
+
+  /** Lookup for modification in place (Redis lookupKeyWrite): call before changing `entry.data`. */
+  getForWrite(key: string): Entry | undefined {
+    const [s, db] = this.shardDb(key);
+    const e = db.map.get(key);
+    if (e === undefined) return undefined;
+    if (this.expireIfNeeded(s, db, key, e)) return undefined;
+    this.host.beforeWrite(s, this.index, key, e);
+    e.accessedAt = this.host.now;
+    if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
+    return e;
+  }
+
+  /** Stores `entry` under `key` (replacing any value); its expireAt is kept as given. */
+  set(key: string, entry: Entry): void {
+    const [s, db] = this.shardDb(key);
+    this.host.beforeWrite(s, this.index, key, db.map.get(key));
+    entry.accessedAt = this.host.now;
+    db.map.set(key, entry);
+    if (entry.expireAt !== 0) db.expires.add(key);
+    else db.expires.delete(key);
+  }
+
+  delete(key: string): boolean {
+    const [s, db] = this.shardDb(key);
+    const e = db.map.get(key);
+    if (e === undefined) return false;
+    if (this.expireIfNeeded(s, db, key, e)) return false;
+    this.host.beforeWrite(s, this.index, key, e);
+    db.map.delete(key);
+    db.expires.delete(key);
+    return true;
+  }
+
+  /** Sets (ms since epoch) or clears (0) the expiry of an existing entry. */
+  setExpire(key: string, entry: Entry, expireAt: number): void {
+    const [s, db] = this.shardDb(key);
+    this.host.beforeWrite(s, this.index, key, entry);
+    entry.expireAt = expireAt;
+    if (expireAt !== 0) db.expires.add(key);
+    else db.expires.delete(key);
+  }
+
+  /** Marks an entry obtained with getForWrite as modified again (after async work, or for WATCH). */
+  touchWrite(key: string, entry: Entry): void {
+    const [s] = this.shardDb(key);
+    this.host.beforeWrite(s, this.index, key, entry);
+  }
+
+  /** Number of keys (expired ones not yet collected included, as Redis's DBSIZE). */
+  size(): number {
+    let n = 0;
+    for (const db of this.shardDbs()) n += db.map.size;
+    return n;
+  }
+
+  *shardDbs(): Generator<ShardDb> {
+    const h = this.host;
+    if (h.restrictShard >= 0) yield (h.shards[h.restrictShard] as ShardState).db(this.index);
+    else for (const s of h.shards) yield s.db(this.index);
+  }
+
+  /** Every live (not expired) key, shard by shard. Does not delete expired keys. */
+  *keys(): Generator<string> {
+    const now = this.host.now;
+    for (const db of this.shardDbs()) {
+      for (const [k, e] of db.map) if (e.expireAt === 0 || e.expireAt > now || this.host.replaying) yield k;
+    }
+  }
+
+  /** Swaps two databases in the shards the view covers (SWAPDB). */
+  swap(a: number, b: number): void {
+    const h = this.host;
+    for (let s = 0; s < h.shards.length; s++) {
+      if (h.restrictShard >= 0 && s !== h.restrictShard) continue;
+      h.beforeFlush(s, a);
+      h.beforeFlush(s, b);
+      const st = h.shards[s] as ShardState;
+      const da = st.db(a);
+      st.dbs[a] = st.db(b);
+      st.dbs[b] = da;
+    }
+  }
+
+  /** Removes every key of this database in the shards the view covers. */
+  flush(): void {
+    const h = this.host;
+    for (let s = 0; s < h.shards.length; s++) {
+      if (h.restrictShard >= 0 && s !== h.restrictShard) continue;
+      h.beforeFlush(s, this.index);
+      (h.shards[s] as ShardState).db(this.index).clear();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// A key's value and metadata. All data is carried as latin1 "byte strings": each char code 0..255 is
+// one byte, so keys, members and string values are binary-safe and compact in the JS engine.
+import type { Deque } from "./deque.ts";
+import type { SortedSet } from "./sorted-set.ts";
+
+export type ValueType = "string" | "list" | "hash" | "set" | "zset";
+
+/** Where a cold string value lives on disk: its bytes are read on demand. */
+export interface ColdRef {
+  readonly segment: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+interface EntryBase {
+  /** Absolute expiry time in ms since the epoch; 0 when the key does not expire. */
+  expireAt: number;
+  /** Logical access time in ms (for LRU and OBJECT IDLETIME). */
+  accessedAt: number;
+  /** Redis-style logarithmic access counter (for LFU and OBJECT FREQ). */
+  frequency: number;
+  /** Snapshot epoch that has already captured this key (copy-on-write merges; see storage/snapshot). */
+  snapshotEpoch: number;
+}
+
+export interface StringEntry extends EntryBase {
+  type: "string";
+  /** The value, or null while it is cold (then `cold` says where it is). */
+  data: string | null;
+  cold: ColdRef | null;
+}
+export interface HashEntry extends EntryBase {
+  type: "hash";
+  data: Map<string, string>;
+}
+export interface ListEntry extends EntryBase {
+  type: "list";
+  data: Deque<string>;
+}
+export interface SetEntry extends EntryBase {
+  type: "set";
+  data: Set<string>;
+}
+export interface ZSetEntry extends EntryBase {
+  type: "zset";
+  data: SortedSet;
+}
+
+export type Entry = StringEntry | HashEntry | ListEntry | SetEntry | ZSetEntry;
+
+export function newStringEntry(data: string, expireAt = 0): StringEntry {
+  return { type: "string", data, cold: null, expireAt, accessedAt: 0, frequency: 5, snapshotEpoch: 0 };
+}
+
+export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, { type: T }>["data"]): Extract<Entry, { type: T }> {
+  return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, snapshotEpoch: 0 } as unknown as Extract<Entry, { type: T }>;
+}
+
+/** latin1 byte string of a view (copies: a socket chunk must not be retained by stored values). */
+export function latin1(view: Uint8Array): string {
+  // Short ASCII keys are the common case; String.fromCharCode over a small view beats Buffer for < 32 bytes.
+  const n = view.length;
+  if (n < 24) {
+    let s = "";
+    for (let i = 0; i < n; i++) s += String.fromCharCode(view[i] as number);
+    return s;
+  }
+  return Buffer.from(view.buffer, view.byteOffset, n).toString("latin1");
+}
+
+export function latin1Bytes(s: string): Uint8Array {
+  return Buffer.from(s, "latin1");
+}

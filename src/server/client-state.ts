@@ -1,0 +1,48 @@
+// Per-connection state that commands read and change (SELECT, HELLO, CLIENT SETNAME, MULTI, ...).
+
+export type ReplyMode = "on" | "off" | "skip";
+
+export class ClientState {
+  name = "";
+  db = 0;
+  proto: 2 | 3 = 2;
+  authenticated: boolean;
+  user = "default";
+  libName = "";
+  libVersion = "";
+  noEvict = false;
+  noTouch = false;
+  replyMode: ReplyMode = "on";
+  /** Set by QUIT, CLIENT KILL, protocol errors: close once the pending replies are written. */
+  closeAfterReply = false;
+  /** Queued commands while in MULTI (null outside MULTI). */
+  multi: Uint8Array[][] | null = null;
+  /** A queued command failed in MULTI: EXEC answers EXECABORT. */
+  multiError = false;
+  /** A watched key was modified: EXEC answers a null array. */
+  watchDirty = false;
+  readonly watched = new Set<string>();
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  lastCommand = "NULL";
+  lastInteractionMs: number;
+  commandsProcessed = 0;
+  /** Bytes of output not yet accepted by the socket (for CLIENT LIST omem, and the output limit). */
+  outputBytesPending = 0;
+  queryBufferBytes = 0;
+
+  constructor(
+    readonly id: number,
+    readonly addr: string,
+    readonly laddr: string,
+    readonly createdMs: number,
+    passwordRequired: boolean,
+  ) {
+    this.authenticated = !passwordRequired;
+    this.lastInteractionMs = createdMs;
+  }
+
+  get inPubSub(): boolean {
+    return this.channels.size + this.patterns.size > 0;
+  }
+}

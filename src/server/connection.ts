@@ -1,0 +1,172 @@
+// One client connection: parse -> dispatch -> queue replies behind the durable watermark -> write.
+//
+// All replies produced from one `data` chunk leave in one write. A reply is held until every log entry
+// appended before it was produced is durable (its barrier), so no client sees un-durable state.
+import type { Socket } from "bun";
+import { RespParser, ProtocolError } from "../protocol/parser.ts";
+import { ReplyWriter } from "../protocol/writer.ts";
+import { ClientState } from "./client-state.ts";
+import type { Dispatcher } from "./dispatch.ts";
+
+interface PendingOutput {
+  bytes: Uint8Array;
+  /** Released when the engine's durable seq reaches this. */
+  barrier: number;
+}
+
+export interface ConnectionHost {
+  readonly dispatcher: Dispatcher;
+  durableSeq(): number;
+  appendedSeq(): number;
+  outputBytesMax(): number;
+  bulkBytesMax(): number;
+  passwordRequired(): boolean;
+  /** The connection has output waiting for durability. */
+  waitForDurable(conn: Connection): void;
+  closed(conn: Connection): void;
+  nowMs(): number;
+}
+
+export class Connection {
+  readonly parser: RespParser;
+  readonly writer = new ReplyWriter();
+  private readonly queue: PendingOutput[] = [];
+  private queueHead = 0;
+  /** Bytes waiting in `queue` plus unsent remainder. */
+  private queuedBytes = 0;
+  private paused = false;
+  private isClosed = false;
+
+  constructor(
+    readonly socket: Socket<Connection | undefined>,
+    readonly state: ClientState,
+    private readonly host: ConnectionHost,
+  ) {
+    this.parser = new RespParser({
+      bulkBytesMax: host.bulkBytesMax(),
+      inlineBytesMax: 64 * 1024,
+      multibulkCountMax: 1024 * 1024,
+      unauthenticated: host.passwordRequired(),
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.isClosed) return;
+    this.state.queryBufferBytes += chunk.length;
+    this.parser.feed(chunk);
+    this.process();
+  }
+
+  /** Parses and runs commands until input runs out, the connection pauses, or it must close. */
+  process(): void {
+    const d = this.host.dispatcher;
+    while (!this.paused && !this.isClosed && !this.state.closeAfterReply) {
+      let argv: Uint8Array[] | null;
+      try {
+        argv = this.parser.next();
+      } catch (e: unknown) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.writer.proto = this.state.proto;
+        this.writer.error(`ERR ${(e as ProtocolError).message}`);
+        this.state.closeAfterReply = true;
+        break;
+      }
+      if (argv === null) break;
+      this.state.lastInteractionMs = this.host.nowMs();
+      this.writer.proto = this.state.proto;
+      d.dispatch(this, argv);
+      if (this.state.authenticated) this.parser.setAuthenticated(true);
+    }
+    this.state.queryBufferBytes = 0;
+    this.finishBatch();
+  }
+
+  /** Moves the writer's bytes to the output queue behind the current barrier, then flushes. */
+  finishBatch(): void {
+    if (this.writer.length > 0) {
+      const barrier = this.host.appendedSeq();
+      if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
+        this.writeNow(this.writer.take());
+      } else {
+        const bytes = this.writer.take().slice();
+        this.queue.push({ bytes, barrier });
+        this.queuedBytes += bytes.length;
+        this.host.waitForDurable(this);
+      }
+    }
+    this.flush();
+  }
+
+  /** Writes what the durable watermark allows (called on durable progress and on drain). */
+  flush(): void {
+    if (this.isClosed) return;
+    const durable = this.host.durableSeq();
+    while (this.queueHead < this.queue.length) {
+      const head = this.queue[this.queueHead] as PendingOutput;
+      if (head.barrier > durable) break;
+      const written = this.socket.write(head.bytes);
+      this.queuedBytes -= written;
+      if (written < head.bytes.length) {
+        head.bytes = head.bytes.subarray(written);
+        head.barrier = 0;
+        break;
+      }
+      this.queueHead++;
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+    } else if (this.queue[this.queueHead]!.barrier > durable) {
+      this.host.waitForDurable(this);
+    }
+    this.state.outputBytesPending = this.queuedBytes;
+    if (this.queuedBytes > this.host.outputBytesMax()) {
+      this.close();
+      return;
+    }
+    if (this.state.closeAfterReply && this.queueHead === this.queue.length) this.socket.end();
+  }
+
+  private writeNow(bytes: Uint8Array): void {
+    const written = this.socket.write(bytes);
+    if (written < bytes.length) {
+      const rest = bytes.slice(written);
+      this.queue.push({ bytes: rest, barrier: 0 });
+      this.queuedBytes += rest.length;
+    }
+  }
+
+  get hasPendingOutput(): boolean {
+    return this.queueHead < this.queue.length;
+  }
+
+  /** Stops processing input (a command is waiting on async work); resume() continues. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.process();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.socket.end();
+    this.host.closed(this);
+  }
+
+  /** The socket closed (by the peer or by us). */
+  onClose(): void {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.host.closed(this);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+// The network server: Bun.listen, connection lifecycle, maxclients, idle timeout, graceful shutdown.
+import type { Socket, TCPSocketListener } from "bun";
+import type { Config } from "../config/config.ts";
+import type { CommandTable } from "../commands/table.ts";
+import type { Engine } from "../engine/engine.ts";
+import { newStats, type ClientHandle, type ServerContext, type ServerStats } from "../engine/server-context.ts";
+import { ClientState } from "./client-state.ts";
+import { Connection, type ConnectionHost } from "./connection.ts";
+import { Dispatcher } from "./dispatch.ts";
+
+export const bunkerVersion = "7.0.15";
+
+export interface ServerOptions {
+  readonly config: Config;
+  readonly table: CommandTable;
+  readonly engine: Engine;
+  readonly log: (line: string) => void;
+  /** Called after a graceful shutdown completed. */
+  readonly onShutdown: () => void;
+}
+
+export class Server implements ServerContext, ConnectionHost {
+  readonly config: Config;
+  readonly table: CommandTable;
+  readonly engine: Engine;
+  readonly stats: ServerStats = newStats();
+  readonly runId: string;
+  readonly startedMs = Date.now();
+  readonly version = bunkerVersion;
+  readonly mode = "standalone" as const;
+  readonly dispatcher: Dispatcher;
+  tcpPort = 0;
+  private listener: TCPSocketListener<Connection | undefined> | null = null;
+  private readonly connections = new Set<Connection>();
+  private readonly waitingForDurable = new Set<Connection>();
+  private nextClientId = 1;
+  private cronTimer: ReturnType<typeof setInterval> | null = null;
+  private shuttingDown = false;
+
+  constructor(private readonly opts: ServerOptions) {
+    this.config = opts.config;
+    this.table = opts.table;
+    this.engine = opts.engine;
+    this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.dispatcher = new Dispatcher(this, this.engine);
+    this.engine.onDurable(() => {
+      if (this.waitingForDurable.size === 0) return;
+      const list = [...this.waitingForDurable];
+      this.waitingForDurable.clear();
+      for (const c of list) c.flush();
+    });
+  }
+
+  // ConnectionHost
+  durableSeq(): number {
+    return this.engine.durableSeq;
+  }
+  appendedSeq(): number {
+    return this.engine.appendedSeq;
+  }
+  outputBytesMax(): number {
+    return this.config.int("client-output-buffer-limit-bytes");
+  }
+  bulkBytesMax(): number {
+    return this.config.int("proto-max-bulk-len");
+  }
+  passwordRequired(): boolean {
+    return this.config.get("requirepass") !== "";
+  }
+  waitForDurable(conn: Connection): void {
+    this.waitingForDurable.add(conn);
+  }
+  closed(conn: Connection): void {
+    this.connections.delete(conn);
+    this.waitingForDurable.delete(conn);
+    this.engine.watches.unwatchAll(conn.state);
+    this.onClientClosed(conn);
+  }
+  nowMs(): number {
+    return Date.now();
+  }
+  /** Hooks for pub/sub and blocking commands to forget a client. */
+  onClientClosed: (conn: Connection) => void = () => {};
+
+  *clients(): Iterable<ClientHandle> {
+    for (const c of this.connections) {
+      yield { state: c.state, kill: () => c.close(), fd: -1 };
+    }
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  listen(port: number, hostname: string): number {
+    this.listener = Bun.listen<Connection | undefined>({
+      hostname,
+      port,
+      socket: {
+        binaryType: "uint8array",
+        open: (socket) => this.accept(socket),
+        data: (socket, chunk) => {
+          this.stats.totalNetInputBytes += chunk.length;
+          socket.data?.onData(chunk);
+        },
+        drain: (socket) => socket.data?.flush(),
+        close: (socket) => socket.data?.onClose(),
+        error: (socket) => socket.data?.onClose(),
+      },
+    });
+    this.tcpPort = this.listener.port;
+    const hz = this.config.int("hz");
+    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / hz)));
+    return this.tcpPort;
+  }
+
+  private accept(socket: Socket<Connection | undefined>): void {
+    this.stats.totalConnectionsReceived++;
+    if (this.shuttingDown || this.connections.size >= this.config.int("maxclients")) {
+      this.stats.rejectedConnections++;
+      socket.write("-ERR max number of clients reached\r\n");
+      socket.end();
+      return;
+    }
+    const addr = `${socket.remoteAddress}:${socket.remotePort ?? 0}`;
+    const laddr = `${socket.localAddress ?? "127.0.0.1"}:${this.tcpPort}`;
+    const state = new ClientState(this.nextClientId++, addr, laddr, Date.now(), this.passwordRequired());
+    const conn = new Connection(socket, state, this);
+    socket.data = conn;
+    this.connections.add(conn);
+  }
+
+  /** Periodic work: idle timeouts (the engine runs its own expiry/eviction cycle). */
+  private cron(): void {
+    const timeoutSec = this.config.int("timeout");
+    if (timeoutSec > 0) {
+      const now = Date.now();
+      for (const c of this.connections) {
+        const s = c.state;
+        if (s.inPubSub || c.hasPendingOutput) continue;
+        if (now - s.lastInteractionMs > timeoutSec * 1000) c.close();
+      }
+    }
+  }
+
+  /** Stops accepting, lets in-flight writes become durable, flushes replies, closes everything. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.listener?.stop(false);
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    await this.engine.waitDurable();
+    for (const c of this.connections) c.flush();
+    const deadline = Date.now() + 2000;
+    while ([...this.connections].some((c) => c.hasPendingOutput) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const c of [...this.connections]) c.close();
+    await this.engine.close();
+    this.listener?.stop(true);
+    this.opts.onShutdown();
+  }
+
+  requestShutdown(): void {
+    void this.shutdown();
+  }
+}

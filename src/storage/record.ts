@@ -1,0 +1,212 @@
+// Log entry encoding. One entry per command (or EXEC, or one shard's part of a cross-shard write):
+//
+//   record  = crc32c:u32 | bodyLength:u32 | body            (little endian; crc covers bodyLength+body)
+//   body    = kind:u8 | seq:f64 | timeMs:f64 | seed:u32 | participantCount:u16 | participant:u16*
+//             | opCount:u32 | op*
+//   op      = CMD  db:u8 argc:u32 (len:u32 bytes)*
+//           | PUT  db:u8 key:(len:u32 bytes) type:u8 expireAt:f64 value:(len:u32 bytes)
+//           | DEL  db:u8 key:(len:u32 bytes)
+//
+// `seq` is the engine-wide sequence number; a cross-shard write has one entry per participant shard,
+// all with the same seq and the participant list, and is committed only when every part is durable.
+// Byte strings are latin1: one char code per byte.
+
+export const recordHeaderBytes = 8;
+/** A record larger than this is corruption, not data (bounds the reader). */
+export const recordBytesMax = 1024 * 1024 * 1024;
+
+export const entryKindData = 1;
+/** A merge (snapshot) base: PUT ops describing the full state as of `seq`. */
+export const entryKindSnapshot = 2;
+
+export const opCmd = 1;
+export const opPut = 2;
+export const opDel = 3;
+
+export type LogOp =
+  | { readonly kind: typeof opCmd; readonly db: number; readonly argv: readonly (string | Uint8Array)[] }
+  | { readonly kind: typeof opPut; readonly db: number; readonly key: string; readonly valueType: number; readonly expireAt: number; readonly value: Uint8Array }
+  | { readonly kind: typeof opDel; readonly db: number; readonly key: string };
+
+export interface LogEntry {
+  readonly kind: number;
+  readonly seq: number;
+  readonly timeMs: number;
+  readonly seed: number;
+  /** Shards of a cross-shard write (empty for a single-shard entry). */
+  readonly participants: readonly number[];
+  readonly ops: readonly LogOp[];
+}
+
+/** A growable little-endian byte writer over one reused ArrayBuffer. */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  length = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = new Uint8Array(new ArrayBuffer(initialBytes));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private ensure(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(new ArrayBuffer(size));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = v;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.length, v, true);
+    this.length += 2;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.length, v >>> 0, true);
+    this.length += 4;
+  }
+  f64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.length, v, true);
+    this.length += 8;
+  }
+  setU32(at: number, v: number): void {
+    this.view.setUint32(at, v >>> 0, true);
+  }
+  bytes(v: string | Uint8Array): void {
+    if (typeof v === "string") {
+      this.u32(v.length);
+      this.ensure(v.length);
+      if (v.length < 64) {
+        for (let i = 0; i < v.length; i++) this.buf[this.length + i] = v.charCodeAt(i);
+      } else {
+        Buffer.from(this.buf.buffer, this.buf.byteOffset + this.length, v.length).write(v, "latin1");
+      }
+      this.length += v.length;
+    } else {
+      this.u32(v.length);
+      this.ensure(v.length);
+      this.buf.set(v, this.length);
+      this.length += v.length;
+    }
+  }
+  /** View of bytes [start, end): valid until the next write that grows the buffer. */
+  view_(start: number, end = this.length): Uint8Array {
+    return this.buf.subarray(start, end);
+  }
+  reset(): void {
+    this.length = 0;
+  }
+}
+
+/** Appends one framed record for `entry`; returns its [start, end) in the writer. */
+export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32c: (data: Uint8Array) => number): [number, number] {
+  const start = w.length;
+  w.u32(0); // crc, patched below
+  w.u32(0); // body length, patched below
+  w.u8(entry.kind);
+  w.f64(entry.seq);
+  w.f64(entry.timeMs);
+  w.u32(entry.seed);
+  w.u16(entry.participants.length);
+  for (const p of entry.participants) w.u16(p);
+  w.u32(entry.ops.length);
+  for (const op of entry.ops) {
+    w.u8(op.kind);
+    w.u8(op.db);
+    if (op.kind === opCmd) {
+      w.u32(op.argv.length);
+      for (const a of op.argv) w.bytes(a);
+    } else if (op.kind === opPut) {
+      w.bytes(op.key);
+      w.u8(op.valueType);
+      w.f64(op.expireAt);
+      w.bytes(op.value);
+    } else {
+      w.bytes(op.key);
+    }
+  }
+  const end = w.length;
+  w.setU32(start + 4, end - start - recordHeaderBytes);
+  w.setU32(start, crc32c(w.view_(start + 4, end)));
+  return [start, end];
+}
+
+export class RecordDecodeError extends Error {
+  override readonly name = "RecordDecodeError";
+}
+
+/** Decodes a record body (after the 8-byte header). Strings come back as latin1 byte strings. */
+export function decodeBody(body: Uint8Array): LogEntry {
+  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  let at = 0;
+  const need = (n: number): void => {
+    if (at + n > body.length) throw new RecordDecodeError(`record body truncated at ${at}`);
+  };
+  const u8 = (): number => {
+    need(1);
+    return body[at++] as number;
+  };
+  const u16 = (): number => {
+    need(2);
+    const v = dv.getUint16(at, true);
+    at += 2;
+    return v;
+  };
+  const u32 = (): number => {
+    need(4);
+    const v = dv.getUint32(at, true);
+    at += 4;
+    return v;
+  };
+  const f64 = (): number => {
+    need(8);
+    const v = dv.getFloat64(at, true);
+    at += 8;
+    return v;
+  };
+  const bytes = (): Uint8Array => {
+    const n = u32();
+    need(n);
+    const v = body.subarray(at, at + n);
+    at += n;
+    return v;
+  };
+  const str = (): string => Buffer.from(bytes()).toString("latin1");
+  const kind = u8();
+  const seq = f64();
+  const timeMs = f64();
+  const seed = u32();
+  const participants: number[] = [];
+  for (let n = u16(), i = 0; i < n; i++) participants.push(u16());
+  const ops: LogOp[] = [];
+  for (let n = u32(), i = 0; i < n; i++) {
+    const k = u8();
+    const db = u8();
+    if (k === opCmd) {
+      const argc = u32();
+      if (argc > body.length) throw new RecordDecodeError("argc larger than record");
+      const argv: Uint8Array[] = [];
+      for (let j = 0; j < argc; j++) argv.push(bytes());
+      ops.push({ kind: opCmd, db, argv });
+    } else if (k === opPut) {
+      const key = str();
+      const valueType = u8();
+      const expireAt = f64();
+      ops.push({ kind: opPut, db, key, valueType, expireAt, value: bytes() });
+    } else if (k === opDel) {
+      ops.push({ kind: opDel, db, key: str() });
+    } else throw new RecordDecodeError(`unknown op kind ${k}`);
+  }
+  if (at !== body.length) throw new RecordDecodeError(`record body has ${body.length - at} trailing bytes`);
+  return { kind, seq, timeMs, seed, participants, ops };
+}

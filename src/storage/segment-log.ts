@@ -1,0 +1,239 @@
+// A shard's log: append-only segment files of CRC32C-checked records, group-committed.
+//
+// Group commit: entries are encoded into `pending`; one flush at a time writes the whole pending batch
+// with pwrite and then runs fdatasync off the JavaScript thread. Entries appended while a flush runs
+// form the next batch. `onDurable(seq)` reports the highest seq whose record is on disk.
+import { join } from "node:path";
+import { mkdirSync, readdirSync } from "node:fs";
+import { ByteWriter, decodeBody, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
+import type { LogIo } from "./io.ts";
+
+export class CorruptLogError extends Error {
+  override readonly name = "CorruptLogError";
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    detail: string,
+  ) {
+    super(`corrupt log record in ${file} at offset ${offset}: ${detail}; start with --salvage yes to drop the rest of that segment`);
+  }
+}
+
+export interface SegmentLogOptions {
+  readonly dir: string;
+  readonly segmentBytesMax: number;
+  readonly salvage: boolean;
+  readonly io: LogIo;
+}
+
+export interface RecoveryReport {
+  readonly entries: LogEntry[];
+  /** Bytes dropped from a torn tail (0 when the log ended cleanly). */
+  readonly tornBytes: number;
+  readonly segments: number;
+  readonly bytesRead: number;
+  /** Segment ids and positions of each entry (for truncation at cross-shard recovery). */
+  readonly positions: { segment: number; offset: number }[];
+}
+
+const segmentPattern = /^(\d{8})\.seg$/;
+
+export function segmentName(id: number): string {
+  return String(id).padStart(8, "0") + ".seg";
+}
+
+export function listSegments(dir: string): number[] {
+  return readdirSync(dir)
+    .map((f) => segmentPattern.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** True when a complete, CRC-valid record starts at `at` in `data`. */
+function validRecordAt(data: Uint8Array, dv: DataView, at: number, io: LogIo): number {
+  if (at + recordHeaderBytes > data.length) return -1;
+  const len = dv.getUint32(at + 4, true);
+  if (len === 0 || len > recordBytesMax || at + recordHeaderBytes + len > data.length) return -1;
+  const crc = dv.getUint32(at, true);
+  if (io.crc32c(data.subarray(at + 4, at + recordHeaderBytes + len)) !== crc) return -1;
+  return len;
+}
+
+export class SegmentLog {
+  private pending = new ByteWriter();
+  private spare = new ByteWriter();
+  private pendingLastSeq = 0;
+  private flushing = false;
+  private fd = -1;
+  private segmentId = 0;
+  private fileOffset = 0;
+  private failed: Error | null = null;
+  /** Called with the highest durable seq after each fsync. */
+  onDurable: (seq: number) => void = () => {};
+  /** Called once if a write or fsync fails: the shard must stop acknowledging writes. */
+  onFailure: (err: Error) => void = () => {};
+  bytesWritten = 0;
+  fsyncCount = 0;
+
+  private constructor(private readonly opts: SegmentLogOptions) {}
+
+  /** Opens the log, returning every valid entry in order; truncates a torn tail. */
+  static open(opts: SegmentLogOptions): { log: SegmentLog; report: RecoveryReport } {
+    mkdirSync(opts.dir, { recursive: true });
+    const log = new SegmentLog(opts);
+    const report = log.recover();
+    return { log, report };
+  }
+
+  private recover(): RecoveryReport {
+    const { io, dir } = this.opts;
+    const ids = listSegments(dir);
+    const entries: LogEntry[] = [];
+    const positions: { segment: number; offset: number }[] = [];
+    let tornBytes = 0;
+    let bytesRead = 0;
+    for (let s = 0; s < ids.length; s++) {
+      const id = ids[s] as number;
+      const path = join(dir, segmentName(id));
+      const isLast = s === ids.length - 1;
+      const fd = io.openFile(path, "read");
+      const size = io.fileSize(fd);
+      const data = new Uint8Array(new ArrayBuffer(size));
+      io.preadInto(fd, data, 0);
+      io.closeFile(fd);
+      bytesRead += size;
+      const dv = new DataView(data.buffer);
+      let at = 0;
+      while (at < size) {
+        const len = validRecordAt(data, dv, at, io);
+        if (len < 0) {
+          // Either a torn tail (nothing valid follows) or corruption in the middle of the segment.
+          let next = -1;
+          for (let p = at + 1; p + recordHeaderBytes <= size; p++) {
+            if (validRecordAt(data, dv, p, io) > 0) {
+              next = p;
+              break;
+            }
+          }
+          if ((next >= 0 || !isLast) && !this.opts.salvage) {
+            throw new CorruptLogError(path, at, next >= 0 ? `valid records follow at offset ${next}` : "segment is not the last one");
+          }
+          tornBytes += size - at;
+          const wfd = io.openFile(path, "write");
+          io.ftruncate(wfd, at);
+          io.fdatasync(wfd);
+          io.closeFile(wfd);
+          break;
+        }
+        const body = data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len);
+        entries.push(decodeBody(body));
+        positions.push({ segment: id, offset: at });
+        at += recordHeaderBytes + len;
+      }
+      if (tornBytes > 0 && !isLast) {
+        // Salvaged a middle segment: later segments are still replayed (their records are intact).
+      }
+    }
+    this.segmentId = ids.length > 0 ? (ids[ids.length - 1] as number) : 1;
+    this.openSegment(this.segmentId);
+    return { entries, tornBytes, segments: ids.length, bytesRead, positions };
+  }
+
+  private openSegment(id: number): void {
+    const { io, dir } = this.opts;
+    const path = join(dir, segmentName(id));
+    this.fd = io.openFile(path, "append");
+    this.fileOffset = io.fileSize(this.fd);
+    this.segmentId = id;
+    io.fsyncDir(dir);
+  }
+
+  /** Truncates the log so that it ends just before the record at `position` (cross-shard recovery). */
+  truncateAt(position: { segment: number; offset: number }): void {
+    const { io, dir } = this.opts;
+    io.closeFile(this.fd);
+    for (const id of listSegments(dir)) {
+      if (id > position.segment) io.unlinkFile(join(dir, segmentName(id)));
+    }
+    const fd = io.openFile(join(dir, segmentName(position.segment)), "write");
+    io.ftruncate(fd, position.offset);
+    io.fdatasync(fd);
+    io.closeFile(fd);
+    io.fsyncDir(dir);
+    this.openSegment(position.segment);
+  }
+
+  get currentSegment(): number {
+    return this.segmentId;
+  }
+
+  get healthy(): boolean {
+    return this.failed === null;
+  }
+
+  /** Encodes `entry` into the pending batch. Call requestFlush() once the tick's appends are done. */
+  append(entry: LogEntry): void {
+    encodeEntry(this.pending, entry, this.opts.io.crc32c);
+    this.pendingLastSeq = entry.seq;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Starts a flush unless one is running (then the pending batch goes next). */
+  requestFlush(): void {
+    if (this.flushing || this.pending.length === 0 || this.failed) return;
+    this.flushing = true;
+    const batch = this.pending;
+    const lastSeq = this.pendingLastSeq;
+    this.pending = this.spare;
+    this.spare = batch;
+    const { io } = this.opts;
+    try {
+      io.pwriteAll(this.fd, batch.view_(0), this.fileOffset);
+    } catch (e: unknown) {
+      this.fail(e);
+      return;
+    }
+    this.fileOffset += batch.length;
+    this.bytesWritten += batch.length;
+    batch.reset();
+    io.fdatasyncAsync(this.fd).then(
+      () => {
+        this.fsyncCount++;
+        this.flushing = false;
+        if (this.fileOffset >= this.opts.segmentBytesMax) this.rotate();
+        this.onDurable(lastSeq);
+        this.requestFlush();
+      },
+      (e: unknown) => this.fail(e),
+    );
+  }
+
+  private rotate(): void {
+    this.opts.io.closeFile(this.fd);
+    this.openSegment(this.segmentId + 1);
+    this.onRotate(this.segmentId - 1);
+  }
+
+  /** Called after a segment is sealed (its id): merge and hint files hook in here. */
+  onRotate: (sealedSegment: number) => void = () => {};
+
+  private fail(e: unknown): void {
+    this.failed = e instanceof Error ? e : new Error(String(e));
+    this.flushing = false;
+    this.onFailure(this.failed);
+  }
+
+  /** Waits for pending entries to become durable, then closes the file. */
+  async close(): Promise<void> {
+    while ((this.flushing || this.pending.length > 0) && !this.failed) {
+      this.requestFlush();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    if (this.fd >= 0) this.opts.io.closeFile(this.fd);
+    this.fd = -1;
+  }
+}
