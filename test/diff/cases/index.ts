@@ -1,0 +1,13 @@
+// The registry of hand-written differential cases: one import and one line per command family.
+import type { CaseFamily } from "../case.ts";
+import { cases as connection } from "./connection.ts";
+import { cases as keys } from "./keys.ts";
+import { cases as server } from "./server.ts";
+import { cases as strings } from "./strings.ts";
+
+export const caseFamilies: readonly CaseFamily[] = [
+  { family: "connection", cases: connection },
+  { family: "server", cases: server },
+  { family: "strings", cases: strings },
+  { family: "keys", cases: keys },
+];

@@ -1,0 +1,13 @@
+// The registry of generator templates: one import and one line per command family.
+import type { TemplateFamily } from "../generator.ts";
+import { templates as connection } from "./connection.ts";
+import { templates as keys } from "./keys.ts";
+import { templates as server } from "./server.ts";
+import { templates as strings } from "./strings.ts";
+
+export const templateFamilies: readonly TemplateFamily[] = [
+  { family: "connection", templates: connection },
+  { family: "server", templates: server },
+  { family: "strings", templates: strings },
+  { family: "keys", templates: keys },
+];
