@@ -5,6 +5,11 @@ import { latin1, word } from "./args.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
 import { errSyntax } from "../protocol/errors.ts";
 
+/** Redis prints the access-type flags in capitals and the rest in lower case. */
+function keySpecFlagText(flag: string): string {
+  return flag === "RO" || flag === "RW" || flag === "OW" || flag === "RM" ? flag : flag.toLowerCase();
+}
+
 function keySpecReply(w: ReplyWriter, k: KeySpec): void {
   w.mapHeader(k.notes ? 4 : 3);
   if (k.notes) {
@@ -13,7 +18,7 @@ function keySpecReply(w: ReplyWriter, k: KeySpec): void {
   }
   w.bulk("flags");
   w.setHeader(k.flags.length);
-  for (const f of k.flags) w.simple(f);
+  for (const f of k.flags) w.simple(keySpecFlagText(f));
   w.bulk("begin_search");
   w.mapHeader(2);
   w.bulk("type");
@@ -72,9 +77,9 @@ export function commandInfoReply(w: ReplyWriter, cmd: Command): void {
   const tips = spec.tips ?? [];
   w.setHeader(tips.length);
   for (const t of tips) w.bulk(t);
-  w.arrayHeader(spec.keySpecs.length);
+  w.setHeader(spec.keySpecs.length);
   for (const k of spec.keySpecs) keySpecReply(w, k);
-  w.arrayHeader(cmd.subcommands.size);
+  w.setHeader(cmd.subcommands.size);
   for (const sub of cmd.subcommands.values()) commandInfoReply(w, sub);
 }
 
@@ -195,7 +200,7 @@ function info(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   for (let i = 2; i < argv.length; i++) {
     const c = lookupFull(ctx, latin1(argv[i] as Uint8Array));
     if (c) commandInfoReply(w, c);
-    else w.nullArray();
+    else w.nullBulk();
   }
 }
 
@@ -233,7 +238,7 @@ function getKeys(ctx: CommandContext, argv: readonly Uint8Array[], withFlags: bo
       const spec = cmd.spec.keySpecs.find(() => true);
       const flags = spec?.flags ?? [];
       w.setHeader(flags.length);
-      for (const f of flags) w.simple(f);
+      for (const f of flags) w.simple(keySpecFlagText(f));
     } else w.bulk(rest[i] as Uint8Array);
   }
 }
@@ -296,8 +301,8 @@ export const commandCommand: CommandSpec = {
     { ...sub, name: "count", arity: 2, summary: "Returns a count of commands.", since: "2.8.13", complexity: "O(1)", handler: (ctx) => ctx.reply.integer(ctx.server.table.size) },
     { ...sub, name: "info", arity: -2, summary: "Returns information about one, multiple or all commands.", since: "2.8.13", complexity: "O(N) where N is the number of commands to look up", tips: ["nondeterministic_output_order"], handler: info },
     { ...sub, name: "docs", arity: -2, summary: "Returns documentary information about one, multiple or all commands.", since: "7.0.0", complexity: "O(N) where N is the number of commands to look up", tips: ["nondeterministic_output_order"], handler: docs },
-    { ...sub, name: "getkeys", arity: -3, summary: "Extracts the key names from an arbitrary command.", since: "2.8.13", complexity: "O(N) where N is the number of arguments to the command", handler: (ctx, argv) => getKeys(ctx, argv, false) },
-    { ...sub, name: "getkeysandflags", arity: -3, summary: "Extracts the key names and access flags for an arbitrary command.", since: "7.0.0", complexity: "O(N) where N is the number of arguments to the command", handler: (ctx, argv) => getKeys(ctx, argv, true) },
+    { ...sub, name: "getkeys", arity: -4, summary: "Extracts the key names from an arbitrary command.", since: "2.8.13", complexity: "O(N) where N is the number of arguments to the command", handler: (ctx, argv) => getKeys(ctx, argv, false) },
+    { ...sub, name: "getkeysandflags", arity: -4, summary: "Extracts the key names and access flags for an arbitrary command.", since: "7.0.0", complexity: "O(N) where N is the number of arguments to the command", handler: (ctx, argv) => getKeys(ctx, argv, true) },
     { ...sub, name: "list", arity: -2, summary: "Returns a list of command names.", since: "7.0.0", complexity: "O(N) where N is the total number of Redis commands", tips: ["nondeterministic_output_order"], handler: listCmd },
     {
       ...sub, name: "help", arity: 2, summary: "Returns helpful text about the different subcommands.", since: "5.0.0", complexity: "O(1)",

@@ -1,7 +1,7 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET.
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { intArg, latin1, word } from "./args.ts";
-import { errSyntax } from "../protocol/errors.ts";
+import { errArity, errSyntax } from "../protocol/errors.ts";
 
 const errWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -13,6 +13,7 @@ function checkPassword(ctx: CommandContext, user: string, pass: string): boolean
 
 function ping(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const w = ctx.reply;
+  if (argv.length > 2) return w.error(errArity("ping"));
   if (ctx.client.proto === 2 && ctx.client.inPubSub) {
     w.arrayHeader(2);
     w.bulk("pong");

@@ -33,11 +33,18 @@ const flagPX = 32;
 const flagEXAT = 64;
 const flagPXAT = 128;
 const flagsExpire = flagEX | flagPX | flagEXAT | flagPXAT;
+const int64Max = 9223372036854775807n;
+
+function flagOf(opt: string): number {
+  return opt === "ex" ? flagEX : opt === "px" ? flagPX : opt === "exat" ? flagEXAT : flagPXAT;
+}
 
 export interface SetOptions {
   flags: number;
   /** Absolute expiry in ms, 0 for none. */
   expireAt: number;
+  /** The same instant as an exact decimal integer, for the log. */
+  expireAtText: string;
 }
 
 /** Parses SET's options from argv[3...] (Redis parseExtendedStringArgumentsOrReply). */
@@ -51,8 +58,9 @@ export function parseSetOptions(ctx: CommandContext, argv: readonly Uint8Array[]
     else if (opt === "xx" && !(flags & flagNX)) flags |= flagXX;
     else if (opt === "get") flags |= flagGET;
     else if (opt === "keepttl" && !(flags & flagsExpire)) flags |= flagKEEPTTL;
-    else if ((opt === "ex" || opt === "px" || opt === "exat" || opt === "pxat") && !(flags & (flagKEEPTTL | flagsExpire)) && next !== undefined) {
-      flags |= opt === "ex" ? flagEX : opt === "px" ? flagPX : opt === "exat" ? flagEXAT : flagPXAT;
+    else if ((opt === "ex" || opt === "px" || opt === "exat" || opt === "pxat") && next !== undefined && !(flags & flagKEEPTTL) && !(flags & flagsExpire & ~flagOf(opt))) {
+      // Redis accepts the same expiry option twice (the last wins), but not two different ones.
+      flags |= flagOf(opt);
       expireArg = next;
       i++;
     } else {
@@ -61,26 +69,31 @@ export function parseSetOptions(ctx: CommandContext, argv: readonly Uint8Array[]
     }
   }
   let expireAt = 0;
+  let expireAtText = "";
   if (expireArg !== null) {
     const raw = parseInteger(expireArg);
     if (raw === null) {
       ctx.reply.error(errNotInteger);
       return null;
     }
-    const v = Number(raw);
+    // Exact 64-bit arithmetic: the logged PXAT must replay to the same instant.
     const invalid = `ERR invalid expire time in '${commandName}' command`;
-    if (v <= 0 || (flags & (flagEX | flagEXAT) && v > Number.MAX_SAFE_INTEGER / 1000)) {
+    let ms = BigInt(raw);
+    const seconds = (flags & (flagEX | flagEXAT)) !== 0;
+    if (ms <= 0n || (seconds && ms > int64Max / 1000n)) {
       ctx.reply.error(invalid);
       return null;
     }
-    const ms = flags & (flagEX | flagEXAT) ? v * 1000 : v;
-    expireAt = flags & (flagEX | flagPX) ? ms + ctx.now : ms;
-    if (!Number.isSafeInteger(expireAt)) {
+    if (seconds) ms *= 1000n;
+    if (flags & (flagEX | flagPX)) ms += BigInt(ctx.now);
+    if (ms > int64Max) {
       ctx.reply.error(invalid);
       return null;
     }
+    expireAt = Number(ms);
+    expireAtText = ms.toString();
   }
-  return { flags, expireAt };
+  return { flags, expireAt, expireAtText };
 }
 
 function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -102,7 +115,7 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const expireAt = flags & flagKEEPTTL && old !== undefined ? old.expireAt : opts.expireAt;
   ctx.db.set(key, newStringEntry(value, expireAt));
   ctx.dirty++;
-  if (flags & flagsExpire) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", String(opts.expireAt)]);
+  if (flags & flagsExpire) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", opts.expireAtText]);
   else if (flags & flagKEEPTTL) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "KEEPTTL"]);
   else ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
   if (flags & flagGET) old === undefined ? ctx.reply.nullBulk() : ctx.reply.bulk((old as StringEntry).data as string);
