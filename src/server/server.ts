@@ -17,6 +17,8 @@ export interface ServerOptions {
   readonly log: (line: string) => void;
   /** Called after a graceful shutdown completed. */
   readonly onShutdown: () => void;
+  /** False when the engine outlives this server (embedded listeners). Default true. */
+  readonly closeEngineOnShutdown?: boolean;
 }
 
 export class Server implements ServerContext, ConnectionHost {
@@ -156,7 +158,7 @@ export class Server implements ServerContext, ConnectionHost {
       await new Promise((r) => setTimeout(r, 5));
     }
     for (const c of [...this.connections]) c.close();
-    await this.engine.close();
+    if (this.opts.closeEngineOnShutdown !== false) await this.engine.close();
     this.listener?.stop(true);
     this.opts.onShutdown();
   }
