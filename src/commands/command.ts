@@ -79,7 +79,9 @@ export function commandInfoReply(w: ReplyWriter, cmd: Command): void {
   for (const t of tips) w.bulk(t);
   w.setHeader(spec.keySpecs.length);
   for (const k of spec.keySpecs) keySpecReply(w, k);
-  w.setHeader(cmd.subcommands.size);
+  // Redis replies an empty set when there are no subcommands, an array otherwise.
+  if (cmd.subcommands.size === 0) w.setHeader(0);
+  else w.arrayHeader(cmd.subcommands.size);
   for (const sub of cmd.subcommands.values()) commandInfoReply(w, sub);
 }
 

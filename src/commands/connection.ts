@@ -162,7 +162,7 @@ const conn = { group: "connection", acl: ["connection"], keySpecs: [] } as const
 
 export const connectionCommands: CommandSpec[] = [
   { ...conn, name: "ping", arity: -1, flags: ["fast"], summary: "Returns the server's liveliness response.", since: "1.0.0", complexity: "O(1)", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], handler: ping },
-  { ...conn, name: "echo", arity: 2, flags: ["fast"], summary: "Returns the given string.", since: "1.0.0", complexity: "O(1)", handler: (ctx, argv) => ctx.reply.bulk(argv[1] as Uint8Array) },
+  { ...conn, name: "echo", arity: 2, flags: ["loading", "stale", "fast"], summary: "Returns the given string.", since: "1.0.0", complexity: "O(1)", handler: (ctx, argv) => ctx.reply.bulk(argv[1] as Uint8Array) },
   { ...conn, name: "hello", arity: -1, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], summary: "Handshakes with the Redis server.", since: "6.0.0", complexity: "O(1)", handler: hello },
   { ...conn, name: "auth", arity: -2, flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"], summary: "Authenticates the connection.", since: "1.0.0", complexity: "O(N) where N is the number of passwords defined for the user", handler: auth },
   { ...conn, name: "select", arity: 2, flags: ["loading", "stale", "fast"], summary: "Changes the selected database.", since: "1.0.0", complexity: "O(1)", handler: select },

@@ -100,9 +100,9 @@ export const serverCommands: CommandSpec[] = [
     name: "config", arity: -2, flags: [], acl: [], group: "server", summary: "A container for server configuration commands.", since: "2.0.0", complexity: "Depends on subcommand.", keySpecs: [],
     subcommands: [
       { ...cfgSub, name: "get", arity: -3, flags: adminFlags, summary: "Returns the effective values of configuration parameters.", since: "2.0.0", complexity: "O(N) when N is the number of configuration parameters provided", handler: configGet },
-      { ...cfgSub, name: "set", arity: -4, flags: [...adminFlags, "may_replicate"], summary: "Sets configuration parameters in-flight.", since: "2.0.0", complexity: "O(N) when N is the number of configuration parameters provided", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"], handler: configSet },
+      { ...cfgSub, name: "set", arity: -4, flags: adminFlags, summary: "Sets configuration parameters in-flight.", since: "2.0.0", complexity: "O(N) when N is the number of configuration parameters provided", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"], handler: configSet },
       {
-        ...cfgSub, name: "resetstat", arity: 2, flags: adminFlags, summary: "Resets the server's statistics.", since: "2.0.0", complexity: "O(1)", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        ...cfgSub, name: "resetstat", arity: 2, flags: adminFlags, summary: "Resets the server's statistics.", since: "2.0.0", complexity: "O(1)",
         handler: (ctx) => {
           const st = ctx.server.stats as unknown as Record<string, number>;
           for (const k of Object.keys(st)) if (k !== "totalConnectionsReceived") st[k] = 0;
