@@ -204,7 +204,9 @@ async function answersPing(port: number): Promise<boolean> {
   try {
     client = await RawClient.connect(port, { replyTimeoutMs: 1_000 });
     const reply = await client.send(["PING"]);
-    return new TextDecoder().decode(reply) === "+PONG\r\n";
+    // A server started with --requirepass answers NOAUTH: it is up all the same.
+    const text = new TextDecoder().decode(reply);
+    return text === "+PONG\r\n" || text.startsWith("-NOAUTH");
   } catch {
     return false;
   } finally {
