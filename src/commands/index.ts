@@ -5,6 +5,7 @@ import { clientCommand } from "./client.ts";
 import { commandCommand } from "./command.ts";
 import { serverCommands } from "./server.ts";
 import { stringCommands } from "./strings.ts";
+import { zsetCommands } from "./zsets.ts";
 import { keyCommands } from "./keys.ts";
 import { transactionCommands } from "./transactions.ts";
 
@@ -14,6 +15,7 @@ export function buildCommandTable(): CommandTable {
   table.register([clientCommand, commandCommand]);
   table.register(serverCommands);
   table.register(stringCommands);
+  table.register(zsetCommands);
   table.register(keyCommands);
   table.register(transactionCommands);
   return table;

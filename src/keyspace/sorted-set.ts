@@ -88,6 +88,12 @@ function nodeLess(n: Node, score: number, member: string): boolean {
   return n.score < score || (n.score === score && n.member < member);
 }
 
+/** How a new set starts: Redis creates a skiplist directly when the first write already outgrows a listpack. */
+export interface SortedSetOptions {
+  readonly sizeHint: number;
+  readonly memberBytesMax: number;
+}
+
 export class SortedSet {
   private readonly scores = new Map<string, number>();
   private readonly header: Node = newNode(LEVELS_MAX, "", -Infinity);
@@ -101,6 +107,10 @@ export class SortedSet {
   /** Scratch arrays reused by insert/delete. */
   private readonly update: Node[] = new Array<Node>(LEVELS_MAX);
   private readonly rankAt: number[] = new Array<number>(LEVELS_MAX).fill(0);
+
+  constructor(options: SortedSetOptions = { sizeHint: 0, memberBytesMax: 0 }) {
+    this.listpackEncoded = options.sizeHint <= ZSET_LISTPACK_ENTRIES_MAX && options.memberBytesMax <= ZSET_LISTPACK_VALUE_BYTES_MAX;
+  }
 
   get size(): number {
     return this.scores.size;
@@ -119,9 +129,16 @@ export class SortedSet {
     return this.scores.has(member);
   }
 
-  /** Adds or updates; returns true when the member is new. */
+  /**
+   * Adds or updates; returns true when the member is new. A listpack-encoded set stores scores as text
+   * that prints -0 as "0", so there -0 becomes 0 (a skiplist keeps the sign, as in Redis).
+   */
   add(member: string, score: number): boolean {
     const old = this.scores.get(member);
+    if (old === undefined && this.listpackEncoded && (this.scores.size + 1 > ZSET_LISTPACK_ENTRIES_MAX || member.length > ZSET_LISTPACK_VALUE_BYTES_MAX)) {
+      this.listpackEncoded = false;
+    }
+    if (score === 0 && this.listpackEncoded) score = 0;
     if (old !== undefined) {
       // Equal scores (0 and -0 included) keep the node's place; only the stored value changes.
       if (old === score) this.findNode(old, member).score = score;
@@ -134,9 +151,6 @@ export class SortedSet {
     }
     this.scores.set(member, score);
     this.insert(score, member);
-    if (this.listpackEncoded && (this.scores.size > ZSET_LISTPACK_ENTRIES_MAX || member.length > ZSET_LISTPACK_VALUE_BYTES_MAX)) {
-      this.listpackEncoded = false;
-    }
     return true;
   }
 
