@@ -3,7 +3,6 @@
 //   -> group commit (pwrite + fdatasync off-thread) -> durable watermark advances -> replies released.
 // No reply is released before every entry with a seq at or below the reply's barrier is durable, so
 // no client ever sees state that a crash could take back.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command, CommandTable } from "../commands/table.ts";
 import { ShardState } from "../keyspace/shard-state.ts";
@@ -14,6 +13,7 @@ import type { LogIo } from "../storage/io.ts";
 import { entryKindData, opCmd, opDel, opPut, type LogEntry } from "../storage/record.ts";
 import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { decodeValue } from "../storage/value-codec.ts";
+import { readWholeFile, writeFileAtomically } from "../storage/files.ts";
 import type { Clock } from "./clock.ts";
 import { Executor } from "./executor.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -96,16 +96,15 @@ export class Engine {
   /** Opens (creating or recovering) the data directory. Synchronous: nothing is served until done. */
   static open(opts: EngineOptions, server: ServerContext | null): Engine {
     const started = opts.clock.monotonicMs();
-    mkdirSync(opts.dir, { recursive: true });
-    const metaPath = join(opts.dir, metaFile);
-    if (existsSync(metaPath)) {
-      const meta = JSON.parse(readFileSync(metaPath, "utf8")) as { shards?: unknown };
+    opts.io.makeDirs(opts.dir);
+    const metaBytes = readWholeFile(opts.io, join(opts.dir, metaFile));
+    if (metaBytes !== null) {
+      const meta = JSON.parse(Buffer.from(metaBytes).toString("utf8")) as { shards?: unknown };
       if (meta.shards !== opts.shards) {
         throw new EngineOpenError(`data directory ${opts.dir} was created with ${String(meta.shards)} shards; start with --shards ${String(meta.shards)}`);
       }
     } else {
-      writeFileSync(metaPath, JSON.stringify({ format: 1, shards: opts.shards }) + "\n");
-      opts.io.fsyncDir(opts.dir);
+      writeFileAtomically(opts.io, opts.dir, metaFile, Buffer.from(JSON.stringify({ format: 1, shards: opts.shards }) + "\n"));
     }
     const reports: RecoveryReport[] = [];
     const shards: Shard[] = [];
@@ -241,7 +240,7 @@ export class Engine {
     ex.unitOps.clear();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flushAll());
+      setImmediate(() => this.flushAll());
     }
   }
 

@@ -1,10 +1,14 @@
-// The disk as the storage engine sees it: an interface so the simulator and tests can swap in faults.
+// The disk as the storage engine sees it: an interface so the simulator and tests can swap in faults
+// (see memory-io.ts). Everything the log, snapshots and recovery do to files goes through it.
+import { mkdirSync, readdirSync } from "node:fs";
+import { open as openPromise } from "node:fs/promises";
 import * as native from "../native/ffi.ts";
 
 export type OpenMode = "read" | "write" | "append";
 
 export interface LogIo {
   crc32c(data: Uint8Array): number;
+  /** "write" opens an existing file read-write; "append" creates it when missing (never O_APPEND). */
   openFile(path: string, mode: OpenMode): number;
   closeFile(fd: number): void;
   fileSize(fd: number): number;
@@ -15,8 +19,14 @@ export interface LogIo {
   fdatasync(fd: number): void;
   fdatasyncAsync(fd: number): Promise<void>;
   fsyncDir(path: string): void;
+  /** fsync of a directory off the JavaScript thread (merges commit their renames with it). */
+  fsyncDirAsync(path: string): Promise<void>;
   unlinkFile(path: string): void;
   renameFile(from: string, to: string): void;
+  /** Names (not paths) of the entries of a directory; empty when it does not exist. */
+  listDir(path: string): string[];
+  /** mkdir -p. */
+  makeDirs(path: string): void;
 }
 
 const modeFlags: Record<OpenMode, number> = {
@@ -38,6 +48,25 @@ export const nativeIo: LogIo = {
   fdatasync: (fd) => native.fdatasyncSync(fd),
   fdatasyncAsync: (fd) => native.fdatasyncAsync(fd),
   fsyncDir: (path) => native.fsyncDir(path),
+  fsyncDirAsync: async (path) => {
+    const handle = await openPromise(path, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
   unlinkFile: (path) => native.unlinkFile(path),
   renameFile: (from, to) => native.renameFile(from, to),
+  listDir: (path) => {
+    try {
+      return readdirSync(path);
+    } catch (e: unknown) {
+      if ((e as { code?: unknown }).code === "ENOENT") return [];
+      throw e;
+    }
+  },
+  makeDirs: (path) => {
+    mkdirSync(path, { recursive: true });
+  },
 };

@@ -4,7 +4,6 @@
 // with pwrite and then runs fdatasync off the JavaScript thread. Entries appended while a flush runs
 // form the next batch. `onDurable(seq)` reports the highest seq whose record is on disk.
 import { join } from "node:path";
-import { mkdirSync, readdirSync } from "node:fs";
 import { ByteWriter, decodeBody, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
 import type { LogIo } from "./io.ts";
 
@@ -24,6 +23,10 @@ export interface SegmentLogOptions {
   readonly segmentBytesMax: number;
   readonly salvage: boolean;
   readonly io: LogIo;
+  /** Segments below this id are covered by a snapshot: not read, and deleted if a merge left them. */
+  readonly firstSegment?: number;
+  /** Entries with a seq at or below this are in the snapshot already and are skipped. */
+  readonly afterSeq?: number;
 }
 
 export interface RecoveryReport {
@@ -42,8 +45,8 @@ export function segmentName(id: number): string {
   return String(id).padStart(8, "0") + ".seg";
 }
 
-export function listSegments(dir: string): number[] {
-  return readdirSync(dir)
+export function listSegments(io: LogIo, dir: string): number[] {
+  return io.listDir(dir)
     .map((f) => segmentPattern.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
@@ -75,12 +78,16 @@ export class SegmentLog {
   onFailure: (err: Error) => void = () => {};
   bytesWritten = 0;
   fsyncCount = 0;
+  /** Bytes of each retained segment file (the ones recovery would read). */
+  private readonly segmentBytes = new Map<number, number>();
+  /** Sum of segmentBytes: the log's share of what recovery reads (merge accounting). */
+  retainedBytes = 0;
 
   private constructor(private readonly opts: SegmentLogOptions) {}
 
   /** Opens the log, returning every valid entry in order; truncates a torn tail. */
   static open(opts: SegmentLogOptions): { log: SegmentLog; report: RecoveryReport } {
-    mkdirSync(opts.dir, { recursive: true });
+    opts.io.makeDirs(opts.dir);
     const log = new SegmentLog(opts);
     const report = log.recover();
     return { log, report };
@@ -88,7 +95,12 @@ export class SegmentLog {
 
   private recover(): RecoveryReport {
     const { io, dir } = this.opts;
-    const ids = listSegments(dir);
+    const firstSegment = this.opts.firstSegment ?? 0;
+    const afterSeq = this.opts.afterSeq ?? 0;
+    const all = listSegments(io, dir);
+    for (const id of all) if (id < firstSegment) io.unlinkFile(join(dir, segmentName(id)));
+    if (all.length > 0 && (all[0] as number) < firstSegment) io.fsyncDir(dir);
+    const ids = all.filter((id) => id >= firstSegment);
     const entries: LogEntry[] = [];
     const positions: { segment: number; offset: number }[] = [];
     let tornBytes = 0;
@@ -120,6 +132,7 @@ export class SegmentLog {
             throw new CorruptLogError(path, at, next >= 0 ? `valid records follow at offset ${next}` : "segment is not the last one");
           }
           tornBytes += size - at;
+          this.segmentBytes.set(id, at);
           const wfd = io.openFile(path, "write");
           io.ftruncate(wfd, at);
           io.fdatasync(wfd);
@@ -127,15 +140,18 @@ export class SegmentLog {
           break;
         }
         const body = data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len);
-        entries.push(decodeBody(body));
-        positions.push({ segment: id, offset: at });
+        const entry = decodeBody(body);
+        if (entry.seq > afterSeq) {
+          entries.push(entry);
+          positions.push({ segment: id, offset: at });
+        }
         at += recordHeaderBytes + len;
       }
-      if (tornBytes > 0 && !isLast) {
-        // Salvaged a middle segment: later segments are still replayed (their records are intact).
-      }
+      if (!this.segmentBytes.has(id)) this.segmentBytes.set(id, size);
+      // A salvaged middle segment keeps its valid prefix; later segments are still replayed.
     }
-    this.segmentId = ids.length > 0 ? (ids[ids.length - 1] as number) : 1;
+    for (const bytes of this.segmentBytes.values()) this.retainedBytes += bytes;
+    this.segmentId = ids.length > 0 ? Math.max(ids[ids.length - 1] as number, firstSegment) : Math.max(1, firstSegment);
     this.openSegment(this.segmentId);
     return { entries, tornBytes, segments: ids.length, bytesRead, positions };
   }
@@ -146,16 +162,40 @@ export class SegmentLog {
     this.fd = io.openFile(path, "append");
     this.fileOffset = io.fileSize(this.fd);
     this.segmentId = id;
+    if (!this.segmentBytes.has(id)) this.segmentBytes.set(id, this.fileOffset);
     io.fsyncDir(dir);
+  }
+
+  /**
+   * Deletes the segments below `id` (a durable snapshot covers them), then makes the deletions
+   * durable. Returns the bytes freed.
+   */
+  deleteSegmentsBefore(id: number): number {
+    const { io, dir } = this.opts;
+    let freed = 0;
+    for (const s of listSegments(io, dir)) {
+      if (s >= id || s >= this.segmentId) continue;
+      io.unlinkFile(join(dir, segmentName(s)));
+      freed += this.segmentBytes.get(s) ?? 0;
+      this.segmentBytes.delete(s);
+    }
+    this.retainedBytes -= freed;
+    io.fsyncDir(dir);
+    return freed;
   }
 
   /** Truncates the log so that it ends just before the record at `position` (cross-shard recovery). */
   truncateAt(position: { segment: number; offset: number }): void {
     const { io, dir } = this.opts;
     io.closeFile(this.fd);
-    for (const id of listSegments(dir)) {
-      if (id > position.segment) io.unlinkFile(join(dir, segmentName(id)));
+    for (const id of listSegments(io, dir)) {
+      if (id <= position.segment) continue;
+      io.unlinkFile(join(dir, segmentName(id)));
+      this.retainedBytes -= this.segmentBytes.get(id) ?? 0;
+      this.segmentBytes.delete(id);
     }
+    this.retainedBytes -= (this.segmentBytes.get(position.segment) ?? 0) - position.offset;
+    this.segmentBytes.set(position.segment, position.offset);
     const fd = io.openFile(join(dir, segmentName(position.segment)), "write");
     io.ftruncate(fd, position.offset);
     io.fdatasync(fd);
@@ -199,6 +239,8 @@ export class SegmentLog {
     }
     this.fileOffset += batch.length;
     this.bytesWritten += batch.length;
+    this.retainedBytes += batch.length;
+    this.segmentBytes.set(this.segmentId, this.fileOffset);
     batch.reset();
     io.fdatasyncAsync(this.fd).then(
       () => {

@@ -1,0 +1,222 @@
+// SegmentLog on an in-memory disk: group commit, rotation, torn tails, corruption and crash cuts.
+import { describe, expect, test } from "bun:test";
+import { MemoryIo } from "./memory-io.ts";
+import { entryKindData, opCmd, type LogEntry } from "./record.ts";
+import { CorruptLogError, SegmentLog, segmentName } from "./segment-log.ts";
+import { seededRandom } from "../engine/clock.ts";
+
+const dir = "/data/shard-000";
+
+function entry(seq: number, payloadBytes = 10): LogEntry {
+  const value = "v".repeat(payloadBytes) + String(seq);
+  return { kind: entryKindData, seq, timeMs: 1000 + seq, seed: seq, participants: [], ops: [{ kind: opCmd, db: 0, argv: ["SET", `k${seq}`, value] }] };
+}
+
+function open(io: MemoryIo, opts: { segmentBytesMax?: number; salvage?: boolean; firstSegment?: number; afterSeq?: number } = {}) {
+  io.makeDirs("/data");
+  return SegmentLog.open({ dir, io, segmentBytesMax: opts.segmentBytesMax ?? 1 << 20, salvage: opts.salvage ?? false, firstSegment: opts.firstSegment ?? 0, afterSeq: opts.afterSeq ?? 0 });
+}
+
+/** Appends entries first..last, one flush per `perBatch`, and waits until all are durable. */
+async function write(log: SegmentLog, first: number, last: number, perBatch = 3): Promise<void> {
+  let durable = 0;
+  log.onDurable = (seq) => {
+    durable = seq;
+  };
+  for (let s = first; s <= last; s++) {
+    log.append(entry(s));
+    if ((s - first) % perBatch === perBatch - 1) {
+      log.requestFlush();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  log.requestFlush();
+  for (let spins = 0; durable < last; spins++) {
+    if (spins > 10_000) throw new Error("log never became durable");
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function seqs(entries: readonly LogEntry[]): number[] {
+  return entries.map((e) => e.seq);
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+const seg1 = `${dir}/${segmentName(1)}`;
+
+describe("SegmentLog", () => {
+  test("entries written and made durable read back in order after reopening", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io);
+    await write(log, 1, 20);
+    await log.close();
+    const { report } = open(io);
+    expect(seqs(report.entries)).toEqual(range(1, 20));
+    expect(report.tornBytes).toBe(0);
+    const fifth = report.entries[4] as LogEntry;
+    expect({ ...fifth, ops: [] }).toEqual({ ...entry(5), ops: [] });
+    const op = fifth.ops[0];
+    expect(op?.kind === opCmd ? op.argv.map((a) => Buffer.from(a).toString("latin1")) : null).toEqual(["SET", "k5", "vvvvvvvvvv5"]);
+  });
+
+  test("a tail truncated anywhere inside the last record is cut back to the record before it", async () => {
+    const rng = seededRandom(11);
+    for (let round = 0; round < 20; round++) {
+      const io = new MemoryIo();
+      const { log } = open(io);
+      await write(log, 1, 9);
+      await log.close();
+      const full = io.readWhole(seg1);
+      const { log: log2 } = open(io);
+      await write(log2, 10, 10);
+      await log2.close();
+      const withLast = io.readWhole(seg1);
+      const cut = full.length + 1 + Math.floor(rng() * (withLast.length - full.length - 1));
+      io.writeWhole(seg1, withLast.subarray(0, cut));
+      const { log: log3, report } = open(io);
+      expect(seqs(report.entries)).toEqual(range(1, 9));
+      expect(report.tornBytes).toBe(cut - full.length);
+      expect(io.readWhole(seg1).length).toBe(full.length);
+      // New writes continue after the last valid record and survive the next restart.
+      await write(log3, 10, 12);
+      await log3.close();
+      expect(seqs(open(io).report.entries)).toEqual(range(1, 12));
+    }
+  });
+
+  test("garbage or zeros appended after the last record are truncated", async () => {
+    for (const tail of [new Uint8Array(37).fill(0), Uint8Array.from({ length: 50 }, (_, i) => (i * 97 + 13) & 255), new Uint8Array(3).fill(255)]) {
+      const io = new MemoryIo();
+      const { log } = open(io);
+      await write(log, 1, 5);
+      await log.close();
+      const good = io.readWhole(seg1);
+      const damaged = new Uint8Array(good.length + tail.length);
+      damaged.set(good);
+      damaged.set(tail, good.length);
+      io.writeWhole(seg1, damaged);
+      const { report } = open(io);
+      expect(seqs(report.entries)).toEqual(range(1, 5));
+      expect(report.tornBytes).toBe(tail.length);
+      expect(io.readWhole(seg1)).toEqual(good);
+    }
+  });
+
+  test("a flipped byte in the middle of a segment refuses to open, naming file and offset; salvage opens", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io);
+    await write(log, 1, 3);
+    await log.close();
+    const firstTwo = io.readWhole(seg1).length;
+    const { log: log2 } = open(io);
+    await write(log2, 4, 10);
+    await log2.close();
+    const data = io.readWhole(seg1);
+    // Find where record 4 starts: records 1..3 were the whole file before.
+    const at = firstTwo + 12;
+    data[at] = (data[at] as number) ^ 0x40;
+    io.writeWhole(seg1, data);
+    let error: unknown;
+    try {
+      open(io);
+    } catch (e: unknown) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CorruptLogError);
+    const corrupt = error as CorruptLogError;
+    expect(corrupt.file).toBe(seg1);
+    expect(corrupt.offset).toBe(firstTwo);
+    expect(corrupt.message).toContain(seg1);
+    expect(corrupt.message).toContain(`offset ${firstTwo}`);
+    const { report } = open(io, { salvage: true });
+    expect(seqs(report.entries)).toEqual(range(1, 3));
+  });
+
+  test("rotation seals segments at the size limit and reopening reads them all in order", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io, { segmentBytesMax: 300 });
+    const sealed: number[] = [];
+    log.onRotate = (id) => sealed.push(id);
+    await write(log, 1, 60, 4);
+    await log.close();
+    expect(sealed.length).toBeGreaterThan(3);
+    expect(sealed).toEqual(range(1, sealed.length));
+    const names = io.listDir(dir);
+    expect(names.length).toBe(sealed.length + 1);
+    const { log: log2, report } = open(io, { segmentBytesMax: 300 });
+    expect(seqs(report.entries)).toEqual(range(1, 60));
+    expect(log2.currentSegment).toBe(sealed.length + 1);
+    expect(log2.retainedBytes).toBe(names.reduce((n, f) => n + io.readWhole(`${dir}/${f}`).length, 0));
+  });
+
+  test("damage at the end of a sealed (not last) segment is corruption, not a torn tail", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io, { segmentBytesMax: 300 });
+    await write(log, 1, 40, 4);
+    await log.close();
+    const data = io.readWhole(seg1);
+    io.writeWhole(seg1, data.subarray(0, data.length - 5));
+    expect(() => open(io, { segmentBytesMax: 300 })).toThrow(CorruptLogError);
+    const { report } = open(io, { segmentBytesMax: 300, salvage: true });
+    // Salvage drops the damaged record of segment 1 and keeps every later segment.
+    expect(report.entries.length).toBe(39);
+  });
+
+  test("segments below firstSegment are deleted and entries up to afterSeq skipped", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io, { segmentBytesMax: 300 });
+    await write(log, 1, 40, 4);
+    await log.close();
+    const before = io.listDir(dir).length;
+    const { log: log2, report } = open(io, { segmentBytesMax: 300, firstSegment: 3, afterSeq: 25 });
+    expect(io.listDir(dir).length).toBe(before - 2);
+    expect(report.entries[0]?.seq).toBe(26);
+    expect(seqs(report.entries)).toEqual(range(26, 40));
+    const freed = log2.deleteSegmentsBefore(5);
+    expect(freed).toBeGreaterThan(0);
+    expect(io.listDir(dir).length).toBe(before - 4);
+    await log2.close();
+  });
+
+  test("a crash keeps every entry reported durable, and what survives is a prefix", async () => {
+    const rng = seededRandom(7);
+    for (let round = 0; round < 30; round++) {
+      const io = new MemoryIo();
+      const { log } = open(io, { segmentBytesMax: 400 });
+      let durable = 0;
+      log.onDurable = (seq) => {
+        durable = seq;
+      };
+      const total = 20 + Math.floor(rng() * 40);
+      const crashAfterTicks = Math.floor(rng() * 12);
+      for (let s = 1, tick = 0; s <= total && tick < crashAfterTicks; tick++) {
+        for (let k = 0; k < 3 && s <= total; k++) log.append(entry(s++));
+        log.requestFlush();
+        await new Promise((r) => setImmediate(r));
+      }
+      const crashed = io.crash((unsynced) => Math.floor(rng() * (unsynced + 1)));
+      const { report } = open(crashed, { segmentBytesMax: 400 });
+      const got = seqs(report.entries);
+      expect(got).toEqual(range(1, got.length));
+      expect(got.length).toBeGreaterThanOrEqual(durable);
+    }
+  });
+
+  test("a failed write stops the log and reports the failure once", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io);
+    const failures: Error[] = [];
+    log.onFailure = (e) => failures.push(e);
+    io.beforeOp = (op) => {
+      if (op === "pwrite") throw new Error("EIO: injected");
+    };
+    log.append(entry(1));
+    log.requestFlush();
+    await new Promise((r) => setImmediate(r));
+    expect(failures.length).toBe(1);
+    expect(log.healthy).toBe(false);
+  });
+});
