@@ -212,7 +212,6 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFl
     return;
   }
   const scores: number[] = [];
-  let memberBytesMax = 0;
   for (let i = 0; i < elements; i++) {
     const s = parseDouble(argv[scoreIndex + i * 2] as Uint8Array);
     if (s === null) {
@@ -220,7 +219,6 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFl
       return;
     }
     scores.push(s);
-    memberBytesMax = Math.max(memberBytesMax, (argv[scoreIndex + i * 2 + 1] as Uint8Array).length);
   }
   const key = latin1(argv[1] as Uint8Array);
   let e = lookupZset(ctx, key, true);
@@ -230,7 +228,8 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFl
   let processed = 0;
   const result = { score: 0 };
   if (e === undefined && !(flags & ZADD_XX)) {
-    e = newEntry("zset", new SortedSet({ sizeHint: elements, memberBytesMax }));
+    // Redis 7.0 starts a listpack unless the first member alone is too long for one.
+    e = newEntry("zset", new SortedSet({ sizeHint: 0, memberBytesMax: (argv[scoreIndex + 1] as Uint8Array).length }));
     ctx.db.set(key, e);
   }
   if (e !== undefined) {
@@ -435,9 +434,8 @@ function zrangeGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: R
     replyElements(ctx, items, withScores);
     return;
   }
-  // Redis sizes the destination by the result length only when it is known up front (by rank).
-  const sizeHint = type === "rank" ? items.length : 0;
-  const z = new SortedSet({ sizeHint, memberBytesMax: 0 });
+  // Redis 7.0 fills a listpack and converts it when it outgrows one.
+  const z = new SortedSet();
   for (const [member, score] of items) z.add(member, score);
   storeResult(ctx, latin1(argv[1] as Uint8Array), z);
   ctx.reply.integer(items.length);
@@ -668,12 +666,8 @@ function setOpGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: Se
       aggregate = a;
       j += 2;
     } else if (call.cardinalityOnly && remaining >= 2 && opt === "limit") {
-      const l = longArg(ctx, argv[j + 1] as Uint8Array);
+      const l = rangedLongArg(ctx, argv[j + 1] as Uint8Array, 0n, "ERR LIMIT can't be negative");
       if (l === null) return;
-      if (l < 0) {
-        ctx.reply.error("ERR LIMIT can't be negative");
-        return;
-      }
       limit = l;
       j += 2;
     } else if (!call.store && !call.cardinalityOnly && opt === "withscores") {
@@ -869,7 +863,8 @@ function randomWithCount(ctx: CommandContext, key: string, raw: bigint, withScor
     return;
   }
   if (count >= BigInt(size)) {
-    replyElements(ctx, z.byRank(0, size - 1), withScores);
+    // The whole set, from the highest score down (as Redis 7.0 replies it).
+    replyElements(ctx, z.byRank(0, size - 1, true), withScores);
     return;
   }
   // Distinct picks: a partial Fisher-Yates shuffle over the ranks.
