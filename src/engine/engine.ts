@@ -240,7 +240,7 @@ export class Engine {
     ex.unitOps.clear();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flushAll());
+      queueMicrotask(() => this.flushAll());
     }
   }
 
