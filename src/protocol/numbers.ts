@@ -414,7 +414,7 @@ export function formatDouble17g(d: number): string {
   if (d === -Infinity) return "-inf";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
   const magnitude = Math.abs(d);
-  if (magnitude < 1e17 && Number.isInteger(magnitude)) return String(d);
+  if (magnitude <= 2 ** 53 && Number.isInteger(magnitude)) return String(d);
   const sign = d < 0 ? "-" : "";
   // toExponential is correctly rounded except that it breaks exact ties away from zero; glibc breaks
   // them to even, so ties are found and redone exactly.
@@ -502,22 +502,15 @@ function longDoubleInfinity(negative: boolean): LongDouble {
 }
 
 /**
- * Redis string2ld (getLongDoubleFromObject): strtold over the text up to its first NUL byte, which
- * must convert entirely; rejects leading whitespace, overflow, underflow to zero, NaN and texts of
- * 5120 bytes or more. Accepts "inf"/"-inf" (the caller decides what infinity means).
+ * Redis string2ld (getLongDoubleFromObject): strtold must convert the whole text; rejects leading
+ * whitespace, an embedded NUL, overflow, underflow to zero, NaN and texts of 5120 bytes or more.
+ * Accepts "inf"/"-inf" (the caller decides what infinity means).
  */
 export function parseLongDouble(bytes: Uint8Array): LongDouble | null {
   const length = bytes.length;
-  if (length === 0 || length >= LONG_DOUBLE_CHARS_MAX) return null;
-  // Redis copies the bytes into a C string, so strtold stops at an embedded NUL and treats it as the end.
-  let to = bytes.indexOf(0);
-  if (to < 0) to = length;
-  if (to > 0 && isCSpace(bytes[0]!)) return null;
-  const scan = scanFloat(bytes, 0, to);
-  // Nothing converted: strtold returns 0 with the end pointer at the start, which is the C string's end
-  // only when the text is empty up to the NUL.
-  if (scan.kind === "none") return to === 0 ? longDoubleZero(false) : null;
-  if (scan.end !== to || scan.kind === "nan") return null;
+  if (length === 0 || length >= LONG_DOUBLE_CHARS_MAX || isCSpace(bytes[0]!)) return null;
+  const scan = scanFloat(bytes, 0, length);
+  if (scan.end !== length || scan.kind === "none" || scan.kind === "nan") return null;
   if (scan.kind === "inf") return longDoubleInfinity(scan.negative);
   const r = convertScanned(bytes, scan, EXTENDED80);
   if (r === "overflow") return null;

@@ -1,161 +1,316 @@
-// Reply writer for RESP2 and RESP3 into one reused, growable buffer.
+// Reply encoder for RESP2 and RESP3 into one reused, growable buffer per connection. Each method
+// appends one reply (or one aggregate header) exactly as Redis 7.0's addReply* functions write it.
+//
+// Contract: take() hands out a view of the buffer itself, not a copy. The caller must write it to the
+// socket, or copy what the socket did not accept, before the next append, reset() or truncate().
 import { formatDouble17g } from "./numbers.ts";
 
-const crlf = [13, 10];
+const CR = 13;
+const LF = 10;
+const SPACE = 32;
+
+/** First allocation; most batches of replies fit. */
+const OUTPUT_BYTES_INITIAL = 16 * 1024;
+/** After take(), a buffer grown beyond this is dropped so an idle connection does not keep it. */
+const OUTPUT_BYTES_RETAINED_MAX = 1024 * 1024;
+/** Strings shorter than this are copied by a JS loop, longer ones natively (measured crossover ~14). */
+const STRING_LOOP_CHARS_MAX = 16;
+
+/** Byte arrays up to this long are copied by a JS loop, longer ones by set(). */
+const BYTES_LOOP_MAX = 16;
+const INT32_MAX = 2147483647;
+
+/** Node's Buffer#latin1Write, which Bun implements natively but the type definitions leave out. */
+interface Latin1Writable {
+  latin1Write(text: string, offset: number, length: number): number;
+}
+
+function latin1View(bytes: Uint8Array): Latin1Writable {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const candidate = view as unknown as Partial<Latin1Writable>;
+  if (typeof candidate.latin1Write === "function") return view as unknown as Latin1Writable;
+  return { latin1Write: (text, offset, length) => view.write(text, offset, length, "latin1") };
+}
+
+function encodeLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Preencoded replies, shared by all writers (append with raw()). */
+export const REPLY_OK = encodeLatin1("+OK\r\n");
+export const REPLY_PONG = encodeLatin1("+PONG\r\n");
+export const REPLY_QUEUED = encodeLatin1("+QUEUED\r\n");
+export const REPLY_ZERO = encodeLatin1(":0\r\n");
+export const REPLY_ONE = encodeLatin1(":1\r\n");
+export const REPLY_EMPTY_ARRAY = encodeLatin1("*0\r\n");
+export const REPLY_EMPTY_BULK = encodeLatin1("$0\r\n\r\n");
+/** RESP2 null bulk string; ReplyWriter.nullBulk picks the form for the connection's protocol. */
+export const REPLY_NULL_BULK_RESP2 = encodeLatin1("$-1\r\n");
+export const REPLY_NULL_ARRAY_RESP2 = encodeLatin1("*-1\r\n");
+export const REPLY_NULL_RESP3 = encodeLatin1("_\r\n");
+
+const TRUE_RESP3 = encodeLatin1("#t\r\n");
+const FALSE_RESP3 = encodeLatin1("#f\r\n");
 
 export class ReplyWriter {
+  /** Protocol of the connection this writer serves (HELLO switches it). */
   proto: 2 | 3 = 2;
-  private buf = new Uint8Array(new ArrayBuffer(16 * 1024));
-  private start = 0;
-  private end = 0;
+  private buf: Uint8Array = new Uint8Array(OUTPUT_BYTES_INITIAL);
+  /** The same memory as `buf`, for the native latin1 copy. */
+  private bufLatin1: Latin1Writable = latin1View(this.buf);
+  private pos = 0;
 
+  /** Bytes appended since the last take() or reset(). */
   get length(): number {
-    return this.end - this.start;
+    return this.pos;
   }
 
-  private ensure(extra: number): void {
-    if (this.end + extra <= this.buf.length) return;
-    const used = this.end - this.start;
-    let size = this.buf.length;
-    while (size < used + extra) size *= 2;
-    const next = size === this.buf.length ? this.buf : new Uint8Array(new ArrayBuffer(size));
-    next.copyWithin(0, 0, 0);
-    next.set(this.buf.subarray(this.start, this.end), 0);
-    this.buf = next;
-    this.start = 0;
-    this.end = used;
+  /**
+   * The bytes appended since the last take(), as a view into the writer's buffer; the writer starts
+   * over and will overwrite them on the next append, so write or copy them first.
+   */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    if (this.buf.length > OUTPUT_BYTES_RETAINED_MAX) this.replaceBuffer(new Uint8Array(OUTPUT_BYTES_INITIAL));
+    return out;
   }
 
-  private ascii(s: string): void {
-    const n = s.length;
-    this.ensure(n);
-    const b = this.buf;
-    let at = this.end;
-    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i) & 0xff;
-    this.end = at;
+  /** Drops everything appended. */
+  reset(): void {
+    this.pos = 0;
   }
 
-  private line(prefix: string, s: string): void {
-    this.ensure(s.length + 3);
-    this.buf[this.end++] = prefix.charCodeAt(0);
-    this.ascii(s);
-    this.buf[this.end++] = 13;
-    this.buf[this.end++] = 10;
+  /** Drops what was appended after `mark`, a value `length` had earlier (CLIENT REPLY OFF/SKIP). */
+  truncate(mark: number): void {
+    if (!(mark >= 0 && mark <= this.pos)) throw new Error(`ReplyWriter.truncate(${mark}) outside [0, ${this.pos}]`);
+    this.pos = mark;
   }
 
+  /** Appends preencoded protocol bytes as they are. */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.end);
-    this.end += bytes.length;
+    const n = bytes.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    this.putBytes(bytes);
   }
 
-  simple(s: string): void {
-    this.line("+", s.replace(/[\r\n]/g, " "));
+  ok(): void {
+    this.raw(REPLY_OK);
   }
 
+  /** "+text": a status reply; `text` must not hold CR or LF (Redis does not check either). */
+  simple(text: string): void {
+    this.reserve(text.length + 3);
+    this.buf[this.pos++] = 43; // +
+    this.putString(text);
+    this.putCrlf();
+  }
+
+  /** "-text": `text` starts with the error code ("ERR ...", "WRONGTYPE ..."); CR and LF become spaces. */
   error(text: string): void {
-    this.line("-", text.replace(/[\r\n]/g, " "));
+    this.reserve(text.length + 3);
+    const b = this.buf;
+    b[this.pos++] = 45; // -
+    const start = this.pos;
+    this.putString(text);
+    for (let i = start; i < this.pos; i++) {
+      const c = b[i]!;
+      if (c === CR || c === LF) b[i] = SPACE;
+    }
+    this.putCrlf();
   }
 
+  /** ":n"; a number must be an integer (use a bigint beyond 2^53). */
   integer(n: number | bigint): void {
-    this.line(":", typeof n === "bigint" ? n.toString() : String(n));
+    this.header(58 /* : */, n);
   }
 
+  /** "$len\r\nbytes\r\n"; a string is latin1, one byte per char. */
   bulk(v: Uint8Array | string): void {
     const n = v.length;
-    this.line("$", String(n));
-    this.ensure(n + 2);
-    if (typeof v === "string") {
-      if (n < 64) {
-        const b = this.buf;
-        let at = this.end;
-        for (let i = 0; i < n; i++) b[at++] = v.charCodeAt(i);
-        this.end = at;
-      } else {
-        Buffer.from(this.buf.buffer, this.buf.byteOffset + this.end, n).write(v, "latin1");
-        this.end += n;
-      }
-    } else {
-      this.buf.set(v, this.end);
-      this.end += n;
-    }
-    this.buf[this.end++] = crlf[0] as number;
-    this.buf[this.end++] = crlf[1] as number;
+    this.reserve(n + 16);
+    this.header(36 /* $ */, n);
+    if (typeof v === "string") this.putString(v);
+    else this.putBytes(v);
+    this.putCrlf();
   }
 
+  /** Null reply for a missing string: "$-1" in RESP2, "_" in RESP3. */
   nullBulk(): void {
-    this.ascii(this.proto === 3 ? "_\r\n" : "$-1\r\n");
+    this.raw(this.proto === 3 ? REPLY_NULL_RESP3 : REPLY_NULL_BULK_RESP2);
   }
 
+  /** Null reply for a missing aggregate: "*-1" in RESP2, "_" in RESP3. */
   nullArray(): void {
-    this.ascii(this.proto === 3 ? "_\r\n" : "*-1\r\n");
+    this.raw(this.proto === 3 ? REPLY_NULL_RESP3 : REPLY_NULL_ARRAY_RESP2);
   }
 
   arrayHeader(n: number): void {
-    this.line("*", String(n));
+    this.header(42 /* * */, n);
   }
 
+  /** n key/value pairs follow: "%n" in RESP3, a flat array "*2n" in RESP2. */
   mapHeader(n: number): void {
-    if (this.proto === 3) this.line("%", String(n));
-    else this.line("*", String(n * 2));
+    if (this.proto === 3) this.header(37 /* % */, n);
+    else this.header(42, 2 * n);
   }
 
   setHeader(n: number): void {
-    this.line(this.proto === 3 ? "~" : "*", String(n));
+    this.header(this.proto === 3 ? 126 /* ~ */ : 42, n);
   }
 
+  /** Out-of-band message (pub/sub, invalidation): ">n" in RESP3, "*n" in RESP2. */
   pushHeader(n: number): void {
-    this.line(this.proto === 3 ? ">" : "*", String(n));
+    this.header(this.proto === 3 ? 62 /* > */ : 42, n);
   }
 
+  /** addReplyDouble: ",%.17g" in RESP3, the same text as a bulk string in RESP2. */
   double(d: number): void {
-    const s = formatDouble17g(d);
-    if (this.proto === 3) this.line(",", s);
-    else this.bulk(s);
+    const text = formatDouble17g(d);
+    if (this.proto === 2) {
+      this.bulk(text);
+      return;
+    }
+    this.reserve(text.length + 3);
+    this.buf[this.pos++] = 44; // ,
+    this.putString(text);
+    this.putCrlf();
   }
 
+  /** "#t"/"#f" in RESP3, ":1"/":0" in RESP2. */
   boolean(b: boolean): void {
-    if (this.proto === 3) this.ascii(b ? "#t\r\n" : "#f\r\n");
-    else this.ascii(b ? ":1\r\n" : ":0\r\n");
+    if (this.proto === 3) this.raw(b ? TRUE_RESP3 : FALSE_RESP3);
+    else this.raw(b ? REPLY_ONE : REPLY_ZERO);
   }
 
-  bigNumber(s: string): void {
-    if (this.proto === 3) this.line("(", s);
-    else this.bulk(s);
+  /** "(digits" in RESP3, a bulk string in RESP2. */
+  bigNumber(digits: string): void {
+    if (this.proto === 2) {
+      this.bulk(digits);
+      return;
+    }
+    this.reserve(digits.length + 3);
+    this.buf[this.pos++] = 40; // (
+    this.putString(digits);
+    this.putCrlf();
   }
 
-  verbatim(text: string, format = "txt"): void {
-    if (this.proto === 3) {
-      this.line("=", String(text.length + 4));
-      this.ascii(format + ":");
-      this.bulkBody(text);
-    } else this.bulk(text);
-  }
-
-  private bulkBody(text: string): void {
+  /** "=len\r\nfmt:text\r\n" in RESP3 (`format` is three chars), a bulk string of `text` in RESP2. */
+  verbatim(text: Uint8Array | string, format = "txt"): void {
+    if (this.proto === 2) {
+      this.bulk(text);
+      return;
+    }
     const n = text.length;
-    this.ensure(n + 2);
-    Buffer.from(this.buf.buffer, this.buf.byteOffset + this.end, n).write(text, "latin1");
-    this.end += n;
-    this.buf[this.end++] = 13;
-    this.buf[this.end++] = 10;
+    this.reserve(n + format.length + 18);
+    this.header(61 /* = */, n + format.length + 1);
+    this.putString(format);
+    this.buf[this.pos++] = 58; // :
+    if (typeof text === "string") this.putString(text);
+    else this.putBytes(text);
+    this.putCrlf();
   }
 
-  /** Bytes written since the last take(); valid until the next write. Resets the writer. */
-  take(): Uint8Array {
-    const v = this.buf.subarray(this.start, this.end);
-    this.start = 0;
-    this.end = 0;
-    return v;
+  // -------------------------------------------------------------------------------------------------
+
+  /** "<prefix><integer>\r\n". */
+  private header(prefix: number, n: number | bigint): void {
+    if (typeof n === "bigint" || !Number.isSafeInteger(n)) {
+      if (typeof n === "number" && !Number.isInteger(n)) throw new Error(`ReplyWriter: ${n} is not an integer`);
+      const text = String(n);
+      this.reserve(text.length + 3);
+      this.buf[this.pos++] = prefix;
+      this.putString(text);
+      this.putCrlf();
+      return;
+    }
+    this.reserve(20);
+    const b = this.buf;
+    b[this.pos++] = prefix;
+    let v = n;
+    if (v < 0) {
+      b[this.pos++] = 45;
+      v = -v;
+    }
+    if (v < 10) {
+      b[this.pos++] = 48 + v;
+    } else if (v <= INT32_MAX) {
+      // Int32 arithmetic is markedly faster than Math.floor on doubles.
+      let digits = 1;
+      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+      const end = this.pos + digits;
+      let at = end;
+      while (at > this.pos) {
+        const q = (v / 10) | 0;
+        b[--at] = 48 + (v - q * 10);
+        v = q;
+      }
+      this.pos = end;
+    } else {
+      let digits = 1;
+      for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+      const end = this.pos + digits;
+      let at = end;
+      while (at > this.pos) {
+        const q = Math.floor(v / 10);
+        b[--at] = 48 + (v - q * 10);
+        v = q;
+      }
+      this.pos = end;
+    }
+    b[this.pos++] = CR;
+    b[this.pos++] = LF;
   }
 
-  /** Drops everything written after `mark` (a previous `length`), for CLIENT REPLY OFF/SKIP. */
-  truncate(mark: number): void {
-    this.end = this.start + mark;
+  /** Copies a latin1 string; the caller reserved the room. */
+  private putString(s: string): void {
+    const n = s.length;
+    if (n < STRING_LOOP_CHARS_MAX) {
+      const b = this.buf;
+      let at = this.pos;
+      for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+      this.pos = at;
+      return;
+    }
+    this.pos += this.bufLatin1.latin1Write(s, this.pos, n);
   }
 
-  reset(): void {
-    this.start = 0;
-    this.end = 0;
+  /** Copies bytes; the caller reserved the room. Short ones by loop: set() has a fixed cost. */
+  private putBytes(v: Uint8Array): void {
+    const n = v.length;
+    if (n <= BYTES_LOOP_MAX) {
+      const b = this.buf;
+      let at = this.pos;
+      for (let i = 0; i < n; i++) b[at++] = v[i]!;
+      this.pos = at;
+      return;
+    }
+    this.buf.set(v, this.pos);
+    this.pos += n;
+  }
+
+  private putCrlf(): void {
+    this.buf[this.pos++] = CR;
+    this.buf[this.pos++] = LF;
+  }
+
+  /** Makes room for `n` more bytes. */
+  private reserve(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.replaceBuffer(next);
+  }
+
+  private replaceBuffer(next: Uint8Array): void {
+    this.buf = next;
+    this.bufLatin1 = latin1View(next);
   }
 }
