@@ -7,18 +7,14 @@ import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
 import { newEntry, type ZSetEntry } from "../keyspace/entry.ts";
 import { SortedSet, type LexBound, type LexRange, type RangeLimit, type ScoreRange } from "../keyspace/sorted-set.ts";
-import {
-  errInvalidCursor,
-  errMinMaxNotFloat,
-  errMinMaxNotStringRange,
-  errNotFloat,
-  errNotInteger,
-  errPositive,
-  errScoreNaN,
-  errSyntax,
-  errWrongType,
-} from "../protocol/errors.ts";
+import { errNotFloat, errNotInteger, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { formatDouble17g, parseDouble, parseInteger, strtod, isCSpace } from "../protocol/numbers.ts";
+
+// Texts used only by this family (kept here so the family does not depend on unreleased shared edits).
+const errInvalidCursor = "ERR invalid cursor";
+const errMinMaxNotFloat = "ERR min or max is not a float";
+const errMinMaxNotStringRange = "ERR min or max not valid string range item";
+const errScoreNaN = "ERR resulting score is not a number (NaN)";
 
 const LONG_MAX = 9223372036854775807n;
 /** Bound on the elements a negative ZRANDMEMBER count may ask for with WITHSCORES (Redis: LONG_MAX/2). */
@@ -720,12 +716,8 @@ function zpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: bool
   }
   let count = -1;
   if (argv.length === 3) {
-    const c = longArg(ctx, argv[2] as Uint8Array);
+    const c = rangedLongArg(ctx, argv[2] as Uint8Array, 0n, errPositive);
     if (c === null) return;
-    if (c < 0) {
-      ctx.reply.error(errPositive);
-      return;
-    }
     if (c === 0) {
       ctx.reply.arrayHeader(0);
       return;

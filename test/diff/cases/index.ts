@@ -4,10 +4,12 @@ import { cases as connection } from "./connection.ts";
 import { cases as keys } from "./keys.ts";
 import { cases as server } from "./server.ts";
 import { cases as strings } from "./strings.ts";
+import { cases as zsets } from "./zsets.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
   { family: "server", cases: server },
   { family: "strings", cases: strings },
+  { family: "zsets", cases: zsets },
   { family: "keys", cases: keys },
 ];
