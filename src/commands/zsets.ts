@@ -99,12 +99,37 @@ function parseLexRange(minArg: Uint8Array, maxArg: Uint8Array): LexRange | null 
   return { min, max };
 }
 
-/** Stores `z` at `key`, or deletes the key when `z` is empty (counted in dirty either way). */
+/**
+ * Stores `z` at `key`, or deletes the key when `z` is empty (counted in dirty either way). The sources
+ * may live on other shards, which a replay of the destination's shard log cannot read, so the effect
+ * is logged as DEL + ZADD of the result. The ZADD puts the longest member first and -0 scores last, so
+ * that replay picks the same encoding and keeps -0 exactly where the live set did.
+ */
 function storeResult(ctx: CommandContext, key: string, z: SortedSet): void {
-  if (z.size > 0) {
-    ctx.db.set(key, newEntry("zset", z));
-    ctx.dirty++;
-  } else if (ctx.db.delete(key)) ctx.dirty++;
+  if (z.size === 0) {
+    if (ctx.db.delete(key)) {
+      ctx.dirty++;
+      ctx.propagate(["DEL", key]);
+    }
+    return;
+  }
+  ctx.db.set(key, newEntry("zset", z));
+  ctx.dirty++;
+  const pairs = [...z.entries()];
+  let longest = 0;
+  for (let i = 1; i < pairs.length; i++) if ((pairs[i] as [string, number])[0].length > (pairs[longest] as [string, number])[0].length) longest = i;
+  const ordered = [pairs[longest] as [string, number]];
+  const negativeZeros: [string, number][] = [];
+  for (let i = 0; i < pairs.length; i++) {
+    if (i === longest) continue;
+    const pair = pairs[i] as [string, number];
+    if (Object.is(pair[1], -0)) negativeZeros.push(pair);
+    else ordered.push(pair);
+  }
+  const zadd: string[] = ["ZADD", key];
+  for (const [member, score] of [...ordered, ...negativeZeros]) zadd.push(formatDouble17g(score), member);
+  ctx.propagate(["DEL", key]);
+  ctx.propagate(zadd);
 }
 
 /** Deletes the key when its set became empty. */
