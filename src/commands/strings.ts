@@ -1,10 +1,15 @@
-// String commands (the family grows in this file): GET, SET.
+// String commands: GET, SET and its variants (SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX), MGET, MSET,
+// MSETNX, APPEND, STRLEN, GETRANGE, SUBSTR, SETRANGE, INCR/DECR/INCRBY/DECRBY, INCRBYFLOAT and LCS.
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
 import { newStringEntry, type StringEntry } from "../keyspace/entry.ts";
-import { errSyntax, errWrongType, errNotInteger } from "../protocol/errors.ts";
-import { parseInteger } from "../protocol/numbers.ts";
+import {
+  errSyntax, errWrongType, errNotInteger, errNotFloat, errArity, errInvalidExpireTime, errOverflow, errDecrementOverflow,
+  errIncrementNanOrInfinity, errOffsetOutOfRange, errStringTooLong,
+} from "../protocol/errors.ts";
+import { parseInteger, parseIntegerStrict, parseLongDouble, addLongDouble, formatLongDouble, longDoubleFromInteger } from "../protocol/numbers.ts";
+import { EMBSTR_BYTES_MAX, forceStringEncoding, integerValue } from "../keyspace/string-encoding.ts";
 
 /** Looks up a string value; writes WRONGTYPE and returns false for another type. */
 export function getString(ctx: CommandContext, key: string): StringEntry | undefined | false {
@@ -122,6 +127,402 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   else ctx.reply.simple("OK");
 }
 
+/** An absolute expiry computed from a command's time argument; `text` is exact for the log. */
+interface ExpireAt {
+  ms: number;
+  text: string;
+}
+
+/**
+ * Redis getExpireMillisecondsOrReply: a positive integer in seconds or ms, relative to now or absolute;
+ * writes the error (not an integer, or "invalid expire time in '<name>'") and returns null.
+ */
+function expireArg(ctx: CommandContext, arg: Uint8Array, unit: { seconds: boolean; relative: boolean }, name: string): ExpireAt | null {
+  const raw = parseInteger(arg);
+  if (raw === null) {
+    ctx.reply.error(errNotInteger);
+    return null;
+  }
+  let ms = BigInt(raw);
+  if (ms <= 0n || (unit.seconds && ms > int64Max / 1000n)) {
+    ctx.reply.error(errInvalidExpireTime(name));
+    return null;
+  }
+  if (unit.seconds) ms *= 1000n;
+  if (unit.relative) ms += BigInt(ctx.now);
+  if (ms > int64Max) {
+    ctx.reply.error(errInvalidExpireTime(name));
+    return null;
+  }
+  return { ms: Number(ms), text: ms.toString() };
+}
+
+function stringValue(e: StringEntry): string {
+  return e.data as string;
+}
+
+function setnx(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const key = latin1(argv[1] as Uint8Array);
+  if (ctx.db.get(key) !== undefined) return ctx.reply.integer(0);
+  ctx.db.set(key, newStringEntry(latin1(argv[2] as Uint8Array)));
+  ctx.dirty++;
+  ctx.reply.integer(1);
+}
+
+function setWithExpiry(ctx: CommandContext, argv: readonly Uint8Array[], seconds: boolean, name: string): void {
+  const at = expireArg(ctx, argv[2] as Uint8Array, { seconds, relative: true }, name);
+  if (at === null) return;
+  ctx.db.set(latin1(argv[1] as Uint8Array), newStringEntry(latin1(argv[3] as Uint8Array), at.ms));
+  ctx.dirty++;
+  ctx.propagate(["SET", argv[1] as Uint8Array, argv[3] as Uint8Array, "PXAT", at.text]);
+  ctx.reply.ok();
+}
+
+function setex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  setWithExpiry(ctx, argv, true, "setex");
+}
+
+function psetex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  setWithExpiry(ctx, argv, false, "psetex");
+}
+
+function getset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const key = latin1(argv[1] as Uint8Array);
+  const old = getString(ctx, key);
+  if (old === false) return;
+  const previous = old === undefined ? null : stringValue(old);
+  ctx.db.set(key, newStringEntry(latin1(argv[2] as Uint8Array)));
+  ctx.dirty++;
+  ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
+  if (previous === null) ctx.reply.nullBulk();
+  else ctx.reply.bulk(previous);
+}
+
+function getdel(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const key = latin1(argv[1] as Uint8Array);
+  const e = getString(ctx, key);
+  if (e === false) return;
+  if (e === undefined) return ctx.reply.nullBulk();
+  ctx.reply.bulk(stringValue(e));
+  ctx.db.delete(key);
+  ctx.dirty++;
+  ctx.propagate(["DEL", argv[1] as Uint8Array]);
+}
+
+const getexEX = 1;
+const getexPX = 2;
+const getexEXAT = 4;
+const getexPXAT = 8;
+const getexPERSIST = 16;
+
+function getex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  let flags = 0;
+  let expire: Uint8Array | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    const opt = word(argv[i]);
+    const next = argv[i + 1];
+    const timed = flags & (getexEX | getexPX | getexEXAT | getexPXAT);
+    if (opt === "persist" && !timed) flags |= getexPERSIST;
+    else if ((opt === "ex" || opt === "px" || opt === "exat" || opt === "pxat") && next !== undefined && !(flags & getexPERSIST)) {
+      const f = opt === "ex" ? getexEX : opt === "px" ? getexPX : opt === "exat" ? getexEXAT : getexPXAT;
+      // The same option may repeat (the last value wins); two different ones may not.
+      if (timed & ~f) return ctx.reply.error(errSyntax);
+      flags |= f;
+      expire = next;
+      i++;
+    } else return ctx.reply.error(errSyntax);
+  }
+  const key = latin1(argv[1] as Uint8Array);
+  const e = getString(ctx, key);
+  if (e === false) return;
+  if (e === undefined) return ctx.reply.nullBulk();
+  let at: ExpireAt | null = null;
+  if (expire !== null) {
+    at = expireArg(ctx, expire, { seconds: (flags & (getexEX | getexEXAT)) !== 0, relative: (flags & (getexEX | getexPX)) !== 0 }, "getex");
+    if (at === null) return;
+  }
+  ctx.reply.bulk(stringValue(e));
+  if (at !== null && flags & (getexEXAT | getexPXAT) && at.ms <= ctx.now && !ctx.replaying) {
+    ctx.db.delete(key);
+    ctx.dirty++;
+    ctx.propagate(["DEL", argv[1] as Uint8Array]);
+  } else if (at !== null) {
+    ctx.db.setExpire(key, e, at.ms);
+    ctx.dirty++;
+    ctx.propagate(["PEXPIREAT", argv[1] as Uint8Array, at.text]);
+  } else if (flags & getexPERSIST && e.expireAt !== 0) {
+    ctx.db.setExpire(key, e, 0);
+    ctx.dirty++;
+    ctx.propagate(["PERSIST", argv[1] as Uint8Array]);
+  }
+}
+
+function mget(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  ctx.reply.arrayHeader(argv.length - 1);
+  for (let i = 1; i < argv.length; i++) {
+    const e = ctx.db.get(latin1(argv[i] as Uint8Array));
+    if (e === undefined || e.type !== "string") ctx.reply.nullBulk();
+    else ctx.reply.bulk(stringValue(e));
+  }
+}
+
+function msetGeneric(ctx: CommandContext, argv: readonly Uint8Array[], nx: boolean): void {
+  if (argv.length % 2 === 0) return ctx.reply.error(errArity(nx ? "msetnx" : "mset"));
+  if (nx) {
+    for (let i = 1; i < argv.length; i += 2) if (ctx.db.get(latin1(argv[i] as Uint8Array)) !== undefined) return ctx.reply.integer(0);
+  }
+  for (let i = 1; i < argv.length; i += 2) ctx.db.set(latin1(argv[i] as Uint8Array), newStringEntry(latin1(argv[i + 1] as Uint8Array)));
+  ctx.dirty += (argv.length - 1) / 2;
+  if (nx) ctx.reply.integer(1);
+  else ctx.reply.ok();
+}
+
+function mset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  msetGeneric(ctx, argv, false);
+}
+
+function msetnx(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  msetGeneric(ctx, argv, true);
+}
+
+/** Redis checkStringLength: a string may not grow past proto-max-bulk-len (not enforced on replay). */
+function checkStringLength(ctx: CommandContext, size: number, append: number): boolean {
+  if (ctx.replaying || size + append <= ctx.server.config.int("proto-max-bulk-len")) return true;
+  ctx.reply.error(errStringTooLong);
+  return false;
+}
+
+function append(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const key = latin1(argv[1] as Uint8Array);
+  const old = getString(ctx, key);
+  if (old === false) return;
+  const tail = latin1(argv[2] as Uint8Array);
+  if (old === undefined) {
+    ctx.db.set(key, newStringEntry(tail));
+    ctx.dirty++;
+    return ctx.reply.integer(tail.length);
+  }
+  const head = stringValue(old);
+  if (!checkStringLength(ctx, head.length, tail.length)) return;
+  const e = newStringEntry(head + tail, old.expireAt);
+  forceStringEncoding(e, "raw");
+  ctx.db.set(key, e);
+  ctx.dirty++;
+  ctx.reply.integer(head.length + tail.length);
+}
+
+function strlen(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const e = getString(ctx, latin1(argv[1] as Uint8Array));
+  if (e === false) return;
+  ctx.reply.integer(e === undefined ? 0 : stringValue(e).length);
+}
+
+function getrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const startArg = parseInteger(argv[2] as Uint8Array);
+  if (startArg === null) return ctx.reply.error(errNotInteger);
+  const endArg = parseInteger(argv[3] as Uint8Array);
+  if (endArg === null) return ctx.reply.error(errNotInteger);
+  const e = getString(ctx, latin1(argv[1] as Uint8Array));
+  if (e === false) return;
+  if (e === undefined) return ctx.reply.bulk("");
+  const value = stringValue(e);
+  const length = value.length;
+  let start = Number(startArg);
+  let end = Number(endArg);
+  if (start < 0 && end < 0 && start > end) return ctx.reply.bulk("");
+  if (start < 0) start = length + start;
+  if (end < 0) end = length + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= length) end = length - 1;
+  if (start > end || length === 0) return ctx.reply.bulk("");
+  ctx.reply.bulk(value.slice(start, end + 1));
+}
+
+function setrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const offsetArg = parseInteger(argv[2] as Uint8Array);
+  if (offsetArg === null) return ctx.reply.error(errNotInteger);
+  if (offsetArg < 0) return ctx.reply.error(errOffsetOutOfRange);
+  const key = latin1(argv[1] as Uint8Array);
+  const patch = latin1(argv[3] as Uint8Array);
+  const old = getString(ctx, key);
+  if (old === false) return;
+  if (patch.length === 0) return ctx.reply.integer(old === undefined ? 0 : stringValue(old).length);
+  // Beyond 2^53 the limit check fails anyway, so the offset is exact wherever it is used.
+  const offset = Number(offsetArg);
+  if (!checkStringLength(ctx, offset, patch.length)) return;
+  const head = old === undefined ? "" : stringValue(old);
+  const value = head.length >= offset + patch.length
+    ? head.slice(0, offset) + patch + head.slice(offset + patch.length)
+    : head.slice(0, offset).padEnd(offset, "\0") + patch;
+  const e = newStringEntry(value, old === undefined ? 0 : old.expireAt);
+  forceStringEncoding(e, "raw");
+  ctx.db.set(key, e);
+  ctx.dirty++;
+  ctx.reply.integer(value.length);
+}
+
+const int64Min = -9223372036854775808n;
+
+function incrDecr(ctx: CommandContext, key: string, increment: bigint): void {
+  const old = getString(ctx, key);
+  if (old === false) return;
+  let value = 0n;
+  if (old !== undefined) {
+    const parsed = integerValue(stringValue(old));
+    if (parsed === null) return ctx.reply.error(errNotInteger);
+    value = parsed;
+  }
+  const result = value + increment;
+  if (result > int64Max || result < int64Min) return ctx.reply.error(errOverflow);
+  ctx.db.set(key, newStringEntry(result.toString(), old === undefined ? 0 : old.expireAt));
+  ctx.dirty++;
+  ctx.reply.integer(result >= -9007199254740991n && result <= 9007199254740991n ? Number(result) : result);
+}
+
+function incr(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  incrDecr(ctx, latin1(argv[1] as Uint8Array), 1n);
+}
+
+function decr(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  incrDecr(ctx, latin1(argv[1] as Uint8Array), -1n);
+}
+
+function incrby(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const by = parseIntegerStrict(argv[2] as Uint8Array);
+  if (by === null) return ctx.reply.error(errNotInteger);
+  incrDecr(ctx, latin1(argv[1] as Uint8Array), by);
+}
+
+function decrby(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const by = parseIntegerStrict(argv[2] as Uint8Array);
+  if (by === null) return ctx.reply.error(errNotInteger);
+  if (by === int64Min) return ctx.reply.error(errDecrementOverflow);
+  incrDecr(ctx, latin1(argv[1] as Uint8Array), -by);
+}
+
+function incrbyfloat(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const key = latin1(argv[1] as Uint8Array);
+  const old = getString(ctx, key);
+  if (old === false) return;
+  const value = old === undefined ? longDoubleFromInteger(0) : parseLongDouble(Buffer.from(stringValue(old), "latin1"));
+  if (value === null) return ctx.reply.error(errNotFloat);
+  const increment = parseLongDouble(argv[2] as Uint8Array);
+  if (increment === null) return ctx.reply.error(errNotFloat);
+  const sum = addLongDouble(value, increment);
+  if (sum.kind !== "finite") return ctx.reply.error(errIncrementNanOrInfinity);
+  const text = formatLongDouble(sum);
+  const e = newStringEntry(text, old === undefined ? 0 : old.expireAt);
+  forceStringEncoding(e, text.length <= EMBSTR_BYTES_MAX ? "embstr" : "raw");
+  ctx.db.set(key, e);
+  ctx.dirty++;
+  ctx.propagate(["SET", argv[1] as Uint8Array, text, "KEEPTTL"]);
+  ctx.reply.bulk(text);
+}
+
+function lcs(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const ea = ctx.db.get(latin1(argv[1] as Uint8Array));
+  const eb = ctx.db.get(latin1(argv[2] as Uint8Array));
+  if ((ea !== undefined && ea.type !== "string") || (eb !== undefined && eb.type !== "string")) {
+    return ctx.reply.error("ERR The specified keys must contain string values");
+  }
+  let getIdx = false;
+  let getLen = false;
+  let withMatchLen = false;
+  let minMatchLen = 0;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = word(argv[i]);
+    if (opt === "idx") getIdx = true;
+    else if (opt === "len") getLen = true;
+    else if (opt === "withmatchlen") withMatchLen = true;
+    else if (opt === "minmatchlen" && i + 1 < argv.length) {
+      const n = parseInteger(argv[i + 1] as Uint8Array);
+      if (n === null) return ctx.reply.error(errNotInteger);
+      minMatchLen = n < 0 ? 0 : Number(n);
+      i++;
+    } else return ctx.reply.error(errSyntax);
+  }
+  if (getIdx && getLen) return ctx.reply.error("ERR If you want both the length and indexes, please just use IDX.");
+  const a = ea === undefined ? "" : stringValue(ea);
+  const b = eb === undefined ? "" : stringValue(eb);
+  const alen = a.length;
+  const blen = b.length;
+  const width = blen + 1;
+  if ((alen + 1) * width * 4 > ctx.server.config.int("proto-max-bulk-len")) {
+    return ctx.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+  }
+  // table[i * width + j] = length of the LCS of a[0, i) and b[0, j).
+  const table = new Uint32Array((alen + 1) * width);
+  for (let i = 1; i <= alen; i++) {
+    const ac = a.charCodeAt(i - 1);
+    for (let j = 1; j <= blen; j++) {
+      if (ac === b.charCodeAt(j - 1)) table[i * width + j] = (table[(i - 1) * width + j - 1] as number) + 1;
+      else {
+        const up = table[(i - 1) * width + j] as number;
+        const left = table[i * width + j - 1] as number;
+        table[i * width + j] = up > left ? up : left;
+      }
+    }
+  }
+  const total = table[alen * width + blen] as number;
+  if (getLen && !getIdx) return ctx.reply.integer(total);
+  // Walk back from the end, collecting the LCS and (for IDX) its matching ranges, last range first.
+  const result: string[] = new Array<string>(total);
+  const ranges: [number, number, number, number][] = [];
+  let idx = total;
+  let i = alen;
+  let j = blen;
+  let aStart = alen;
+  let aEnd = 0;
+  let bStart = 0;
+  let bEnd = 0;
+  while (i > 0 && j > 0) {
+    let emit = false;
+    if (a.charCodeAt(i - 1) === b.charCodeAt(j - 1)) {
+      result[idx - 1] = a[i - 1] as string;
+      if (aStart === alen) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else emit = true;
+      if (aStart === 0 || bStart === 0) emit = true;
+      idx--;
+      i--;
+      j--;
+    } else {
+      const up = table[(i - 1) * width + j] as number;
+      const left = table[i * width + j - 1] as number;
+      if (up > left) i--;
+      else j--;
+      if (aStart !== alen) emit = true;
+    }
+    if (emit) {
+      const matchLen = aEnd - aStart + 1;
+      if (minMatchLen === 0 || matchLen >= minMatchLen) ranges.push([aStart, aEnd, bStart, bEnd]);
+      aStart = alen;
+    }
+  }
+  if (!getIdx) return ctx.reply.bulk(result.join(""));
+  const w = ctx.reply;
+  w.mapHeader(2);
+  w.bulk("matches");
+  w.arrayHeader(ranges.length);
+  for (const [as, ae, bs, be] of ranges) {
+    w.arrayHeader(withMatchLen ? 3 : 2);
+    w.arrayHeader(2);
+    w.integer(as);
+    w.integer(ae);
+    w.arrayHeader(2);
+    w.integer(bs);
+    w.integer(be);
+    if (withMatchLen) w.integer(ae - as + 1);
+  }
+  w.bulk("len");
+  w.integer(total);
+}
+
 const str = { group: "string", acl: ["string"] } as const;
 
 export const stringCommands: CommandSpec[] = [
@@ -131,4 +532,24 @@ export const stringCommands: CommandSpec[] = [
     keySpecs: [{ notes: "RW and ACCESS due to the optional `GET` argument", flags: ["RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }],
     handler: set,
   },
+  { name: "setnx", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Set the value of a key, only if the key does not exist", since: "1.0.0", complexity: "O(1)", keySpecs: [{ flags: ["OW","INSERT"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: setnx },
+  { name: "setex", arity: 4, flags: ["write","denyoom"], ...str, summary: "Set the value and expiration of a key", since: "2.0.0", complexity: "O(1)", keySpecs: [{ flags: ["OW","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: setex },
+  { name: "psetex", arity: 4, flags: ["write","denyoom"], ...str, summary: "Set the value and expiration in milliseconds of a key", since: "2.6.0", complexity: "O(1)", keySpecs: [{ flags: ["OW","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: psetex },
+  { name: "getset", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Set the string value of a key and return its old value", since: "1.0.0", complexity: "O(1)", docFlags: ["deprecated"], replacedBy: "`SET` with the `!GET` argument", deprecatedSince: "6.2.0", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: getset },
+  { name: "getdel", arity: 2, flags: ["write","fast"], ...str, summary: "Get the value of a key and delete the key", since: "6.2.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","DELETE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: getdel },
+  { name: "getex", arity: -2, flags: ["write","fast"], ...str, summary: "Get the value of a key and optionally set its expiration", since: "6.2.0", complexity: "O(1)", keySpecs: [{ notes: "RW and UPDATE because it changes the TTL", flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: getex },
+  { name: "mget", arity: -2, flags: ["readonly","fast"], ...str, summary: "Get the values of all the given keys", since: "1.0.0", complexity: "O(N) where N is the number of keys to retrieve.", tips: ["request_policy:multi_shard"], keySpecs: [{ flags: ["RO","ACCESS"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: -1, keyStep: 1, limit: 0 } }], handler: mget },
+  { name: "mset", arity: -3, flags: ["write","denyoom"], ...str, summary: "Set multiple keys to multiple values", since: "1.0.1", complexity: "O(N) where N is the number of keys to set.", tips: ["request_policy:multi_shard","response_policy:all_succeeded"], keySpecs: [{ flags: ["OW","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: -1, keyStep: 2, limit: 0 } }], handler: mset },
+  { name: "msetnx", arity: -3, flags: ["write","denyoom"], ...str, summary: "Set multiple keys to multiple values, only if none of the keys exist", since: "1.0.1", complexity: "O(N) where N is the number of keys to set.", tips: ["request_policy:multi_shard","response_policy:agg_min"], keySpecs: [{ flags: ["OW","INSERT"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: -1, keyStep: 2, limit: 0 } }], handler: msetnx },
+  { name: "append", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Append a value to a key", since: "2.0.0", complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.", keySpecs: [{ flags: ["RW","INSERT"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: append },
+  { name: "strlen", arity: 2, flags: ["readonly","fast"], ...str, summary: "Get the length of the value stored in a key", since: "2.2.0", complexity: "O(1)", keySpecs: [{ flags: ["RO"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: strlen },
+  { name: "getrange", arity: 4, flags: ["readonly"], ...str, summary: "Get a substring of the string stored at a key", since: "2.4.0", complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", keySpecs: [{ flags: ["RO","ACCESS"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: getrange },
+  { name: "substr", arity: 4, flags: ["readonly"], ...str, summary: "Get a substring of the string stored at a key", since: "1.0.0", complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", docFlags: ["deprecated"], replacedBy: "`GETRANGE`", deprecatedSince: "2.0.0", keySpecs: [{ flags: ["RO","ACCESS"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: getrange },
+  { name: "setrange", arity: 4, flags: ["write","denyoom"], ...str, summary: "Overwrite part of a string at key starting at the specified offset", since: "2.2.0", complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", keySpecs: [{ flags: ["RW","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: setrange },
+  { name: "incr", arity: 2, flags: ["write","denyoom","fast"], ...str, summary: "Increment the integer value of a key by one", since: "1.0.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: incr },
+  { name: "decr", arity: 2, flags: ["write","denyoom","fast"], ...str, summary: "Decrement the integer value of a key by one", since: "1.0.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: decr },
+  { name: "incrby", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Increment the integer value of a key by the given amount", since: "1.0.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: incrby },
+  { name: "decrby", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Decrement the integer value of a key by the given number", since: "1.0.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: decrby },
+  { name: "incrbyfloat", arity: 3, flags: ["write","denyoom","fast"], ...str, summary: "Increment the float value of a key by the given amount", since: "2.6.0", complexity: "O(1)", keySpecs: [{ flags: ["RW","ACCESS","UPDATE"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }], handler: incrbyfloat },
+  { name: "lcs", arity: -3, flags: ["readonly"], ...str, summary: "Find longest common substring", since: "7.0.0", complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively", keySpecs: [{ flags: ["RO","ACCESS"], beginSearch: { type: "index", index: 1 }, findKeys: { type: "range", lastKey: 1, keyStep: 1, limit: 0 } }], handler: lcs },
 ];
