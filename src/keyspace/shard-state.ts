@@ -1,14 +1,14 @@
 // One shard's in-memory state machine: its databases. Shards share nothing; the view routes keys.
-import type { Entry } from "./entry.ts";
+import { KeyMap } from "./key-map.ts";
 
 export class ShardDb {
-  map = new Map<string, Entry>();
+  map = new KeyMap();
   /** Keys with an expiry, for the active expiry cycle (Set iteration is stable under deletion). */
   expires = new Set<string>();
 
   /** Empties the database by replacing its maps: a snapshot still iterating the old map is unaffected. */
   clear(): void {
-    this.map = new Map();
+    this.map = new KeyMap();
     this.expires = new Set();
   }
 }
