@@ -231,7 +231,7 @@ function getKeys(ctx: CommandContext, argv: readonly Uint8Array[], withFlags: bo
   if (!cmd) return w.error("ERR Invalid command specified");
   if (!arityOk(cmd.spec.arity, rest.length)) return w.error("ERR Invalid number of arguments specified for command");
   const idx = keyIndexes(cmd, rest);
-  if (idx.length === 0) return w.error(cmd.spec.keySpecs.length === 0 ? "ERR The command has no key arguments" : "ERR Invalid arguments specified for command");
+  if (idx.length === 0) return w.error(cmd.spec.keySpecs.every((k) => k.flags.includes("NOT_KEY")) ? "ERR The command has no key arguments" : "ERR Invalid arguments specified for command");
   w.arrayHeader(idx.length);
   for (const i of idx) {
     if (withFlags) {

@@ -8,6 +8,7 @@ import { stringCommands } from "./strings.ts";
 import { zsetCommands } from "./zsets.ts";
 import { keyCommands } from "./keys.ts";
 import { transactionCommands } from "./transactions.ts";
+import { pubsubCommands } from "./pubsub.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -18,5 +19,6 @@ export function buildCommandTable(): CommandTable {
   table.register(zsetCommands);
   table.register(keyCommands);
   table.register(transactionCommands);
+  table.register(pubsubCommands);
   return table;
 }

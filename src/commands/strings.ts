@@ -1,5 +1,6 @@
 // String commands: GET, SET and its variants (SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX), MGET, MSET,
 // MSETNX, APPEND, STRLEN, GETRANGE, SUBSTR, SETRANGE, INCR/DECR/INCRBY/DECRBY, INCRBYFLOAT and LCS.
+import { notify } from "../server/notify.ts";
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
@@ -123,8 +124,11 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (flags & flagsExpire) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", opts.expireAtText]);
   else if (flags & flagKEEPTTL) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "KEEPTTL"]);
   else ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
+  // Redis replies to GET before setting, so the old value precedes the notifications.
   if (flags & flagGET) old === undefined ? ctx.reply.nullBulk() : ctx.reply.bulk((old as StringEntry).data as string);
-  else ctx.reply.simple("OK");
+  notify(ctx, "string", "set", key);
+  if (flags & flagsExpire) notify(ctx, "generic", "expire", key);
+  if (!(flags & flagGET)) ctx.reply.simple("OK");
 }
 
 /** An absolute expiry computed from a command's time argument; `text` is exact for the log. */
@@ -166,15 +170,19 @@ function setnx(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (ctx.db.get(key) !== undefined) return ctx.reply.integer(0);
   ctx.db.set(key, newStringEntry(latin1(argv[2] as Uint8Array)));
   ctx.dirty++;
+  notify(ctx, "string", "set", key);
   ctx.reply.integer(1);
 }
 
 function setWithExpiry(ctx: CommandContext, argv: readonly Uint8Array[], seconds: boolean, name: string): void {
   const at = expireArg(ctx, argv[2] as Uint8Array, { seconds, relative: true }, name);
   if (at === null) return;
-  ctx.db.set(latin1(argv[1] as Uint8Array), newStringEntry(latin1(argv[3] as Uint8Array), at.ms));
+  const key = latin1(argv[1] as Uint8Array);
+  ctx.db.set(key, newStringEntry(latin1(argv[3] as Uint8Array), at.ms));
   ctx.dirty++;
   ctx.propagate(["SET", argv[1] as Uint8Array, argv[3] as Uint8Array, "PXAT", at.text]);
+  notify(ctx, "string", "set", key);
+  notify(ctx, "generic", "expire", key);
   ctx.reply.ok();
 }
 
@@ -196,6 +204,7 @@ function getset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
   if (previous === null) ctx.reply.nullBulk();
   else ctx.reply.bulk(previous);
+  notify(ctx, "string", "set", key);
 }
 
 function getdel(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -207,6 +216,7 @@ function getdel(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.db.delete(key);
   ctx.dirty++;
   ctx.propagate(["DEL", argv[1] as Uint8Array]);
+  notify(ctx, "generic", "del", key);
 }
 
 const getexEX = 1;
@@ -246,14 +256,17 @@ function getex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     ctx.db.delete(key);
     ctx.dirty++;
     ctx.propagate(["DEL", argv[1] as Uint8Array]);
+    notify(ctx, "generic", "del", key);
   } else if (at !== null) {
     ctx.db.setExpire(key, e, at.ms);
     ctx.dirty++;
     ctx.propagate(["PEXPIREAT", argv[1] as Uint8Array, at.text]);
+    notify(ctx, "generic", "expire", key);
   } else if (flags & getexPERSIST && e.expireAt !== 0) {
     ctx.db.setExpire(key, e, 0);
     ctx.dirty++;
     ctx.propagate(["PERSIST", argv[1] as Uint8Array]);
+    notify(ctx, "generic", "persist", key);
   }
 }
 
@@ -271,7 +284,11 @@ function msetGeneric(ctx: CommandContext, argv: readonly Uint8Array[], nx: boole
   if (nx) {
     for (let i = 1; i < argv.length; i += 2) if (ctx.db.get(latin1(argv[i] as Uint8Array)) !== undefined) return ctx.reply.integer(0);
   }
-  for (let i = 1; i < argv.length; i += 2) ctx.db.set(latin1(argv[i] as Uint8Array), newStringEntry(latin1(argv[i + 1] as Uint8Array)));
+  for (let i = 1; i < argv.length; i += 2) {
+    const key = latin1(argv[i] as Uint8Array);
+    ctx.db.set(key, newStringEntry(latin1(argv[i + 1] as Uint8Array)));
+    notify(ctx, "string", "set", key);
+  }
   ctx.dirty += (argv.length - 1) / 2;
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
@@ -300,6 +317,7 @@ function append(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (old === undefined) {
     ctx.db.set(key, newStringEntry(tail));
     ctx.dirty++;
+    notify(ctx, "string", "append", key);
     return ctx.reply.integer(tail.length);
   }
   const head = stringValue(old);
@@ -308,6 +326,7 @@ function append(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   forceStringEncoding(e, "raw");
   ctx.db.set(key, e);
   ctx.dirty++;
+  notify(ctx, "string", "append", key);
   ctx.reply.integer(head.length + tail.length);
 }
 
@@ -359,6 +378,7 @@ function setrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   forceStringEncoding(e, "raw");
   ctx.db.set(key, e);
   ctx.dirty++;
+  notify(ctx, "string", "setrange", key);
   ctx.reply.integer(value.length);
 }
 
@@ -377,6 +397,7 @@ function incrDecr(ctx: CommandContext, key: string, increment: bigint): void {
   if (result > int64Max || result < int64Min) return ctx.reply.error(errOverflow);
   ctx.db.set(key, newStringEntry(result.toString(), old === undefined ? 0 : old.expireAt));
   ctx.dirty++;
+  notify(ctx, "string", "incrby", key);
   ctx.reply.integer(result >= -9007199254740991n && result <= 9007199254740991n ? Number(result) : result);
 }
 
@@ -417,6 +438,7 @@ function incrbyfloat(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.db.set(key, e);
   ctx.dirty++;
   ctx.propagate(["SET", argv[1] as Uint8Array, text, "KEEPTTL"]);
+  notify(ctx, "string", "incrbyfloat", key);
   ctx.reply.bulk(text);
 }
 

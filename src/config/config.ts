@@ -1,7 +1,13 @@
 // The running configuration: defaults, then the config file, then environment variables, then flags.
 // Values are kept as strings (as CONFIG GET shows them) with typed accessors for the hot ones.
 import { readFileSync } from "node:fs";
-import { envNameOf, paramSpec, paramSpecs, parseBytes, validateParam, type MaxmemoryPolicy } from "./params.ts";
+import { envNameOf, paramSpec, paramSpecs, parseBytes, validateParam, type MaxmemoryPolicy, type ParamSpec } from "./params.ts";
+
+/** The form a valid value is kept (and shown by CONFIG GET) in. */
+function storedForm(spec: ParamSpec, value: string): string {
+  if (spec.kind === "enum" || spec.kind === "bool") return value.toLowerCase();
+  return spec.canonical?.(value) ?? value;
+}
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -9,7 +15,8 @@ export class ConfigError extends Error {
 
 export class Config {
   private readonly values = new Map<string, string>();
-  private readonly listeners: ((name: string) => void)[] = [];
+  /** Called after CONFIG SET with the name and the value as given (before canonicalisation). */
+  private readonly listeners: ((name: string, given: string) => void)[] = [];
 
   constructor(overrides: Record<string, string> = {}) {
     for (const p of paramSpecs) this.values.set(p.name, p.defaultValue);
@@ -22,7 +29,7 @@ export class Config {
     if (!spec) throw new ConfigError(`unknown parameter '${name}'`);
     const err = validateParam(spec, value);
     if (err) throw new ConfigError(`invalid value for '${name}': ${err}`);
-    this.values.set(spec.name, spec.kind === "enum" || spec.kind === "bool" ? value.toLowerCase() : value);
+    this.values.set(spec.name, storedForm(spec, value));
   }
 
   /** CONFIG SET semantics: returns an error text or null. */
@@ -32,12 +39,12 @@ export class Config {
     if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
     const err = validateParam(spec, value);
     if (err) return `CONFIG SET failed (possibly related to argument '${name}') - ${err}`;
-    this.values.set(spec.name, spec.kind === "enum" || spec.kind === "bool" ? value.toLowerCase() : value);
-    for (const l of this.listeners) l(spec.name);
+    this.values.set(spec.name, storedForm(spec, value));
+    for (const l of this.listeners) l(spec.name, value);
     return null;
   }
 
-  onChange(listener: (name: string) => void): void {
+  onChange(listener: (name: string, given: string) => void): void {
     this.listeners.push(listener);
   }
 

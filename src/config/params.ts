@@ -1,6 +1,8 @@
 // Every configurable parameter and limit, declared once: flag, environment variable, config-file key,
 // CONFIG GET/SET name, default, validation. Names follow redis.conf where Redis has the parameter.
 
+import { canonicalKeyspaceEvents, errInvalidEventClass } from "../server/notify.ts";
+
 export type ParamKind = "int" | "bytes" | "string" | "enum" | "bool";
 
 export interface ParamSpec {
@@ -14,6 +16,10 @@ export interface ParamSpec {
   readonly min?: number;
   readonly max?: number;
   readonly choices?: readonly string[];
+  /** For values with one canonical spelling (notify-keyspace-events): the form stored and shown, or null if invalid. */
+  readonly canonical?: (value: string) => string | null;
+  /** The error text (without "ERR ") when `canonical` rejects a value. */
+  readonly invalidText?: string;
   /** Redact the value in CONFIG GET output only when Redis does (it never does for requirepass). */
 }
 
@@ -50,7 +56,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "merge-dead-ratio", kind: "int", defaultValue: "50", min: 1, max: 100, mutable: true, description: "merge a shard's log when dead bytes exceed this percentage" },
   { name: "salvage", kind: "bool", defaultValue: "no", mutable: false, description: "start even if a segment is corrupt in the middle (drops the corrupt tail of that segment)" },
   { name: "hz", kind: "int", defaultValue: "10", min: 1, max: 500, mutable: true, description: "background task frequency (active expiry, eviction)" },
-  { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, description: "keyspace notification classes, as in Redis" },
+  { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
 ];
@@ -92,6 +98,6 @@ export function validateParam(spec: ParamSpec, value: string): string | null {
     case "bool":
       return ["yes", "no"].includes(value.toLowerCase()) ? null : "argument must be 'yes' or 'no'";
     case "string":
-      return null;
+      return spec.canonical && spec.canonical(value) === null ? (spec.invalidText ?? "invalid value") : null;
   }
 }

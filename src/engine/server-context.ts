@@ -3,6 +3,7 @@
 import type { Config } from "../config/config.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { ClientState } from "../server/client-state.ts";
+import type { PubSubHub } from "../server/pubsub.ts";
 import type { Engine } from "./engine.ts";
 
 export interface ServerStats {
@@ -51,8 +52,8 @@ export interface ServerContext {
   readonly version: string;
   readonly mode: "standalone" | "embedded";
   clients(): Iterable<ClientHandle>;
-  /** Pub/sub hub (absent until pub/sub is wired in). */
-  readonly pubsub?: { unsubscribeAll(client: ClientState): void };
+  /** Pub/sub hub (subscriptions, PUBLISH, keyspace notifications); absent where nothing can subscribe. */
+  readonly pubsub?: PubSubHub;
   /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */
   requestShutdown(): void;
 }

@@ -24,6 +24,7 @@ export class ClientState {
   readonly watched = new Set<string>();
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
   lastCommand = "NULL";
   lastInteractionMs: number;
   commandsProcessed = 0;
@@ -43,6 +44,6 @@ export class ClientState {
   }
 
   get inPubSub(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 }

@@ -36,6 +36,8 @@ export class Connection {
   private queuedBytes = 0;
   private paused = false;
   private isClosed = false;
+  /** A microtask will move pushed messages from the writer to the output queue. */
+  private pushFlushScheduled = false;
 
   constructor(
     readonly socket: Socket<Connection | undefined>,
@@ -129,6 +131,26 @@ export class Connection {
       return;
     }
     if (this.state.closeAfterReply && this.queueHead === this.queue.length) this.socket.end();
+  }
+
+  /**
+   * Appends an out-of-band message (pub/sub, keyspace notification) encoded by `write` for this
+   * connection's protocol. While this connection is running a command (it published to itself), the
+   * message joins its replies in order, as in Redis 7.0. Otherwise it is written into the idle writer
+   * and moved to the output queue by a microtask, after the publisher's unit has been logged: its
+   * barrier is then engine.appendedSeq, so a message never overtakes the write that caused it.
+   * Dropped under CLIENT REPLY OFF/SKIP, as Redis 7.0 drops every reply then.
+   */
+  pushMessage(write: (w: ReplyWriter) => void): void {
+    if (this.isClosed || this.state.replyMode !== "on") return;
+    this.writer.proto = this.state.proto;
+    write(this.writer);
+    if (this.pushFlushScheduled) return;
+    this.pushFlushScheduled = true;
+    queueMicrotask(() => {
+      this.pushFlushScheduled = false;
+      if (!this.isClosed) this.finishBatch();
+    });
   }
 
   private writeNow(bytes: Uint8Array): void {

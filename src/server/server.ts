@@ -7,6 +7,8 @@ import { newStats, type ClientHandle, type ServerContext, type ServerStats } fro
 import { ClientState } from "./client-state.ts";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import { Dispatcher } from "./dispatch.ts";
+import { PubSubHub } from "./pubsub.ts";
+import { keyspaceEventFlags } from "./notify.ts";
 
 export const bunkerVersion = "7.0.15";
 
@@ -31,6 +33,7 @@ export class Server implements ServerContext, ConnectionHost {
   readonly version = bunkerVersion;
   readonly mode = "standalone" as const;
   readonly dispatcher: Dispatcher;
+  readonly pubsub = new PubSubHub();
   tcpPort = 0;
   private listener: TCPSocketListener<Connection | undefined> | null = null;
   private readonly connections = new Set<Connection>();
@@ -45,12 +48,28 @@ export class Server implements ServerContext, ConnectionHost {
     this.engine = opts.engine;
     this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
     this.dispatcher = new Dispatcher(this, this.engine);
+    this.wirePubSub();
     this.engine.onDurable(() => {
       if (this.waitingForDurable.size === 0) return;
       const list = [...this.waitingForDurable];
       this.waitingForDurable.clear();
       for (const c of list) c.flush();
     });
+  }
+
+  /** Keyspace notification classes follow the config; expirations (lazy or active) emit `expired`. */
+  private wirePubSub(): void {
+    this.pubsub.setNotifyConfig(this.config.get("notify-keyspace-events"));
+    // The given text, not the stored one: the canonical form drops 'n' when 'A' is set (as Redis prints it).
+    this.config.onChange((name, given) => {
+      if (name === "notify-keyspace-events") this.pubsub.setNotifyConfig(given);
+    });
+    const engine = this.engine;
+    const previous = engine.onExpired;
+    engine.onExpired = (db, key) => {
+      previous(db, key);
+      if (!engine.executor.replaying) this.pubsub.keyspaceEvent(keyspaceEventFlags.expired, "expired", key, db);
+    };
   }
 
   // ConnectionHost
@@ -76,6 +95,7 @@ export class Server implements ServerContext, ConnectionHost {
     this.connections.delete(conn);
     this.waitingForDurable.delete(conn);
     this.engine.watches.unwatchAll(conn.state);
+    this.pubsub.detach(conn.state);
     this.onClientClosed(conn);
   }
   nowMs(): number {
@@ -130,6 +150,7 @@ export class Server implements ServerContext, ConnectionHost {
     const conn = new Connection(socket, state, this);
     socket.data = conn;
     this.connections.add(conn);
+    this.pubsub.attach(state, (write) => conn.pushMessage(write));
   }
 
   /** Periodic work: idle timeouts (the engine runs its own expiry/eviction cycle). */

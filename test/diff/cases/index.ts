@@ -4,6 +4,7 @@ import { cases as connection } from "./connection.ts";
 import { cases as keys } from "./keys.ts";
 import { cases as server } from "./server.ts";
 import { cases as strings } from "./strings.ts";
+import { cases as pubsub } from "./pubsub.ts";
 import { cases as zsets } from "./zsets.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
@@ -12,4 +13,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "strings", cases: strings },
   { family: "zsets", cases: zsets },
   { family: "keys", cases: keys },
+  { family: "pubsub", cases: pubsub },
 ];
