@@ -92,7 +92,9 @@ export function canonicalKeyspaceEvents(text: string): string | null {
  * Call once per affected key, after the change, in the order Redis emits them.
  */
 export function notify(ctx: CommandContext, type: NotifyType, event: string, key: string): void {
+  // Replay at recovery runs before any server exists (ctx.server is not set yet): check it first.
+  if (ctx.replaying) return;
   const hub = ctx.server.pubsub;
-  if (hub === undefined || hub.notifyFlags === 0 || ctx.replaying) return;
+  if (hub === undefined || hub.notifyFlags === 0) return;
   hub.keyspaceEvent(keyspaceEventFlags[type], event, key, ctx.db.index);
 }
