@@ -8,6 +8,7 @@ import { stringCommands } from "./strings.ts";
 import { zsetCommands } from "./zsets.ts";
 import { keyCommands } from "./keys.ts";
 import { transactionCommands } from "./transactions.ts";
+import { nativeCommands } from "./native.ts";
 import { pubsubCommands } from "./pubsub.ts";
 
 export function buildCommandTable(): CommandTable {
@@ -19,6 +20,7 @@ export function buildCommandTable(): CommandTable {
   table.register(zsetCommands);
   table.register(keyCommands);
   table.register(transactionCommands);
+  table.register(nativeCommands);
   table.register(pubsubCommands);
   return table;
 }

@@ -7,6 +7,7 @@ import { RespParser, ProtocolError } from "../protocol/parser.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "./client-state.ts";
 import type { Dispatcher } from "./dispatch.ts";
+import { clientClosed, takeParkRequest } from "./park.ts";
 
 interface PendingOutput {
   bytes: Uint8Array;
@@ -81,6 +82,12 @@ export class Connection {
       this.state.lastInteractionMs = this.host.nowMs();
       this.writer.proto = this.state.proto;
       d.dispatch(this, argv);
+      // A command that waits for another client (see park.ts): stop reading until it resumes us.
+      const park = takeParkRequest(this.state);
+      if (park !== undefined) {
+        this.paused = true;
+        park(this);
+      }
       if (this.state.authenticated) this.parser.setAuthenticated(true);
     }
     this.state.queryBufferBytes = 0;
@@ -181,6 +188,7 @@ export class Connection {
     if (this.isClosed) return;
     this.isClosed = true;
     this.socket.end();
+    clientClosed(this.state);
     this.host.closed(this);
   }
 
@@ -188,6 +196,7 @@ export class Connection {
   onClose(): void {
     if (!this.isClosed) {
       this.isClosed = true;
+      clientClosed(this.state);
       this.host.closed(this);
     }
   }

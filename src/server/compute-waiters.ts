@@ -1,0 +1,193 @@
+// FETCH_OR_COMPUTE coordination: per (db, key), at most one claim — the client told to compute — and
+// the connections parked behind it. One Map entry per key in flight, so unrelated keys never queue
+// behind each other. Nothing here is logged: a claim belongs to a live connection and means nothing
+// after a restart (the value itself is stored by FETCH_OR_COMPUTE_RESULT, a logged write).
+//
+// Waking is by re-running the parked command (as Redis re-processes an unblocked client): when the
+// claim ends, every waiter's FETCH_OR_COMPUTE runs again, in arrival order. After a RESULT they find
+// the value; after a lapse (computer gone or past its lease) the first finds no claim and becomes the
+// computer, and the rest park again behind it, keeping their original deadlines.
+import type { ServerContext } from "../engine/server-context.ts";
+import type { ClientState } from "./client-state.ts";
+import { onClientClose, takeParkRequest, type ParkedConnection } from "./park.ts";
+
+/** Bound on a timer's delay: setTimeout treats larger delays as 1 ms. */
+const timerDelayMaxMs = 2_147_483_647;
+
+interface Waiter {
+  readonly conn: ParkedConnection;
+  readonly argv: readonly Uint8Array[];
+  readonly deadlineMs: number;
+  readonly timeoutMs: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  cancelClose: () => void;
+}
+
+interface Claim {
+  readonly id: string;
+  readonly computer: ClientState;
+  leaseTimer: ReturnType<typeof setTimeout> | null;
+  cancelClose: () => void;
+  readonly waiters: Waiter[];
+}
+
+/** Reply a timed-out waiter receives. */
+export function waiterTimeoutError(timeoutMs: number): string {
+  return `TIMEOUT no value was computed for this key within ${timeoutMs} ms`;
+}
+
+/** Reply every waiter receives when the computer sends FETCH_OR_COMPUTE_ERROR. */
+export function computeFailedError(message: string): string {
+  return `COMPUTEFAILED ${message}`;
+}
+
+export class ComputeWaiters {
+  private readonly claims = new Map<string, Claim>();
+  /** Set while a parked command is re-run: a waiter that parks again keeps its first deadline. */
+  private carried: { deadlineMs: number; timeoutMs: number } | null = null;
+
+  constructor(private readonly rerun: (conn: ParkedConnection, argv: readonly Uint8Array[]) => void) {}
+
+  static idOf(db: number, key: string): string {
+    return `${db}:${key}`;
+  }
+
+  computerOf(id: string): ClientState | undefined {
+    return this.claims.get(id)?.computer;
+  }
+
+  /** Number of keys being computed (for tests and INFO-style introspection). */
+  get size(): number {
+    return this.claims.size;
+  }
+
+  /** Makes `client` the computer for `id` (or refreshes its lease); the claim lapses after `leaseMs`. */
+  claim(id: string, client: ClientState, leaseMs: number): void {
+    let c = this.claims.get(id);
+    if (c !== undefined && c.computer !== client) throw new Error("bug: claiming a key another client computes");
+    if (c === undefined) {
+      c = { id, computer: client, leaseTimer: null, cancelClose: () => {}, waiters: [] };
+      this.claims.set(id, c);
+      const claim = c;
+      c.cancelClose = onClientClose(client, () => this.end(claim));
+    }
+    if (c.leaseTimer !== null) clearTimeout(c.leaseTimer);
+    const claim = c;
+    c.leaseTimer = setTimeout(() => {
+      claim.leaseTimer = null;
+      this.end(claim);
+    }, Math.min(leaseMs, timerDelayMaxMs));
+  }
+
+  /**
+   * The deadline a parking waiter gets: its first one if it is being re-run, else now + timeoutMs.
+   * Returns what park() needs.
+   */
+  waitBounds(nowMs: number, timeoutMs: number): { deadlineMs: number; timeoutMs: number } {
+    return this.carried ?? { deadlineMs: nowMs + timeoutMs, timeoutMs };
+  }
+
+  /** Parks `conn` behind the claim `id` until the claim ends or the deadline passes. */
+  park(id: string, conn: ParkedConnection, argv: readonly Uint8Array[], bounds: { deadlineMs: number; timeoutMs: number }): void {
+    const c = this.claims.get(id);
+    if (c === undefined) throw new Error("bug: parking behind a claim that does not exist");
+    const w: Waiter = { conn, argv, deadlineMs: bounds.deadlineMs, timeoutMs: bounds.timeoutMs, timer: null, cancelClose: () => {} };
+    c.waiters.push(w);
+    w.cancelClose = onClientClose(conn.state, () => this.dropWaiter(c, w));
+    const delay = Math.max(0, Math.min(bounds.deadlineMs - Date.now(), timerDelayMaxMs));
+    w.timer = setTimeout(() => {
+      w.timer = null;
+      this.dropWaiter(c, w);
+      this.respond(w, waiterTimeoutError(w.timeoutMs));
+    }, delay);
+  }
+
+  /** The value was stored: the claim ends and every waiter re-runs (and finds it). Returns the waiter count. */
+  resolved(id: string): number {
+    const c = this.claims.get(id);
+    return c === undefined ? 0 : this.end(c);
+  }
+
+  /** The computer gave up with `message`: every waiter receives it as an error. Returns the waiter count. */
+  failed(id: string, message: string): number {
+    const c = this.claims.get(id);
+    if (c === undefined) return 0;
+    const waiters = this.detach(c);
+    for (const w of waiters) this.respond(w, computeFailedError(message));
+    return waiters.length;
+  }
+
+  /** Ends a claim (resolved, computer gone, lease lapsed): waiters re-run on the next turn. */
+  private end(c: Claim): number {
+    if (this.claims.get(c.id) !== c) return 0;
+    const waiters = this.detach(c);
+    // After the current command's unit has been logged, so the re-run replies carry its barrier.
+    if (waiters.length > 0) queueMicrotask(() => this.rerunAll(waiters));
+    return waiters.length;
+  }
+
+  private detach(c: Claim): Waiter[] {
+    this.claims.delete(c.id);
+    if (c.leaseTimer !== null) clearTimeout(c.leaseTimer);
+    c.leaseTimer = null;
+    c.cancelClose();
+    const waiters = c.waiters.splice(0);
+    for (const w of waiters) {
+      if (w.timer !== null) clearTimeout(w.timer);
+      w.timer = null;
+      w.cancelClose();
+    }
+    return waiters.filter((w) => !w.conn.closed);
+  }
+
+  private dropWaiter(c: Claim, w: Waiter): void {
+    const at = c.waiters.indexOf(w);
+    if (at >= 0) c.waiters.splice(at, 1);
+    if (w.timer !== null) clearTimeout(w.timer);
+    w.timer = null;
+    w.cancelClose();
+  }
+
+  private rerunAll(waiters: readonly Waiter[]): void {
+    for (const w of waiters) {
+      if (w.conn.closed) continue;
+      if (Date.now() >= w.deadlineMs) {
+        this.respond(w, waiterTimeoutError(w.timeoutMs));
+        continue;
+      }
+      this.carried = { deadlineMs: w.deadlineMs, timeoutMs: w.timeoutMs };
+      try {
+        w.conn.writer.proto = w.conn.state.proto;
+        this.rerun(w.conn, w.argv);
+      } finally {
+        this.carried = null;
+      }
+      const again = takeParkRequest(w.conn.state);
+      if (again !== undefined) again(w.conn);
+      else w.conn.resume();
+    }
+  }
+
+  private respond(w: Waiter, error: string): void {
+    if (w.conn.closed) return;
+    w.conn.writer.proto = w.conn.state.proto;
+    w.conn.writer.error(error);
+    w.conn.resume();
+  }
+}
+
+const registries = new WeakMap<ServerContext, ComputeWaiters>();
+
+/** The server's waiter table, created on first use; re-runs go through the engine like any command. */
+export function computeWaitersOf(server: ServerContext): ComputeWaiters {
+  let r = registries.get(server);
+  if (r === undefined) {
+    r = new ComputeWaiters((conn, argv) => {
+      const cmd = server.table.get("fetch_or_compute");
+      if (cmd === undefined) throw new Error("bug: FETCH_OR_COMPUTE is not declared");
+      server.engine.execute(conn.state, server, conn.writer, cmd, argv);
+    });
+    registries.set(server, r);
+  }
+  return r;
+}
