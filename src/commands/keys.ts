@@ -160,6 +160,8 @@ function renameGeneric(ctx: CommandContext, argv: readonly Uint8Array[], nx: boo
   ctx.db.delete(src);
   ctx.db.set(dst, e);
   ctx.dirty++;
+  notify(ctx, "generic", "rename_from", src);
+  notify(ctx, "generic", "rename_to", dst);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }
@@ -256,6 +258,7 @@ function copy(ctx: CommandContext, argv: readonly Uint8Array[]): void {
       ctx.db.delete(dst);
     }
     ctx.db.set(dst, copyEntry(e));
+    notify(ctx, "generic", "copy_to", dst);
     return true;
   });
   if (!done) return ctx.reply.integer(0);
@@ -278,6 +281,8 @@ function move(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (!moved) return ctx.reply.integer(0);
   ctx.db.delete(key);
   ctx.dirty++;
+  notify(ctx, "generic", "move_from", key);
+  inDb(ctx, dstDb, () => notify(ctx, "generic", "move_to", key));
   ctx.reply.integer(1);
 }
 
@@ -338,12 +343,15 @@ function expireGeneric(ctx: CommandContext, argv: readonly Uint8Array[], how: { 
   if (when <= BigInt(ctx.now) && !ctx.replaying) {
     ctx.db.delete(key);
     ctx.propagate(["DEL", argv[1] as Uint8Array]);
+    notify(ctx, "generic", "del", key);
     return ctx.reply.integer(1);
   }
   // A time at or before the epoch can only be replayed here; it must still read as "has an expiry".
   ctx.db.setExpire(key, e, when > 0n ? Number(when) : 1);
   if (how.relative || how.seconds) ctx.propagate(["PEXPIREAT", argv[1] as Uint8Array, when.toString(), ...argv.slice(3)]);
+  // Redis replies before notifying here (the deletion branch above notifies first).
   ctx.reply.integer(1);
+  notify(ctx, "generic", "expire", key);
 }
 
 function expire(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -394,6 +402,7 @@ function persist(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (e === undefined || e.expireAt === 0) return ctx.reply.integer(0);
   ctx.db.setExpire(key, e, 0);
   ctx.dirty++;
+  notify(ctx, "generic", "persist", key);
   ctx.reply.integer(1);
 }
 
