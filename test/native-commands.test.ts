@@ -36,6 +36,28 @@ afterAll(async () => {
   await server?.removeDir();
 });
 
+const nativeNames = ["cas", "lock", "unlock", "extend", "ratelimit.add", "fetch_or_compute", "fetch_or_compute_result", "fetch_or_compute_error"];
+
+test("COMMAND DOCS and COMMAND GETKEYS know every native command", async () => {
+  const c = await connect();
+  const docs = (await c.call("COMMAND", "DOCS", ...nativeNames)) as unknown[];
+  const byName = new Map<string, unknown[]>();
+  for (let i = 0; i + 1 < docs.length; i += 2) byName.set(docs[i] as string, docs[i + 1] as unknown[]);
+  for (const name of nativeNames) {
+    const fields = byName.get(name);
+    expect(fields).toBeDefined();
+    const doc = new Map<string, unknown>();
+    for (let i = 0; i + 1 < (fields as unknown[]).length; i += 2) doc.set((fields as unknown[])[i] as string, (fields as unknown[])[i + 1]);
+    expect(doc.get("group")).toBe("bunker");
+    expect((doc.get("summary") as string).length).toBeGreaterThan(10);
+    expect(Array.isArray(doc.get("arguments"))).toBe(true);
+  }
+  // Keys are found from the key specs, so cluster clients route them by hash slot.
+  expect(await c.call("COMMAND", "GETKEYS", "LOCK", "{user:1}:lock", "me", "100")).toEqual(["{user:1}:lock"]);
+  expect(await c.call("COMMAND", "GETKEYS", "RATELIMIT.ADD", "rl", "1000", "5")).toEqual(["rl"]);
+  expect(await c.call("COMMAND", "GETKEYS", "FETCH_OR_COMPUTE_RESULT", "page", "v", "100")).toEqual(["page"]);
+});
+
 describe("CAS", () => {
   test("1 swapped, 0 differs, nil missing, WRONGTYPE, option errors", async () => {
     const c = await connect();
