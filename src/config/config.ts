@@ -15,6 +15,7 @@ export class ConfigError extends Error {
 
 export class Config {
   private readonly values = new Map<string, string>();
+  private readonly intCache = new Map<string, number>();
   /** Called after CONFIG SET with the name and the value as given (before canonicalisation). */
   private readonly listeners: ((name: string, given: string) => void)[] = [];
 
@@ -29,6 +30,7 @@ export class Config {
     if (!spec) throw new ConfigError(`unknown parameter '${name}'`);
     const err = validateParam(spec, value);
     if (err) throw new ConfigError(`invalid value for '${name}': ${err}`);
+    this.intCache.clear();
     this.values.set(spec.name, storedForm(spec, value));
   }
 
@@ -39,6 +41,7 @@ export class Config {
     if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
     const err = validateParam(spec, value);
     if (err) return `CONFIG SET failed (possibly related to argument '${name}') - ${err}`;
+    this.intCache.clear();
     this.values.set(spec.name, storedForm(spec, value));
     for (const l of this.listeners) l(spec.name, value);
     return null;
@@ -54,10 +57,15 @@ export class Config {
     return v;
   }
 
+  /** Numeric value; parsed once per change (hot paths read limits on every command). */
   int(name: string): number {
+    const cached = this.intCache.get(name);
+    if (cached !== undefined) return cached;
     const spec = paramSpec(name);
     const raw = this.get(name);
-    return spec?.kind === "bytes" ? (parseBytes(raw) ?? 0) : Number(raw);
+    const value = spec?.kind === "bytes" ? (parseBytes(raw) ?? 0) : Number(raw);
+    this.intCache.set(name, value);
+    return value;
   }
 
   bool(name: string): boolean {
