@@ -1,6 +1,11 @@
 // Differential cases for the keyspace basics: DEL and EXISTS with one and many keys, duplicates,
 // missing keys, arity errors, and keys in other databases.
 import { type DiffCase, script } from "../case.ts";
+import { intWithin, sortArray } from "../normalise.ts";
+
+const nowSeconds = Math.floor(Date.now() / 1000);
+const futureSeconds = nowSeconds + 5_000;
+const ttl = [intWithin(1, "TTL"), intWithin(50, "PTTL")];
 
 export const cases: DiffCase[] = [
   script("keys: DEL of one key", ["SET a 1", "DEL a", "GET a", "DEL a"]),
@@ -34,4 +39,62 @@ export const cases: DiffCase[] = [
     "EXISTS a",
   ]),
   script("keys: command names are case-insensitive", ["set a 1", "Get a", "exists a", "dEl a", "EXISTS a"]),
+
+  script("keys: TYPE", ["SET a 1", "RPUSH l x", "SADD s x", "HSET h f v", "ZADD z 1 m", "TYPE a", "TYPE l", "TYPE s", "TYPE h", "TYPE z", "TYPE nope", "TYPE", "TYPE a b"]),
+  script("keys: KEYS with glob patterns", [
+    "MSET a 1 ab 2 b 3 a* 4 abc 5 a? 6 [x] 7 hello 8 hallo 9 hxllo 10", "KEYS a*", "KEYS *", "KEYS a?", "KEYS [ab]", "KEYS [^a]*", "KEYS a\\*",
+    "KEYS nomatch", "KEYS h[a-e]llo", "KEYS h[e-a]llo", "KEYS h[^e]llo", "KEYS \\[x\\]", "KEYS [[]x]", "KEYS ***", "KEYS ?", "KEYS [", "KEYS",
+  ], [sortArray("KEYS")]),
+  script("keys: KEYS skips expired keys and sees only the selected database", ["SET a 1", "SET b 2 PXAT 1", "KEYS *", "SELECT 2", "KEYS *"], [sortArray("KEYS")]),
+  script("keys: SCAN of a small keyspace returns everything at once", ["SCAN 0", "SET a 1", "SCAN 0", "SCAN 0 COUNT 1000 MATCH a", "SCAN 0 MATCH nope", "SCAN 0 TYPE list", "SCAN 0 TYPE STRING"]),
+  { name: "keys: SCAN errors", cmds: [["SCAN", "0", "COUNT", "0"], ["SCAN", "0", "COUNT", "-1"], ["SCAN", "0", "COUNT", "x"], ["SCAN", "0", "MATCH"], ["SCAN", "0", "TYPE"], ["SCAN", "x"], ["SCAN", "0x10"], ["SCAN", " 1"], ["SCAN", "18446744073709551616"], ["SCAN", "0", "FOO", "bar"], ["SCAN"]] },
+  script("keys: RANDOMKEY", ["RANDOMKEY", "SET only 1", "RANDOMKEY", "RANDOMKEY x"]),
+  script("keys: RENAME", ["SET a v", "RENAME a b", "GET b", "EXISTS a", "RENAME a c", "RENAME b b", "RENAME nope nope", "SET c other", "RENAME b c", "GET c", "RENAME", "RENAME c"]),
+  script("keys: RENAME keeps the TTL and the type", ["SET a v EX 100", "RENAME a b", "TTL b", "RPUSH l x y", "RENAME l l2", "LRANGE l2 0 -1", "SET t v", "RENAME b t", "TTL t"], ttl),
+  script("keys: RENAMENX", ["SET a v", "SET b w", "RENAMENX a b", "RENAMENX a c", "GET c", "RENAMENX c c", "RENAMENX nope x", "RENAMENX x"]),
+  script("keys: COPY", [
+    "SET a v", "EXPIRE a 100", "COPY a b", "GET b", "TTL b", "COPY a b", "COPY a b REPLACE", "COPY a a", "COPY nope x", "COPY a c DB 1", "SELECT 1", "GET c", "TTL c",
+    "COPY c c", "COPY c c DB 0", "SELECT 0", "COPY a c DB 1", "COPY a c DB 1 REPLACE", "COPY a d replace replace",
+  ], ttl),
+  script("keys: COPY errors", ["SET a v", "COPY a b DB 99", "COPY a b DB -1", "COPY a b DB 99999999999", "COPY a b DB x", "COPY a b DB", "COPY a b BOGUS", "COPY a"]),
+  script("keys: COPY makes independent copies of every type", [
+    "RPUSH l a b c", "COPY l l2", "RPUSH l2 d", "LRANGE l 0 -1", "LRANGE l2 0 -1", "SADD s 1 2 3", "COPY s s2", "SADD s2 4", "SCARD s", "SCARD s2",
+    "HSET h f v", "COPY h h2", "HSET h2 g w", "HLEN h", "HLEN h2", "ZADD z 1 a 2 b", "COPY z z2", "ZADD z2 3 c", "ZRANGE z 0 -1 WITHSCORES", "ZRANGE z2 0 -1 WITHSCORES",
+    "OBJECT ENCODING s2", "OBJECT ENCODING z2",
+  ]),
+  script("keys: MOVE", [
+    "SET a v", "EXPIRE a 100", "MOVE a 1", "EXISTS a", "SELECT 1", "GET a", "TTL a", "MOVE a 1", "SELECT 0", "SET b w", "SELECT 1", "SET b x", "SELECT 0",
+    "MOVE b 1", "GET b", "MOVE nope 1", "MOVE b 0", "MOVE b 99", "MOVE b -1", "MOVE b x", "MOVE b 99999999999", "MOVE b",
+  ], ttl),
+  script("keys: TOUCH", ["MSET a 1 b 2", "TOUCH a b nope a", "TOUCH nope", "TOUCH"]),
+  script("keys: EXPIRE and TTL", ["SET e v", "TTL e", "PTTL e", "EXPIRE e 100", "TTL e", "PTTL e", "PEXPIRE e 200000", "TTL e", "TTL nope", "PTTL nope", "EXPIRE nope 100", "EXPIRE e", "TTL"], ttl),
+  script("keys: EXPIRE NX XX GT LT", [
+    "SET e v", "EXPIRE e 100 XX", "EXPIRE e 100 GT", "EXPIRE e 100 LT", "TTL e", "EXPIRE e 100 NX", "EXPIRE e 200 NX", "EXPIRE e 200 XX", "TTL e",
+    "EXPIRE e 100 GT", "EXPIRE e 300 GT", "TTL e", "EXPIRE e 400 LT", "EXPIRE e 50 LT", "TTL e", "EXPIRE e 50 xx lt", "EXPIRE e 60 Gt XX", "TTL e",
+  ], ttl),
+  script("keys: EXPIRE option errors", [
+    "SET e v", "EXPIRE e 10 NX XX", "EXPIRE e 10 GT LT", "EXPIRE e 10 nx gt", "EXPIRE e 10 NX LT", "EXPIRE e 10 BAR", "EXPIRE e abc", "EXPIRE e abc BAR",
+    "EXPIRE e 9223372036854776", "EXPIRE e 9223372036854775807", "PEXPIRE e 9223372036854775807", "EXPIREAT e -9223372036854775808", "EXPIRE e 1.5", "TTL e",
+  ]),
+  script("keys: EXPIRE with a time in the past deletes the key", [
+    "SET e v", "EXPIRE e -1", "EXISTS e", "SET e v", "EXPIREAT e 1", "EXISTS e", "SET e v", "PEXPIREAT e 0", "EXISTS e", "SET e v", "EXPIRE e 0", "EXISTS e",
+    "SET e v", "PEXPIRE e -100 NX", "EXISTS e", "SET e v EX 100", "EXPIRE e -1 GT", "EXISTS e", "EXPIRE e -1 LT", "EXISTS e",
+  ]),
+  script("keys: EXPIREAT, PEXPIREAT, EXPIRETIME, PEXPIRETIME", [
+    "SET e v", "EXPIRETIME e", "PEXPIRETIME e", "EXPIRETIME nope", "PEXPIRETIME nope", `EXPIREAT e ${futureSeconds}`, "EXPIRETIME e", "PEXPIRETIME e",
+    `PEXPIREAT e ${futureSeconds * 1000 + 499}`, "EXPIRETIME e", `PEXPIREAT e ${futureSeconds * 1000 + 500}`, "EXPIRETIME e", "PEXPIRETIME e", `EXPIREAT e ${futureSeconds + 10} LT`, "EXPIRETIME e",
+  ]),
+  script("keys: PERSIST", ["SET e v EX 100", "PERSIST e", "PERSIST e", "TTL e", "PERSIST nope", "PERSIST"]),
+  script("keys: OBJECT", [
+    "SET a 1", "OBJECT ENCODING a", "OBJECT ENCODING nope", "OBJECT REFCOUNT a", "OBJECT REFCOUNT nope", "OBJECT FREQ a", "OBJECT FREQ nope", "OBJECT IDLETIME a",
+    "OBJECT HELP", "OBJECT help", "OBJECT", "OBJECT FOO", "OBJECT ENCODING", "OBJECT ENCODING a b", "OBJECT HELP x",
+  ]),
+  script("keys: OBJECT ENCODING of collections", [
+    "RPUSH l a", "OBJECT ENCODING l", "SADD si 1 2 3", "OBJECT ENCODING si", "SADD ss a b", "OBJECT ENCODING ss", "HSET h f v", "OBJECT ENCODING h",
+    "ZADD z 1 a", "OBJECT ENCODING z", "HSET hb f 12345678901234567890123456789012345678901234567890123456789012345", "OBJECT ENCODING hb",
+  ]),
+  script("keys: OBJECT FREQ and IDLETIME under an LFU policy", [
+    "SET a 1", "CONFIG SET maxmemory-policy allkeys-lfu", "OBJECT IDLETIME a", "SET b hello", "OBJECT FREQ b", "OBJECT FREQ nope",
+    "CONFIG SET maxmemory-policy noeviction",
+  ]),
 ];
