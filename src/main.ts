@@ -35,6 +35,9 @@ function main(): void {
         databases: config.int("databases"),
         segmentBytesMax: config.int("segment-bytes-max"),
         salvage: config.bool("salvage"),
+        hotValueBytesMax: config.int("hot-value-bytes-max"),
+        mergeDeadRatioPercent: config.int("merge-dead-ratio"),
+        warn: (message) => console.error(`bunker: ${message}`),
         io: nativeIo,
         clock: systemClock,
         table,
@@ -53,6 +56,10 @@ function main(): void {
     }
     throw e;
   }
+  config.onChange((name) => {
+    if (name === "hot-value-bytes-max") engine.storage.hotValueBytesMax = config.int(name);
+    if (name === "merge-dead-ratio") engine.storage.mergeDeadRatioPercent = config.int(name);
+  });
   server = new Server({
     config,
     table,

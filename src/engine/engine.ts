@@ -12,6 +12,9 @@ import { ClientState } from "../server/client-state.ts";
 import type { LogIo } from "../storage/io.ts";
 import { entryKindData, opCmd, opDel, opPut, type LogEntry } from "../storage/record.ts";
 import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
+import { SnapshotFiles, loadNewestSnapshot, type LoadedSnapshot } from "../storage/snapshot.ts";
+import type { MergeResult } from "../storage/merge.ts";
+import { StorageManager, type ColdKey } from "./storage.ts";
 import { decodeValue } from "../storage/value-codec.ts";
 import { readWholeFile, writeFileAtomically } from "../storage/files.ts";
 import type { Clock } from "./clock.ts";
@@ -31,6 +34,14 @@ export interface EngineOptions {
   readonly table: CommandTable;
   /** Called when the disk fails: the node must stop acknowledging (standalone: exit). */
   readonly onFatal: (err: Error) => void;
+  /** Strings larger than this stay on disk once merged (config hot-value-bytes-max). */
+  readonly hotValueBytesMax?: number;
+  /** Merge a shard when this percentage of its log is dead (config merge-dead-ratio). */
+  readonly mergeDeadRatioPercent?: number;
+  /** Start merges on rotation and on the dead ratio (default true; tests merge by hand). */
+  readonly autoMerge?: boolean;
+  /** Operator messages that are not fatal (a failed merge). */
+  readonly warn?: (message: string) => void;
 }
 
 export class EngineOpenError extends Error {
@@ -43,6 +54,9 @@ export interface RecoveryStats {
   readonly tornBytes: number;
   readonly bytesRead: number;
   readonly droppedIncompleteTx: number;
+  /** Keys loaded from snapshots, and whether their hint files were used. */
+  readonly snapshotKeys: number;
+  readonly snapshotsWithoutHint: number;
 }
 
 const metaFile = "bunker.json";
@@ -55,7 +69,9 @@ export class Engine {
   appendedSeq = 0;
   /** Every entry with seq <= durableSeq is durable on every shard it belongs to. */
   durableSeq = 0;
-  recovery: RecoveryStats = { durationMs: 0, entries: 0, tornBytes: 0, bytesRead: 0, droppedIncompleteTx: 0 };
+  recovery: RecoveryStats = { durationMs: 0, entries: 0, tornBytes: 0, bytesRead: 0, droppedIncompleteTx: 0, snapshotKeys: 0, snapshotsWithoutHint: 0 };
+  /** Cold values, the dead-byte estimate and merges. */
+  readonly storage: StorageManager;
   private readonly durableListeners = new Set<() => void>();
   private flushScheduled = false;
   private seedState: number;
@@ -72,10 +88,25 @@ export class Engine {
   ) {
     this.shards = shards;
     this.seedState = (opts.clock.nowMs() ^ 0x9e3779b9) >>> 0;
+    this.storage = new StorageManager(
+      {
+        shards,
+        io: opts.io,
+        clock: opts.clock,
+        segmentBytesMax: opts.segmentBytesMax,
+        appendedSeq: () => this.appendedSeq,
+        durableSeq: () => this.durableSeq,
+        onDurable: (l) => this.onDurable(l),
+        shardOfKey: (key) => this.executor.shardOfKey(key),
+        warn: opts.warn ?? (() => {}),
+      },
+      { hotValueBytesMax: opts.hotValueBytesMax ?? 65536, mergeDeadRatioPercent: opts.mergeDeadRatioPercent ?? 50, autoMerge: opts.autoMerge ?? true },
+    );
     this.executor = new Executor({
       shards: shards.map((s) => s.state),
       table: opts.table,
       keyWillChange: (shard, db, key, old) => {
+        this.storage.beforeKeyChange(shard, db, key, old);
         this.watches.touch(db, key);
         for (const h of this.keyChangeHooks) h(shard, db, key, old);
       },
@@ -87,9 +118,7 @@ export class Engine {
         this.watches.touch(db, key);
         this.onExpired(db, key);
       },
-      loadColdSync: () => {
-        throw new Error("bug: cold values are not produced by this build");
-      },
+      loadColdSync: (shard, entry) => this.storage.loadColdSync(shard, entry),
     });
   }
 
@@ -108,38 +137,72 @@ export class Engine {
     }
     const reports: RecoveryReport[] = [];
     const shards: Shard[] = [];
+    const snapshots: (LoadedSnapshot | null)[] = [];
     for (let i = 0; i < opts.shards; i++) {
+      const dir = join(opts.dir, `shard-${String(i).padStart(3, "0")}`);
+      opts.io.makeDirs(dir);
+      const state = new ShardState(i, opts.databases);
+      // Newest snapshot first (via its hint file), then the segments written after it.
+      const snap = loadNewestSnapshot(opts.io, dir, {
+        shard: i,
+        hotValueBytesMax: opts.hotValueBytesMax ?? 65536,
+        salvage: opts.salvage,
+        onKey: (db, key, e) => {
+          const d = state.db(db);
+          d.map.set(key, e);
+          if (e.expireAt !== 0) d.expires.add(key);
+        },
+      });
+      snapshots.push(snap);
       const { log, report } = SegmentLog.open({
-        dir: join(opts.dir, `shard-${String(i).padStart(3, "0")}`),
+        dir,
         segmentBytesMax: opts.segmentBytesMax,
         salvage: opts.salvage,
         io: opts.io,
+        firstSegment: snap?.firstSegment ?? 0,
+        afterSeq: snap?.seq ?? 0,
       });
       reports.push(report);
-      shards.push(new Shard(i, new ShardState(i, opts.databases), log));
+      const shard = new Shard(i, state, log, dir, new SnapshotFiles(opts.io, dir));
+      if (snap !== null) {
+        shard.generation = snap.generation;
+        shard.snapshotSeq = snap.seq;
+        shard.snapshotBytes = snap.bytes;
+      }
+      shards.push(shard);
     }
     const engine = new Engine(opts, shards);
     const dropped = engine.dropIncompleteCrossShard(reports);
     let entries = 0;
     let maxSeq = 0;
+    for (const s of shards) maxSeq = Math.max(maxSeq, s.snapshotSeq);
     for (let i = 0; i < shards.length; i++) {
       for (const entry of (reports[i] as RecoveryReport).entries) {
         engine.applyLogged(i, entry, server);
+        engine.storage.coolWarm();
         entries++;
         if (entry.seq > maxSeq) maxSeq = entry.seq;
       }
     }
+    // New seqs must sort after everything a snapshot holds, or the next recovery would skip them.
     engine.appendedSeq = engine.durableSeq = maxSeq;
     for (const s of shards) {
       s.log.onDurable = (seq) => engine.shardDurable(s, seq);
-      s.log.onFailure = (err) => opts.onFatal(err);
+      s.log.onFailure = (err) => {
+        engine.storage.failWaiters(err);
+        opts.onFatal(err);
+      };
+      s.log.onRotate = () => engine.storage.maybeMerge(s, "rotation");
     }
+    engine.storage.startTracking();
     engine.recovery = {
       durationMs: opts.clock.monotonicMs() - started,
       entries,
       tornBytes: reports.reduce((n, r) => n + r.tornBytes, 0),
       bytesRead: reports.reduce((n, r) => n + r.bytesRead, 0),
       droppedIncompleteTx: dropped,
+      snapshotKeys: snapshots.reduce((n, s) => n + (s?.keys ?? 0), 0),
+      snapshotsWithoutHint: snapshots.filter((s) => s !== null && !s.usedHint).length,
     };
     return engine;
   }
@@ -154,9 +217,15 @@ export class Engine {
     for (const r of reports) {
       for (const e of r.entries) {
         if (e.participants.length === 0) continue;
-        const p = present.get(e.seq) ?? { want: e.participants.length, have: 0 };
+        let p = present.get(e.seq);
+        if (p === undefined) {
+          // A participant whose snapshot covers the seq has its part: merges snapshot only durable state.
+          let covered = 0;
+          for (const s of e.participants) if ((this.shards[s]?.snapshotSeq ?? 0) >= e.seq) covered++;
+          p = { want: e.participants.length, have: covered };
+          present.set(e.seq, p);
+        }
         p.have++;
-        present.set(e.seq, p);
       }
     }
     let cut = Infinity;
@@ -222,8 +291,31 @@ export class Engine {
   execute(client: ClientState, server: ServerContext, reply: ReplyWriter, cmd: Command, argv: readonly Uint8Array[]): void {
     const ex = this.executor;
     ex.beginUnit(client, server, reply, this.opts.clock.nowMs(), this.nextSeed());
-    ex.run(cmd, argv);
-    this.endUnit();
+    try {
+      ex.run(cmd, argv);
+      this.endUnit();
+    } finally {
+      this.storage.afterUnit();
+    }
+  }
+
+  /** Cold values a command will read: the dispatcher preloads them off-thread before executing it. */
+  coldKeysOf(db: number, cmd: Command, argv: readonly Uint8Array[]): ColdKey[] {
+    return this.storage.coldKeysOf(db, cmd, argv);
+  }
+
+  /** Reads cold values ahead of their command (release() them after it ran). */
+  preload(keys: readonly ColdKey[]): Promise<void> {
+    return this.storage.preload(keys);
+  }
+
+  release(keys: readonly ColdKey[]): void {
+    this.storage.release(keys);
+  }
+
+  /** Merges a shard's log into a new snapshot now (normally merges start on their own). */
+  merge(shardId: number): Promise<MergeResult> {
+    return this.storage.merge(shardId);
   }
 
   /** Logs the current unit's ops: one entry per shard, one seq for all. */
@@ -258,6 +350,7 @@ export class Engine {
       this.durableSeq = next;
       for (const l of this.durableListeners) l();
     }
+    if (!this.closed) this.storage.maybeMerge(shard, "flush");
   }
 
   /** Registers a listener called whenever the durable watermark advances. */
@@ -279,6 +372,7 @@ export class Engine {
     });
   }
 
+  /** Estimated dataset bytes across shards (what maxmemory is compared with). */
   keyCount(db: number): number {
     let n = 0;
     for (const s of this.shards) n += s.state.db(db).map.size;
@@ -288,7 +382,9 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.storage.abortAll();
     this.flushAll();
     await Promise.all(this.shards.map((s) => s.log.close()));
+    for (const s of this.shards) s.files.closeAll();
   }
 }

@@ -87,6 +87,24 @@ export class Dispatcher {
   }
 
   private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): void {
+    // Cold values the command reads are loaded off the event loop first; the connection reads no
+    // further commands meanwhile, so replies stay in order. argv views the parser's buffer: copied.
+    const cold = this.engine.coldKeysOf(conn.state.db, cmd, argv);
+    if (cold.length > 0) {
+      const owned = argv.map((a) => a.slice());
+      conn.pause();
+      void this.engine.preload(cold).then(() => {
+        if (!conn.closed) this.executeNow(conn, cmd, owned);
+        this.engine.release(cold);
+        conn.finishBatch();
+        conn.resume();
+      });
+      return;
+    }
+    this.executeNow(conn, cmd, argv);
+  }
+
+  private executeNow(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): void {
     const client = conn.state;
     const w = conn.writer;
     if (client.replyMode === "on") {

@@ -99,6 +99,12 @@ export class ByteWriter {
       this.length += v.length;
     }
   }
+  /** Appends bytes as they are (no length prefix). */
+  raw(v: Uint8Array): void {
+    this.ensure(v.length);
+    this.buf.set(v, this.length);
+    this.length += v.length;
+  }
   /** View of bytes [start, end): valid until the next write that grows the buffer. */
   view_(start: number, end = this.length): Uint8Array {
     return this.buf.subarray(start, end);

@@ -167,8 +167,8 @@ export class SegmentLog {
   }
 
   /**
-   * Deletes the segments below `id` (a durable snapshot covers them), then makes the deletions
-   * durable. Returns the bytes freed.
+   * Deletes the segments below `id` (a durable snapshot covers them). Returns the bytes freed. The
+   * deletions need not be durable: start-up deletes segments below the snapshot's first segment.
    */
   deleteSegmentsBefore(id: number): number {
     const { io, dir } = this.opts;
@@ -180,7 +180,6 @@ export class SegmentLog {
       this.segmentBytes.delete(s);
     }
     this.retainedBytes -= freed;
-    io.fsyncDir(dir);
     return freed;
   }
 

@@ -1,0 +1,369 @@
+// The engine's side of the storage engine: cold values (load, preload, release), the live-bytes
+// estimate behind the dead-byte ratio, and when and how merges run.
+//
+// Cold values. A string larger than hot-value-bytes-max lives only in a snapshot file once a merge
+// has written it there: its entry has data null and cold = {segment: snapshot generation, offset and
+// length of its record}. A read loads the value into `data` for the duration of one unit (or from a
+// preload until the command that needed it has run), then drops it again. A write to a cold entry
+// first makes it hot for good (cold = null), so a cold reference is never stale: only merges create or
+// move cold references, and they do so only for entries that did not change since the snapshot.
+//
+// Dead bytes. Recovery reads the snapshot plus the retained segments ("log bytes"). A merge would
+// shrink that to the size of a new snapshot ("live bytes"). Live bytes are estimated per database Map
+// (entryBytesEstimate summed, kept current from the key-change hook and after each unit), scaled by
+// how the last merge's real snapshot size compared with the estimate. dead ratio = 1 - live / log.
+import { keyIndexes, type Command } from "../commands/table.ts";
+import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
+import { latin1 } from "../keyspace/entry.ts";
+import { Merge, MergeAbortedError, entryBytesEstimate, type MergeResult } from "../storage/merge.ts";
+import type { LogIo } from "../storage/io.ts";
+import { coldFileShard } from "../storage/snapshot.ts";
+import type { Clock } from "./clock.ts";
+import type { Shard } from "./shard.ts";
+
+/** A merge is not worth starting for a log smaller than this (nor before this much was written since the last). */
+const mergeBytesFloor = 1024 * 1024;
+
+export interface StorageHost {
+  readonly shards: readonly Shard[];
+  readonly io: LogIo;
+  readonly clock: Clock;
+  readonly segmentBytesMax: number;
+  appendedSeq(): number;
+  durableSeq(): number;
+  onDurable(listener: () => void): () => void;
+  shardOfKey(key: string): number;
+  /** A merge failed (the log itself is unaffected): for the operator. */
+  warn(message: string): void;
+}
+
+export interface ColdKey {
+  readonly shard: number;
+  readonly entry: StringEntry;
+}
+
+export interface StorageStats {
+  readonly merges: number;
+  readonly mergesInProgress: number;
+  readonly lastMergeDurationMs: number;
+  readonly lastMergeStatus: "ok" | "err" | "none";
+  readonly deadRatio: number;
+  readonly logBytes: number;
+  readonly snapshotBytes: number;
+  readonly coldReadsSync: number;
+  readonly coldReadsAsync: number;
+}
+
+const noColdKeys: ColdKey[] = [];
+
+interface Touch {
+  shard: number;
+  db: number;
+  key: string;
+}
+
+export class StorageManager {
+  hotValueBytesMax: number;
+  mergeDeadRatioPercent: number;
+  /** Merges start on their own (rotation, dead ratio); tests turn this off and call merge(). */
+  autoMerge: boolean;
+  private tracking = false;
+  private readonly touched: Touch[] = [];
+  private readonly touchedKeys = new Set<string>();
+  /** Cold entries whose value was loaded during the current unit. */
+  private readonly warm: StringEntry[] = [];
+  /** Cold entries (not loaded) that are changing in this unit: if loaded now, they become hot for good. */
+  private readonly changing = new Set<Entry>();
+  private readonly failureWaiters = new Set<(e: Error) => void>();
+  private mergeCount = 0;
+  private lastMergeDurationMs = 0;
+  private lastMergeStatus: "ok" | "err" | "none" = "none";
+  coldReadsSync = 0;
+  coldReadsAsync = 0;
+
+  constructor(
+    private readonly host: StorageHost,
+    opts: { hotValueBytesMax: number; mergeDeadRatioPercent: number; autoMerge: boolean },
+  ) {
+    this.hotValueBytesMax = opts.hotValueBytesMax;
+    this.mergeDeadRatioPercent = opts.mergeDeadRatioPercent;
+    this.autoMerge = opts.autoMerge;
+  }
+
+  private shard(id: number): Shard {
+    const s = this.host.shards[id];
+    if (!s) throw new Error(`bug: shard ${id} out of range`);
+    return s;
+  }
+
+  // ---- cold values
+
+  /** Reads a cold value, blocking; `ref` names its shard and snapshot. */
+  private readColdSync(ref: ColdRef): string {
+    this.coldReadsSync++;
+    return latin1(this.shard(coldFileShard(ref.segment)).files.readSync(ref));
+  }
+
+  /** Reads a cold value off the JavaScript thread. */
+  readCold(ref: ColdRef): Promise<Uint8Array> {
+    this.coldReadsAsync++;
+    return this.shard(coldFileShard(ref.segment)).files.read(ref);
+  }
+
+  /**
+   * Loads a cold value for the current unit (from disk unless preloaded). The executor calls it for
+   * reads; for an entry that is changing in this unit (getForWrite) the value stays hot for good.
+   */
+  loadColdSync(_shardId: number, e: Entry): void {
+    if (e.type !== "string" || e.data !== null) return;
+    if (e.cold === null) throw new Error("bug: string entry with neither data nor a cold reference");
+    e.data = this.readColdSync(e.cold);
+    if (this.changing.has(e)) e.cold = null;
+    else this.warm.push(e);
+  }
+
+  /** Ends a unit's use of cold values: drops the ones loaded for reading (entries still cold). */
+  coolWarm(): void {
+    for (const e of this.warm) if (e.cold !== null) e.data = null;
+    this.warm.length = 0;
+    this.changing.clear();
+  }
+
+  /** The cold entries a command is about to read, so the dispatcher can preload them off-thread. */
+  coldKeysOf(db: number, cmd: Command, argv: readonly Uint8Array[]): ColdKey[] {
+    let out: ColdKey[] | null = null;
+    for (const i of keyIndexes(cmd, argv)) {
+      const key = latin1(argv[i] as Uint8Array);
+      const shard = this.host.shardOfKey(key);
+      const e = this.shard(shard).state.db(db).map.get(key);
+      if (e?.type === "string" && e.data === null && e.cold !== null) (out ??= []).push({ shard, entry: e });
+    }
+    return out ?? noColdKeys;
+  }
+
+  /** Reads cold values ahead of the command that needs them. Failures are left to the sync path. */
+  async preload(keys: readonly ColdKey[]): Promise<void> {
+    await Promise.all(
+      keys.map(async ({ entry }) => {
+        const ref = entry.cold;
+        if (ref === null || entry.data !== null) return;
+        try {
+          const value = await this.readCold(ref);
+          // Still the same cold value (a merge may have moved it; a write made it hot)?
+          if (entry.data === null && entry.cold !== null && entry.cold.segment === ref.segment && entry.cold.offset === ref.offset) entry.data = latin1(value);
+        } catch {
+          // The synchronous read reports the problem if the command still needs the value.
+        }
+      }),
+    );
+  }
+
+  /** Drops preloaded values once their command has run. */
+  release(keys: readonly ColdKey[]): void {
+    for (const { entry } of keys) if (entry.cold !== null) entry.data = null;
+  }
+
+  // ---- the key-change hook and the live-bytes estimate
+
+  /** Called before any key changes (recovery included). */
+  beforeKeyChange(shardId: number, db: number, key: string, old: Entry | undefined): void {
+    if (old?.type === "string" && old.cold !== null) {
+      // Loaded already (read earlier in the unit, or preloaded): hot for good from now on. Not
+      // loaded: it may only be replaced, deleted or get a new expiry, none of which needs its value;
+      // if the command loads it (getForWrite), loadColdSync makes it hot for good.
+      if (old.data !== null) old.cold = null;
+      else this.changing.add(old);
+    }
+    const shard = this.shard(shardId);
+    if (this.tracking && !this.touchedKeys.has(key)) {
+      this.touchedKeys.add(key);
+      this.touched.push({ shard: shardId, db, key });
+      if (old !== undefined) {
+        const map = shard.state.db(db).map;
+        shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) - entryBytesEstimate(key, old));
+        if (old.type === "string" && old.data !== null && old.data.length > this.hotValueBytesMax) shard.hotLargeValues--;
+      }
+    }
+    shard.merge?.onKeyChange(db, key, old);
+  }
+
+  /** After each unit: counts the new state of the keys it touched, drops loaded cold values. */
+  afterUnit(): void {
+    for (const t of this.touched) {
+      const shard = this.shard(t.shard);
+      const map = shard.state.db(t.db).map;
+      const e = map.get(t.key);
+      if (e === undefined) continue;
+      // A cold entry moved here from another shard (cross-shard RENAME): that shard's merges no
+      // longer see it and would delete its file, so it becomes hot.
+      if (e.type === "string" && e.cold !== null && coldFileShard(e.cold.segment) !== t.shard) {
+        if (e.data === null) e.data = this.readColdSync(e.cold);
+        e.cold = null;
+      }
+      shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) + entryBytesEstimate(t.key, e));
+      if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+    }
+    this.touched.length = 0;
+    this.touchedKeys.clear();
+    this.coolWarm();
+  }
+
+  /** Measures every key once recovery is done, and starts tracking changes. */
+  startTracking(): void {
+    for (const shard of this.host.shards) {
+      shard.hotLargeValues = 0;
+      for (const d of shard.state.dbs) {
+        let n = 0;
+        for (const [key, e] of d.map) {
+          n += entryBytesEstimate(key, e);
+          if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+        }
+        shard.liveByMap.set(d.map, n);
+      }
+      shard.bytesWrittenAtMerge = shard.log.bytesWritten;
+    }
+    this.tracking = true;
+  }
+
+  /** Bytes recovery would read for a shard: its snapshot and retained segments. */
+  logBytes(shard: Shard): number {
+    return shard.snapshotBytes + shard.log.retainedBytes;
+  }
+
+  liveBytes(shard: Shard): number {
+    let n = 0;
+    for (const d of shard.state.dbs) n += shard.liveByMap.get(d.map) ?? 0;
+    return Math.max(0, n * shard.liveScale);
+  }
+
+  /** Share of the shard's log bytes a merge would reclaim (an estimate, 0..1). */
+  deadRatio(shard: Shard): number {
+    const log = this.logBytes(shard);
+    if (log === 0) return 0;
+    return Math.min(1, Math.max(0, log - this.liveBytes(shard)) / log);
+  }
+
+  // ---- merges
+
+  /** Starts a merge of the shard when it is due. `rotation`: a segment was just sealed. */
+  maybeMerge(shard: Shard, reason: "rotation" | "flush"): void {
+    if (!this.autoMerge || shard.merge !== null || !shard.log.healthy) return;
+    const floor = Math.min(this.host.segmentBytesMax, mergeBytesFloor);
+    if (this.logBytes(shard) < floor || shard.log.bytesWritten - shard.bytesWrittenAtMerge < floor / 2) return;
+    const due = this.deadRatio(shard) * 100 >= this.mergeDeadRatioPercent || (reason === "rotation" && shard.hotLargeValues > 0);
+    if (due) void this.merge(shard.id).catch(() => {});
+  }
+
+  /** Merges one shard now (or joins the merge already running). Resolves with its result. */
+  merge(shardId: number): Promise<MergeResult> {
+    const shard = this.shard(shardId);
+    if (shard.mergePromise !== null) return shard.mergePromise;
+    const started = this.host.clock.monotonicMs();
+    const writtenAtStart = shard.log.bytesWritten;
+    const merge = new Merge(
+      {
+        shard: shardId,
+        io: this.host.io,
+        dir: shard.dir,
+        state: shard.state,
+        log: shard.log,
+        files: shard.files,
+        readCold: (ref) => this.readCold(ref),
+        hotValueBytesMax: () => this.hotValueBytesMax,
+        waitDurable: (seq) => this.waitDurable(seq),
+        monotonicMs: () => this.host.clock.monotonicMs(),
+      },
+      shard.generation + 1,
+      this.host.appendedSeq(),
+      shard.log.currentSegment,
+    );
+    shard.merge = merge;
+    const promise = merge.run().then(
+      (result) => {
+        shard.merge = null;
+        shard.mergePromise = null;
+        shard.generation = result.generation;
+        shard.snapshotSeq = result.seq;
+        shard.snapshotBytes = result.snapshotBytes;
+        shard.bytesWrittenAtMerge = writtenAtStart;
+        shard.hotLargeValues = Math.max(0, shard.hotLargeValues - result.cooled);
+        // Calibrate the estimate: the snapshot is the exact live size at S.
+        if (result.estimatedBytes > 0) shard.liveScale = result.snapshotBytes / result.estimatedBytes;
+        this.mergeCount++;
+        this.lastMergeStatus = "ok";
+        this.lastMergeDurationMs = this.host.clock.monotonicMs() - started;
+        return result;
+      },
+      (e: unknown) => {
+        shard.merge = null;
+        shard.mergePromise = null;
+        if (!(e instanceof MergeAbortedError)) {
+          this.lastMergeStatus = "err";
+          this.host.warn(`merge of shard ${shardId} failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        throw e;
+      },
+    );
+    shard.mergePromise = promise;
+    return promise;
+  }
+
+  private waitDurable(seq: number): Promise<void> {
+    if (this.host.durableSeq() >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const fail = (e: Error): void => {
+        off();
+        this.failureWaiters.delete(fail);
+        reject(e);
+      };
+      const off = this.host.onDurable(() => {
+        if (this.host.durableSeq() < seq) return;
+        off();
+        this.failureWaiters.delete(fail);
+        resolve();
+      });
+      this.failureWaiters.add(fail);
+    });
+  }
+
+  /** The log failed or the engine is closing: running merges give up. */
+  failWaiters(e: Error): void {
+    for (const w of [...this.failureWaiters]) w(e);
+  }
+
+  /** Aborts running merges and waits for them to clean up. */
+  async abortAll(): Promise<void> {
+    const running: Promise<unknown>[] = [];
+    for (const s of this.host.shards) {
+      if (s.merge === null || s.mergePromise === null) continue;
+      s.merge.abort();
+      running.push(s.mergePromise.catch(() => {}));
+    }
+    this.failWaiters(new MergeAbortedError("engine closing"));
+    await Promise.all(running);
+  }
+
+  stats(): StorageStats {
+    let log = 0;
+    let snapshot = 0;
+    let live = 0;
+    let running = 0;
+    for (const s of this.host.shards) {
+      log += this.logBytes(s);
+      snapshot += s.snapshotBytes;
+      live += Math.min(this.liveBytes(s), this.logBytes(s));
+      if (s.merge !== null) running++;
+    }
+    return {
+      merges: this.mergeCount,
+      mergesInProgress: running,
+      lastMergeDurationMs: this.lastMergeDurationMs,
+      lastMergeStatus: this.lastMergeStatus,
+      deadRatio: log === 0 ? 0 : (log - live) / log,
+      logBytes: log,
+      snapshotBytes: snapshot,
+      coldReadsSync: this.coldReadsSync,
+      coldReadsAsync: this.coldReadsAsync,
+    };
+  }
+}
