@@ -3,6 +3,10 @@
 // many clients for one lock and one computation; and what survives SIGKILL + restart.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Redis from "ioredis";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { open } from "../src/embedded/index.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
 
 let server: ServerHandle;
@@ -368,3 +372,30 @@ test("lock holders, fencing counters, rate-limit windows and values survive SIGK
     await first.removeDir();
   }
 }, 60_000);
+
+test("the embedded API offers the same operations, durable across reopening", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bunker-native-embedded-"));
+  try {
+    let db = await open({ dir, shards: 2 });
+    await db.set("e:cas", "1");
+    expect(await db.cas("e:cas", "1", "2")).toBe(true);
+    expect(await db.cas("e:cas", "1", "3")).toBe(false);
+    expect(await db.cas("e:none", "1", "3")).toBeNull();
+    const token = await db.lock("e:lock", "me", 600000);
+    await expect(db.lock("e:lock", "you", 1000)).rejects.toThrow("LOCKED lock is held by another owner");
+    await db.extend("e:lock", "me", 600000);
+    expect(await db.rateLimit("e:rl", 600000, 1)).toMatchObject({ allowed: true, count: 1, remaining: 0 });
+    expect((await db.rateLimit("e:rl", 600000, 1)).allowed).toBe(false);
+    expect(await db.command("FETCH_OR_COMPUTE", "e:foc", 1000, "h")).toEqual([Buffer.from("compute"), Buffer.from("h")]);
+    await db.close();
+    db = await open({ dir, shards: 2 });
+    expect(await db.get("e:cas")).toBe("2");
+    expect(await db.lock("e:lock", "me", 1000)).toBe(token);
+    expect(await db.unlock("e:lock", "me")).toBe(true);
+    expect(await db.lock("e:lock", "you", 1000)).toBeGreaterThan(token);
+    expect((await db.rateLimit("e:rl", 600000, 1)).allowed).toBe(false);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -193,6 +193,38 @@ export class Bunker {
   }
 
   /** Runs the commands as one atomic, durable unit (MULTI/EXEC): all take effect, or none. */
+  // ---- Native commands (docs/NATIVE-COMMANDS.md) ----
+
+  /** CAS: true when swapped, false when the value differs, null when the key is missing. Keeps the TTL unless ex/px is given. */
+  async cas(key: string, expected: Arg, value: Arg, opts: { readonly ex?: number; readonly px?: number } = {}): Promise<boolean | null> {
+    const args: Arg[] = ["CAS", key, expected, value];
+    if (opts.ex !== undefined) args.push("EX", opts.ex);
+    else if (opts.px !== undefined) args.push("PX", opts.px);
+    const r = await this.command(...args);
+    return r === null ? null : num(r) === 1;
+  }
+
+  /** Acquires (or, for the same owner, refreshes) a lock; resolves with the fencing token, rejects with LOCKED. */
+  async lock(key: string, owner: string, ttlMs: number): Promise<number> {
+    return num(await this.command("LOCK", key, owner, ttlMs));
+  }
+
+  /** False when nobody held the lock; rejects with LOCKED for another owner. */
+  async unlock(key: string, owner: string): Promise<boolean> {
+    return num(await this.command("UNLOCK", key, owner)) === 1;
+  }
+
+  /** A new lease of ttlMs from now; rejects with NOTHELD or LOCKED. */
+  async extend(key: string, owner: string, ttlMs: number): Promise<void> {
+    await this.command("EXTEND", key, owner, ttlMs);
+  }
+
+  async rateLimit(key: string, windowMs: number, max: number, count = 1): Promise<{ allowed: boolean; count: number; remaining: number; retryAfterMs: number }> {
+    const r = await this.command("RATELIMIT.ADD", key, windowMs, max, count);
+    if (!Array.isArray(r)) throw new Error("bug: RATELIMIT.ADD replied a non-array");
+    return { allowed: text(r[0] ?? null) === "allowed", count: num(r[1] ?? null), remaining: num(r[2] ?? null), retryAfterMs: num(r[3] ?? null) };
+  }
+
   async multi(commands: readonly (readonly Arg[])[]): Promise<Reply[]> {
     const queue = commands.map((c) => c.map(toBytes));
     for (const argv of queue) this.resolve(argv);
