@@ -41,6 +41,7 @@ function main(): void {
         io: nativeIo,
         clock: systemClock,
         table,
+        config,
         onFatal: (err) => {
           // The log can no longer be made durable: stop rather than acknowledge what may be lost.
           console.error(`bunker: fatal log I/O error, stopping: ${err.message}`);

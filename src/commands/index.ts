@@ -8,6 +8,7 @@ import { stringCommands } from "./strings.ts";
 import { zsetCommands } from "./zsets.ts";
 import { keyCommands } from "./keys.ts";
 import { transactionCommands } from "./transactions.ts";
+import { bunkerCommands } from "./bunker.ts";
 import { nativeCommands } from "./native.ts";
 import { pubsubCommands } from "./pubsub.ts";
 
@@ -20,6 +21,7 @@ export function buildCommandTable(): CommandTable {
   table.register(zsetCommands);
   table.register(keyCommands);
   table.register(transactionCommands);
+  table.register(bunkerCommands);
   table.register(nativeCommands);
   table.register(pubsubCommands);
   return table;

@@ -30,6 +30,7 @@ function sections(ctx: CommandContext): Section[] {
   }
   const logBytes = e.shards.reduce((n, sh) => n + sh.log.bytesWritten, 0);
   const fsyncs = e.shards.reduce((n, sh) => n + sh.log.fsyncCount, 0);
+  const st = e.storage.stats();
   const cpu = process.cpuUsage();
   return [
     ["Server", [
@@ -44,15 +45,23 @@ function sections(ctx: CommandContext): Section[] {
       ["client_recent_max_output_buffer", 0], ["blocked_clients", 0], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
     ]],
     ["Memory", [
-      ["used_memory", mem.heapUsed], ["used_memory_human", human(mem.heapUsed)], ["used_memory_rss", mem.rss], ["used_memory_rss_human", human(mem.rss)],
-      ["used_memory_peak", mem.heapTotal], ["used_memory_dataset", mem.heapUsed], ["maxmemory", cfg.int("maxmemory")], ["maxmemory_human", human(cfg.int("maxmemory"))],
+      // used_memory is the dataset estimate that maxmemory is compared with (keyspace/memory.ts).
+      ["used_memory", e.usedBytes()], ["used_memory_human", human(e.usedBytes())], ["used_memory_rss", mem.rss], ["used_memory_rss_human", human(mem.rss)],
+      ["used_memory_peak", Math.max(e.usedBytes(), 0)], ["used_memory_dataset", e.usedBytes()], ["bunker_heap_used", mem.heapUsed], ["maxmemory", cfg.int("maxmemory")], ["maxmemory_human", human(cfg.int("maxmemory"))],
       ["maxmemory_policy", cfg.maxmemoryPolicy], ["mem_fragmentation_ratio", (mem.rss / Math.max(1, mem.heapUsed)).toFixed(2)], ["mem_allocator", "bun"],
     ]],
     ["Persistence", [
-      ["loading", 0], ["async_loading", 0], ["rdb_changes_since_last_save", 0], ["rdb_bgsave_in_progress", 0], ["aof_enabled", 1], ["aof_rewrite_in_progress", 0],
+      // A merge is Bunker's AOF rewrite: the aof_rewrite* fields report merges.
+      ["loading", 0], ["async_loading", 0], ["rdb_changes_since_last_save", 0], ["rdb_bgsave_in_progress", 0], ["aof_enabled", 1],
+      ["aof_rewrite_in_progress", st.mergesInProgress > 0 ? 1 : 0], ["aof_last_rewrite_time_sec", st.merges === 0 ? -1 : Math.floor(st.lastMergeDurationMs / 1000)],
+      ["aof_last_bgrewrite_status", st.lastMergeStatus === "err" ? "err" : "ok"], ["aof_rewrites", st.merges],
       ["aof_last_write_status", e.shards.every((sh) => sh.log.healthy) ? "ok" : "err"], ["bunker_recovery_ms", Math.round(e.recovery.durationMs)],
       ["bunker_recovery_entries", e.recovery.entries], ["bunker_recovery_torn_bytes", e.recovery.tornBytes], ["bunker_recovery_dropped_incomplete", e.recovery.droppedIncompleteTx],
+      ["bunker_recovery_snapshot_keys", e.recovery.snapshotKeys],
       ["bunker_log_bytes_written", logBytes], ["bunker_fsyncs", fsyncs], ["bunker_appended_seq", e.appendedSeq], ["bunker_durable_seq", e.durableSeq],
+      ["bunker_merges", st.merges], ["bunker_merges_in_progress", st.mergesInProgress], ["bunker_last_merge_ms", Math.round(st.lastMergeDurationMs)],
+      ["bunker_last_merge_status", st.lastMergeStatus], ["bunker_log_dead_ratio", st.deadRatio.toFixed(4)], ["bunker_log_retained_bytes", st.logBytes],
+      ["bunker_snapshot_bytes", st.snapshotBytes], ["bunker_cold_reads_sync", st.coldReadsSync], ["bunker_cold_reads_async", st.coldReadsAsync],
     ]],
     ["Stats", [
       ["total_connections_received", s.stats.totalConnectionsReceived], ["total_commands_processed", s.stats.totalCommandsProcessed],

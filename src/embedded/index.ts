@@ -273,6 +273,7 @@ export async function open(opts: OpenOptions): Promise<Bunker> {
       io: nativeIo,
       clock: systemClock,
       table,
+      config,
       onFatal: (err) => {
         throw err;
       },

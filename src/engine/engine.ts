@@ -22,6 +22,8 @@ import { Executor } from "./executor.ts";
 import type { ServerContext } from "./server-context.ts";
 import { Shard } from "./shard.ts";
 import { WatchRegistry } from "./watch.ts";
+import { Config } from "../config/config.ts";
+import { newStats } from "./server-context.ts";
 
 export interface EngineOptions {
   readonly dir: string;
@@ -34,6 +36,8 @@ export interface EngineOptions {
   readonly table: CommandTable;
   /** Called when the disk fails: the node must stop acknowledging (standalone: exit). */
   readonly onFatal: (err: Error) => void;
+  /** The running configuration (handlers replayed at recovery may read it); defaults when absent. */
+  readonly config?: Config;
   /** Strings larger than this stay on disk once merged (config hot-value-bytes-max). */
   readonly hotValueBytesMax?: number;
   /** Merge a shard when this percentage of its log is dead (config merge-dead-ratio). */
@@ -147,11 +151,7 @@ export class Engine {
         shard: i,
         hotValueBytesMax: opts.hotValueBytesMax ?? 65536,
         salvage: opts.salvage,
-        onKey: (db, key, e) => {
-          const d = state.db(db);
-          d.map.set(key, e);
-          if (e.expireAt !== 0) d.expires.add(key);
-        },
+        onKey: (db, key, e) => state.db(db).put(key, e),
       });
       snapshots.push(snap);
       const { log, report } = SegmentLog.open({
@@ -243,10 +243,30 @@ export class Engine {
   }
 
   private replayClient: ClientState | null = null;
+  private recovery$: ServerContext | null = null;
   private readonly replayWriter = new ReplyWriter();
 
   /** Applies one logged entry to one shard (recovery; followers in a cluster). */
-  applyLogged(shardId: number, entry: LogEntry, server: ServerContext | null): void {
+  /** The context handlers see while the log is replayed before any server exists. */
+  private recoveryContext(): ServerContext {
+    const engine = this;
+    return {
+      config: this.opts.config ?? new Config(),
+      table: this.opts.table,
+      engine,
+      stats: newStats(),
+      runId: "recovery",
+      startedMs: 0,
+      tcpPort: 0,
+      version: "7.0.15",
+      mode: "standalone",
+      clients: () => [],
+      requestShutdown: () => {},
+    };
+  }
+
+  applyLogged(shardId: number, entry: LogEntry, serverOrNull: ServerContext | null): void {
+    const server = serverOrNull ?? (this.recovery$ ??= this.recoveryContext());
     const state = (this.shards[shardId] as Shard).state;
     const ex = this.executor;
     const client = (this.replayClient ??= new ClientState(0, "replay", "", 0, false));
@@ -258,20 +278,17 @@ export class Engine {
         if (cmd && cmd.subcommands.size > 0 && argv[1]) cmd = cmd.subcommands.get(Buffer.from(argv[1]).toString("latin1").toLowerCase());
         if (!cmd) throw new Error(`bug: logged command ${name} is unknown`);
         client.db = op.db;
-        ex.beginReplay(shardId, client, server as ServerContext, this.replayWriter, entry.timeMs, entry.seed);
+        ex.beginReplay(shardId, client, server, this.replayWriter, entry.timeMs, entry.seed);
         ex.run(cmd, argv);
         ex.endReplay();
         this.replayWriter.reset();
       } else if (op.kind === opPut) {
         const db = state.db(op.db);
         const e = decodeValue(op.valueType, op.value, op.expireAt);
-        db.map.set(op.key, e);
-        if (e.expireAt !== 0) db.expires.add(op.key);
-        else db.expires.delete(op.key);
+        db.put(op.key, e);
       } else if (op.kind === opDel) {
         const db = state.db(op.db);
-        db.map.delete(op.key);
-        db.expires.delete(op.key);
+        db.remove(op.key);
       }
     }
     if (entry.kind !== entryKindData) return;
@@ -373,6 +390,12 @@ export class Engine {
   }
 
   /** Estimated dataset bytes across shards (what maxmemory is compared with). */
+  usedBytes(): number {
+    let n = 0;
+    for (const s of this.shards) n += s.state.usedBytes();
+    return n;
+  }
+
   keyCount(db: number): number {
     let n = 0;
     for (const s of this.shards) n += s.state.db(db).map.size;

@@ -47,6 +47,8 @@ export class Executor implements CommandContext, ViewHost {
 
   private propagated: (readonly (string | Uint8Array)[])[] | null = null;
   private cmdShards = new Set<number>();
+  /** Shards whose keys the current command looked at (reads and writes). */
+  private accessedShards = new Set<number>();
   private touched: Touched[] = [];
   /** Nesting depth: EXEC runs its queued commands inside its own run(). */
   private depth = 0;
@@ -69,6 +71,10 @@ export class Executor implements CommandContext, ViewHost {
 
   shardOfKey(key: string): number {
     return this.shardCount === 1 ? 0 : shardOfSlot(keySlot(key), this.shardCount);
+  }
+
+  accessed(shard: number): void {
+    this.accessedShards.add(shard);
   }
 
   beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void {
@@ -118,10 +124,12 @@ export class Executor implements CommandContext, ViewHost {
   run(cmd: Command, argv: readonly Uint8Array[]): void {
     const handler = cmd.spec.handler;
     if (!handler) throw new Error(`bug: command ${cmd.fullName} has no handler`);
-    const outer = this.depth > 0 ? { dirty: this.dirty, propagated: this.propagated, cmdShards: this.cmdShards, touched: this.touched } : null;
+    const outer = this.depth > 0 ? { dirty: this.dirty, propagated: this.propagated, cmdShards: this.cmdShards, touched: this.touched, accessedShards: this.accessedShards } : null;
     this.dirty = 0;
     this.propagated = null;
     this.cmdShards = outer ? new Set() : this.cmdShards;
+    this.accessedShards = outer ? new Set() : this.accessedShards;
+    this.accessedShards.clear();
     this.touched = outer ? [] : this.touched;
     this.cmdShards.clear();
     this.touched.length = 0;
@@ -129,6 +137,7 @@ export class Executor implements CommandContext, ViewHost {
     this.depth++;
     try {
       handler(this, argv);
+      this.db.settleSizes();
       if (!this.replaying && (this.dirty !== 0 || this.propagated !== null)) this.recordEffects(cmd, argv);
     } finally {
       this.depth--;
@@ -136,6 +145,8 @@ export class Executor implements CommandContext, ViewHost {
         this.dirty = outer.dirty;
         this.propagated = outer.propagated;
         this.cmdShards = outer.cmdShards;
+        for (const s of this.accessedShards) outer.accessedShards.add(s);
+        this.accessedShards = outer.accessedShards;
         this.touched = outer.touched;
       }
     }
@@ -148,7 +159,9 @@ export class Executor implements CommandContext, ViewHost {
       for (let s = 0; s < this.shardCount; s++) for (const a of logged) this.pushOp(s, { kind: opCmd, db, argv: a });
       return;
     }
-    if (this.cmdShards.size === 1) {
+    // Logged as a command only when it wrote one shard and read nothing elsewhere: replaying one shard's
+    // log cannot see other shards (e.g. SUNIONSTORE with sources on other shards).
+    if (this.cmdShards.size === 1 && this.accessedShards.size <= 1) {
       const [shard] = this.cmdShards as Set<number> & Iterable<number>;
       for (const a of logged) this.pushOp(shard as number, { kind: opCmd, db, argv: a });
       return;

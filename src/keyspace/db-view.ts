@@ -3,6 +3,7 @@
 // keyspace notifications and copy-on-write snapshots).
 import type { Entry } from "./entry.ts";
 import type { ShardDb, ShardState } from "./shard-state.ts";
+import { touchAccess } from "./memory.ts";
 
 export interface ViewHost {
   readonly shards: readonly ShardState[];
@@ -14,6 +15,9 @@ export interface ViewHost {
   readonly noTouch: boolean;
   /** Before a key's stored state changes (copy-on-write snapshot hook, WATCH, write tracking). */
   beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void;
+  /** A key of this shard was looked at (read or write): a command that read other shards than it
+   * wrote cannot be replayed from one shard's log, so its effects are logged as key states. */
+  accessed(shard: number): void;
   /** A whole database of a shard is about to be emptied or swapped. */
   beforeFlush(shard: number, db: number): void;
   /** A key was found expired and deleted (lazily): it must be logged as a delete. */
@@ -24,12 +28,21 @@ export interface ViewHost {
 
 export class DbView {
   index = 0;
+  /** Entries created or changed in place by the current command, re-measured by settleSizes(). */
+  private readonly resized: [ShardDb, string][] = [];
 
   constructor(private readonly host: ViewHost) {}
+
+  /** Re-measures what the command changed (called by the executor after each command). */
+  settleSizes(): void {
+    for (const [db, key] of this.resized) db.resize(key);
+    this.resized.length = 0;
+  }
 
   private shardDb(key: string): [number, ShardDb] {
     const h = this.host;
     const s = h.restrictShard >= 0 ? h.restrictShard : h.shardOfKey(key);
+    h.accessed(s);
     return [s, (h.shards[s] as ShardState).db(this.index)];
   }
 
@@ -37,8 +50,7 @@ export class DbView {
   private expireIfNeeded(shard: number, db: ShardDb, key: string, e: Entry): boolean {
     if (e.expireAt === 0 || e.expireAt > this.host.now || this.host.replaying) return false;
     this.host.beforeWrite(shard, this.index, key, e);
-    db.map.delete(key);
-    db.expires.delete(key);
+    db.remove(key);
     this.host.expired(shard, this.index, key);
     return true;
   }
@@ -49,7 +61,7 @@ export class DbView {
     const e = db.map.get(key);
     if (e === undefined) return undefined;
     if (this.expireIfNeeded(s, db, key, e)) return undefined;
-    if (!this.host.noTouch) e.accessedAt = this.host.now;
+    if (!this.host.noTouch && !this.host.replaying) touchAccess(e, this.host.now);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     return e;
   }
@@ -69,8 +81,9 @@ export class DbView {
     if (e === undefined) return undefined;
     if (this.expireIfNeeded(s, db, key, e)) return undefined;
     this.host.beforeWrite(s, this.index, key, e);
-    e.accessedAt = this.host.now;
+    if (!this.host.replaying) touchAccess(e, this.host.now);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
+    this.resized.push([db, key]);
     return e;
   }
 
@@ -79,9 +92,8 @@ export class DbView {
     const [s, db] = this.shardDb(key);
     this.host.beforeWrite(s, this.index, key, db.map.get(key));
     entry.accessedAt = this.host.now;
-    db.map.set(key, entry);
-    if (entry.expireAt !== 0) db.expires.add(key);
-    else db.expires.delete(key);
+    db.put(key, entry);
+    this.resized.push([db, key]);
   }
 
   delete(key: string): boolean {
@@ -90,8 +102,7 @@ export class DbView {
     if (e === undefined) return false;
     if (this.expireIfNeeded(s, db, key, e)) return false;
     this.host.beforeWrite(s, this.index, key, e);
-    db.map.delete(key);
-    db.expires.delete(key);
+    db.remove(key);
     return true;
   }
 
@@ -115,6 +126,13 @@ export class DbView {
     let n = 0;
     for (const db of this.shardDbs()) n += db.map.size;
     return n;
+  }
+
+  /** The shard state machines this view covers (all, or the one being replayed). */
+  *shardStates(): Generator<ShardState> {
+    const h = this.host;
+    if (h.restrictShard >= 0) yield h.shards[h.restrictShard] as ShardState;
+    else yield* h.shards;
   }
 
   *shardDbs(): Generator<ShardDb> {

@@ -21,6 +21,8 @@ interface EntryBase {
   frequency: number;
   /** Snapshot epoch that has already captured this key (copy-on-write merges; see storage/snapshot). */
   snapshotEpoch: number;
+  /** Estimated bytes this key and value occupy, as counted in its database's usedBytes. */
+  sizeBytes: number;
 }
 
 export interface StringEntry extends EntryBase {
@@ -49,11 +51,11 @@ export interface ZSetEntry extends EntryBase {
 export type Entry = StringEntry | HashEntry | ListEntry | SetEntry | ZSetEntry;
 
 export function newStringEntry(data: string, expireAt = 0): StringEntry {
-  return { type: "string", data, cold: null, expireAt, accessedAt: 0, frequency: 5, snapshotEpoch: 0 };
+  return { type: "string", data, cold: null, expireAt, accessedAt: 0, frequency: 5, snapshotEpoch: 0, sizeBytes: 0 };
 }
 
 export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, { type: T }>["data"]): Extract<Entry, { type: T }> {
-  return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, snapshotEpoch: 0 } as unknown as Extract<Entry, { type: T }>;
+  return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, snapshotEpoch: 0, sizeBytes: 0 } as unknown as Extract<Entry, { type: T }>;
 }
 
 /** latin1 byte string of a view (copies: a socket chunk must not be retained by stored values). */

@@ -48,7 +48,7 @@ export class Connection {
     this.parser = new RespParser({
       bulkBytesMax: host.bulkBytesMax(),
       inlineBytesMax: 64 * 1024,
-      multibulkCountMax: 1024 * 1024,
+      multibulkCountMax: 2147483647, // Redis 7.0 accepts up to INT_MAX
       unauthenticated: host.passwordRequired(),
     });
   }
@@ -94,10 +94,17 @@ export class Connection {
     this.finishBatch();
   }
 
+  /**
+   * The barrier of the replies in the writer when only async-namespace commands produced them (they
+   * do not wait for their own entries); -1 means "everything appended so far", the default.
+   */
+  barrierOverride = -1;
+
   /** Moves the writer's bytes to the output queue behind the current barrier, then flushes. */
   finishBatch(): void {
     if (this.writer.length > 0) {
-      const barrier = this.host.appendedSeq();
+      const barrier = this.barrierOverride >= 0 ? this.barrierOverride : this.host.appendedSeq();
+      this.barrierOverride = -1;
       if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
         this.writeNow(this.writer.take());
       } else {

@@ -1,11 +1,13 @@
 // Redis's processCommand: look up, check arity, auth, context (MULTI, pub/sub), then execute.
 // Command errors are replied here with Redis's exact texts; the connection stays open.
-import { arityOk, type Command } from "../commands/table.ts";
+import { arityOk, keyIndexes, type Command } from "../commands/table.ts";
+import { durabilityOf } from "../keyspace/namespaces.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { ServerContext } from "../engine/server-context.ts";
 import { errArity, errUnknownCommand, errUnknownSubcommand } from "../protocol/errors.ts";
 import { latin1 } from "../keyspace/entry.ts";
 import type { Connection } from "./connection.ts";
+import { Evictor, errOom } from "../engine/eviction.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -18,10 +20,15 @@ function replyModeIsOn(client: { replyMode: string }): boolean {
 }
 
 export class Dispatcher {
+  private readonly evictor: Evictor;
+
   constructor(
     private readonly server: ServerContext,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.evictor = new Evictor(engine, server);
+  }
+
 
   /** Resolves argv to a command or subcommand, writing the error reply when it cannot. */
   resolve(conn: Connection, argv: readonly Uint8Array[]): Command | null {
@@ -83,7 +90,51 @@ export class Dispatcher {
       w.error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return;
     }
+    const grows = this.mayGrowMemory(top, client.multi);
+    if (grows && !this.evictor.makeRoom()) {
+      w.error(errOom);
+      return;
+    }
+    const durability = this.durabilityOf(cmd, argv);
+    if (durability === "crossslot") {
+      w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
+      return;
+    }
+    const before = w.length;
     this.execute(conn, cmd, argv);
+    // An async-namespace command's reply does not wait for its own log entry (unless replies that
+    // must wait are already ahead of it in this batch).
+    if (durability === "async") {
+      if (before === 0 && conn.barrierOverride === -1) conn.barrierOverride = this.engine.durableSeq;
+    } else conn.barrierOverride = -1;
+    // Evict again after the write, so the dataset is back under maxmemory whenever a reply leaves.
+    if (grows) this.evictor.makeRoom();
+  }
+
+  /** "async" when every key of the command is in an async namespace (and on one shard). */
+  private durabilityOf(cmd: Command, argv: readonly Uint8Array[]): "quorum" | "async" | "crossslot" {
+    const namespaces = this.engine.shards[0]?.state.namespaces;
+    if (!namespaces || namespaces.size === 0 || cmd.spec.keySpecs.length === 0) return "quorum";
+    const idx = keyIndexes(cmd, argv);
+    if (idx.length === 0) return "quorum";
+    let shard = -1;
+    let crossShard = false;
+    for (const i of idx) {
+      const key = latin1(argv[i] as Uint8Array);
+      if (durabilityOf(namespaces, key) !== "async") return "quorum";
+      const s = this.engine.executor.shardOfKey(key);
+      if (shard >= 0 && s !== shard) crossShard = true;
+      shard = s;
+    }
+    return crossShard && cmd.isWrite ? "crossslot" : "async";
+  }
+
+  /** denyoom commands, and EXEC of a transaction that queued one, may need room first. */
+  private mayGrowMemory(top: Command, multi: Uint8Array[][] | null): boolean {
+    if (this.server.config.int("maxmemory") <= 0) return false;
+    if (top.flags.includes("denyoom")) return true;
+    if (top.spec.name !== "exec" || !multi) return false;
+    return multi.some((argv) => this.server.table.get(latin1(argv[0] as Uint8Array))?.flags.includes("denyoom") ?? false);
   }
 
   private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): void {
