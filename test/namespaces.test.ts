@@ -76,3 +76,29 @@ test("an async write spanning shards gets CROSSSLOT; a hash tag keeps it on one 
   expect(text(await c.send(["DEL", "a:{u1}.x", "a:{u1}.y"]))).toBe(":0\r\n");
   c.close();
 });
+
+test("the namespace table survives a merge (BGREWRITEAOF) and a restart from the snapshot", async () => {
+  const s = await startBunker();
+  started.push(s);
+  const c = await RawClient.connect(s.port);
+  await c.send(["BUNKER.CONFIG", "SET", "sess:", "durability", "async"]);
+  await c.send(["SET", "sess:1", "x"]);
+  expect(text(await c.send(["BGREWRITEAOF"]))).toBe("+Background append only file rewriting started\r\n");
+  const deadline = Date.now() + 10000;
+  let merges = 0;
+  while (Date.now() < deadline) {
+    const info = text(await c.send(["INFO", "persistence"]));
+    merges = Number(/bunker_merges:(\d+)/.exec(info)?.[1]);
+    if (merges >= 4 && /bunker_merges_in_progress:0/.test(info)) break;
+    await Bun.sleep(20);
+  }
+  expect(merges).toBeGreaterThanOrEqual(4);
+  c.close();
+  await s.kill9();
+  const again = await startBunker({ dir: s.dir });
+  started.push(again);
+  const r = await RawClient.connect(again.port);
+  expect(text(await r.send(["BUNKER.CONFIG", "LIST"]))).toBe("*2\r\n$5\r\nsess:\r\n$5\r\nasync\r\n");
+  expect(text(await r.send(["GET", "sess:1"]))).toBe("$1\r\nx\r\n");
+  r.close();
+});

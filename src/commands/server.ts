@@ -133,6 +133,15 @@ export const serverCommands: CommandSpec[] = [
   { name: "flushall", arity: -1, flags: ["write"], acl: ["keyspace", "dangerous"], group: "server", summary: "Removes all keys from all databases.", since: "1.0.0", complexity: "O(N) where N is the total number of keys in all databases", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [], allShards: true, handler: flushall },
   { name: "swapdb", arity: 3, flags: ["write", "fast"], acl: ["keyspace", "dangerous"], group: "server", summary: "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", keySpecs: [], allShards: true, handler: swapdb },
   {
+    name: "bgrewriteaof", arity: 1, flags: ["admin", "noscript", "no_async_loading"], acl: [], group: "server", summary: "Asynchronously rewrites the append-only file to disk.", since: "1.0.0", complexity: "O(1)", keySpecs: [],
+    // Bunker's AOF rewrite is a merge of every shard's log into a snapshot (storage/merge.ts).
+    handler: (ctx) => {
+      const engine = ctx.server.engine;
+      for (const shard of engine.shards) void engine.storage.merge(shard.id).catch(() => {});
+      ctx.reply.simple("Background append only file rewriting started");
+    },
+  },
+  {
     name: "shutdown", arity: -1, flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"], acl: [], group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", since: "1.0.0", complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", keySpecs: [],
     handler: (ctx, argv) => {
       for (let i = 1; i < argv.length; i++) {

@@ -13,7 +13,7 @@ import type { LogIo } from "../storage/io.ts";
 import { entryKindData, opCmd, opDel, opPut, type LogEntry } from "../storage/record.ts";
 import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { SnapshotFiles, loadNewestSnapshot, type LoadedSnapshot } from "../storage/snapshot.ts";
-import type { MergeResult } from "../storage/merge.ts";
+import { systemDb, type MergeResult } from "../storage/merge.ts";
 import { StorageManager, type ColdKey } from "./storage.ts";
 import { decodeValue } from "../storage/value-codec.ts";
 import { readWholeFile, writeFileAtomically } from "../storage/files.ts";
@@ -151,7 +151,11 @@ export class Engine {
         shard: i,
         hotValueBytesMax: opts.hotValueBytesMax ?? 65536,
         salvage: opts.salvage,
-        onKey: (db, key, e) => state.db(db).put(key, e),
+        onKey: (db, key, e) => {
+          // The system database holds the durability namespaces (BUNKER.CONFIG) as of the snapshot.
+          if (db === systemDb) state.namespaces.set(key, e.type === "string" && e.data === "async" ? "async" : "quorum");
+          else state.db(db).put(key, e);
+        },
       });
       snapshots.push(snap);
       const { log, report } = SegmentLog.open({

@@ -81,6 +81,9 @@ export interface MergeResult {
   readonly repointed: number;
 }
 
+/** Snapshot records in this database index are server settings, not keys (see Engine's snapshot load). */
+export const systemDb = 255;
+
 export class MergeAbortedError extends Error {
   override readonly name = "MergeAbortedError";
 }
@@ -107,6 +110,8 @@ export class Merge {
   private coldCaptureError: unknown = null;
   private keys = 0;
   private estimatedBytes = 0;
+  /** The durability namespaces (BUNKER.CONFIG) at S, written as records of the system database. */
+  private readonly namespaces: ReadonlyMap<string, string>;
 
   constructor(
     private readonly host: MergeHost,
@@ -115,6 +120,7 @@ export class Merge {
     readonly firstSegment: number,
   ) {
     this.maps = host.state.dbs.map((d) => d.map);
+    this.namespaces = new Map(host.state.namespaces);
     this.captured = this.maps.map(() => new Set<string>());
     this.maps.forEach((m, i) => this.dbOfMap.set(m, i));
   }
@@ -233,6 +239,9 @@ export class Merge {
   private async walk(): Promise<void> {
     let sliceStarted = this.host.monotonicMs();
     let inSlice = 0;
+    for (const [prefix, durability] of this.namespaces) {
+      (this.writer as SnapshotWriter).add(systemDb, prefix, valueTypeCodes.string, 0, Buffer.from(durability, "latin1"));
+    }
     for (let db = 0; db < this.maps.length; db++) {
       const seen = this.captured[db] as Set<string>;
       for (const [key, e] of this.maps[db] as Map<string, Entry>) {
