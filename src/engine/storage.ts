@@ -56,11 +56,8 @@ export interface StorageStats {
 
 const noColdKeys: ColdKey[] = [];
 
-interface Touch {
-  shard: number;
-  db: number;
-  key: string;
-}
+/** Touched keys of a unit are de-duplicated by a linear scan up to this many, then by a Set. */
+const touchScanMax = 8;
 
 export class StorageManager {
   hotValueBytesMax: number;
@@ -68,7 +65,11 @@ export class StorageManager {
   /** Merges start on their own (rotation, dead ratio); tests turn this off and call merge(). */
   autoMerge: boolean;
   private tracking = false;
-  private readonly touched: Touch[] = [];
+  // Keys touched by the current unit, as parallel arrays (no allocation per write).
+  private readonly touchedShard: number[] = [];
+  private readonly touchedDb: number[] = [];
+  private readonly touchedKey: string[] = [];
+  private touchedCount = 0;
   private readonly touchedKeys = new Set<string>();
   /** Cold entries whose value was loaded during the current unit. */
   private readonly warm: StringEntry[] = [];
@@ -175,9 +176,7 @@ export class StorageManager {
       else this.changing.add(old);
     }
     const shard = this.shard(shardId);
-    if (this.tracking && !this.touchedKeys.has(key)) {
-      this.touchedKeys.add(key);
-      this.touched.push({ shard: shardId, db, key });
+    if (this.tracking && this.noteTouched(shardId, db, key)) {
       if (old !== undefined) {
         const map = shard.state.db(db).map;
         shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) - entryBytesEstimate(key, old));
@@ -187,25 +186,45 @@ export class StorageManager {
     shard.merge?.onKeyChange(db, key, old);
   }
 
+  /** Records a key as touched by this unit; false if it already was (by name: an estimate). */
+  private noteTouched(shard: number, db: number, key: string): boolean {
+    const n = this.touchedCount;
+    if (n < touchScanMax) {
+      for (let i = 0; i < n; i++) if (this.touchedKey[i] === key) return false;
+    } else {
+      if (n === touchScanMax) for (let i = 0; i < n; i++) this.touchedKeys.add(this.touchedKey[i] as string);
+      if (this.touchedKeys.has(key)) return false;
+      this.touchedKeys.add(key);
+    }
+    this.touchedShard[n] = shard;
+    this.touchedDb[n] = db;
+    this.touchedKey[n] = key;
+    this.touchedCount = n + 1;
+    return true;
+  }
+
   /** After each unit: counts the new state of the keys it touched, drops loaded cold values. */
   afterUnit(): void {
-    for (const t of this.touched) {
-      const shard = this.shard(t.shard);
-      const map = shard.state.db(t.db).map;
-      const e = map.get(t.key);
+    for (let i = 0; i < this.touchedCount; i++) {
+      const shardId = this.touchedShard[i] as number;
+      const key = this.touchedKey[i] as string;
+      const shard = this.shard(shardId);
+      const map = shard.state.db(this.touchedDb[i] as number).map;
+      const e = map.get(key);
       if (e === undefined) continue;
       // A cold entry moved here from another shard (cross-shard RENAME): that shard's merges no
       // longer see it and would delete its file, so it becomes hot.
-      if (e.type === "string" && e.cold !== null && coldFileShard(e.cold.segment) !== t.shard) {
+      if (e.type === "string" && e.cold !== null && coldFileShard(e.cold.segment) !== shardId) {
         if (e.data === null) e.data = this.readColdSync(e.cold);
         e.cold = null;
       }
-      shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) + entryBytesEstimate(t.key, e));
+      shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) + entryBytesEstimate(key, e));
       if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
     }
-    this.touched.length = 0;
-    this.touchedKeys.clear();
-    this.coolWarm();
+    if (this.touchedCount > touchScanMax) this.touchedKeys.clear();
+    this.touchedKey.fill("", 0, this.touchedCount);
+    this.touchedCount = 0;
+    if (this.warm.length > 0 || this.changing.size > 0) this.coolWarm();
   }
 
   /** Measures every key once recovery is done, and starts tracking changes. */
