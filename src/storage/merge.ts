@@ -18,7 +18,7 @@
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import type { ShardState } from "../keyspace/shard-state.ts";
 import type { SegmentLog } from "./segment-log.ts";
-import { SnapshotWriter, coldFileId, hintName, listSnapshots, snapshotName, type SnapshotFiles } from "./snapshot.ts";
+import { SnapshotWriter, coldFileId, hintName, listSnapshots, snapshotName, systemDb, type SnapshotFiles } from "./snapshot.ts";
 import { encodeValue, valueTypeCodes } from "./value-codec.ts";
 import type { LogIo } from "./io.ts";
 import { join } from "node:path";
@@ -81,8 +81,7 @@ export interface MergeResult {
   readonly repointed: number;
 }
 
-/** Snapshot records in this database index are server settings, not keys (see Engine's snapshot load). */
-export const systemDb = 255;
+export { systemDb } from "./snapshot.ts";
 
 export class MergeAbortedError extends Error {
   override readonly name = "MergeAbortedError";

@@ -5,7 +5,7 @@ import { Deque } from "../keyspace/deque.ts";
 import { newEntry, newStringEntry, type Entry } from "../keyspace/entry.ts";
 import { MemoryIo } from "./memory-io.ts";
 import { CorruptLogError } from "./segment-log.ts";
-import { SnapshotFiles, SnapshotWriter, coldFileId, coldFileShard, hintName, loadNewestSnapshot, snapshotName } from "./snapshot.ts";
+import { SnapshotFiles, SnapshotWriter, coldFileId, coldFileShard, hintName, loadNewestSnapshot, snapshotName, systemDb } from "./snapshot.ts";
 import { encodeValue, valueTypeCodes } from "./value-codec.ts";
 
 const dir = "/d/shard-000";
@@ -128,6 +128,18 @@ describe("snapshots", () => {
     expect(loaded?.generation).toBe(2);
     expect(loaded?.seq).toBe(20);
     expect(io.listDir(dir)).toEqual([snapshotName(2), hintName(2)].sort());
+  });
+
+  test("settings records (the system database) are never left cold", async () => {
+    const io = fresh();
+    const w = new SnapshotWriter(io, dir, 1, 5, 1);
+    w.add(systemDb, "ns:", valueTypeCodes.string, 0, Buffer.from("async"));
+    w.add(0, "k", valueTypeCodes.string, 0, Buffer.from("value"));
+    await w.finish();
+    await w.commit();
+    const keys: [number, string, string | null][] = [];
+    loadNewestSnapshot(io, dir, { shard: 0, hotValueBytesMax: 0, salvage: false, onKey: (db, key, e) => keys.push([db, key, e.type === "string" ? e.data : null]) });
+    expect(keys).toEqual([[systemDb, "ns:", "async"], [0, "k", null]]);
   });
 
   test("an aborted writer leaves nothing behind", () => {

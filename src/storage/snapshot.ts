@@ -31,6 +31,8 @@ const writeChunkBytes = 1024 * 1024;
 /** Hot records are read at start-up in runs of at most this many bytes (one pread each). */
 const readRunBytesMax = 4 * 1024 * 1024;
 const stringTypeCode = valueTypeCodes.string;
+/** Snapshot records in this database index are server settings, not keys; they are never cold. */
+export const systemDb = 255;
 
 /** Generations per shard in a cold file id (ColdRef.segment = shard * stride + generation). */
 const coldFileStride = 1 << 24;
@@ -339,12 +341,16 @@ function loadSnapshotFile(io: LogIo, file: SnapshotFileRef, opts: LoadSnapshotOp
   return { generation: file.generation, seq, firstSegment, bytes: size, keys, usedHint: false };
 }
 
+function isCold(db: number, typeCode: number, valueBytes: number, opts: LoadSnapshotOptions): boolean {
+  return db !== systemDb && typeCode === stringTypeCode && valueBytes > opts.hotValueBytesMax;
+}
+
 function loadWithHint(io: LogIo, file: SnapshotFileRef, records: readonly HintRecord[], opts: LoadSnapshotOptions): void {
   let i = 0;
   // Bounded by records.length: every pass consumes at least one record.
   while (i < records.length) {
     const r = records[i] as HintRecord;
-    if (r.typeCode === stringTypeCode && r.valueBytes > opts.hotValueBytesMax) {
+    if (isCold(r.db, r.typeCode, r.valueBytes, opts)) {
       opts.onKey(r.db, r.key, coldEntry(coldFileId(opts.shard, file.generation), r.recordOffset, r.recordBytes, r.expireAt));
       i++;
       continue;
@@ -354,7 +360,7 @@ function loadWithHint(io: LogIo, file: SnapshotFileRef, records: readonly HintRe
     let runEnd = r.recordOffset + r.recordBytes;
     while (j < records.length) {
       const n = records[j] as HintRecord;
-      if (n.recordOffset !== runEnd || (n.typeCode === stringTypeCode && n.valueBytes > opts.hotValueBytesMax)) break;
+      if (n.recordOffset !== runEnd || isCold(n.db, n.typeCode, n.valueBytes, opts)) break;
       if (n.recordOffset + n.recordBytes - r.recordOffset > readRunBytesMax) break;
       runEnd = n.recordOffset + n.recordBytes;
       j++;
@@ -391,7 +397,7 @@ function loadByScanning(io: LogIo, file: SnapshotFileRef, size: number, opts: Lo
     if (entry.ops.length === 0) return keys;
     const op = entry.ops[0];
     if (entry.ops.length !== 1 || op?.kind !== opPut) throw new CorruptLogError(file.path, at, "snapshot record is not a single PUT");
-    if (op.valueType === stringTypeCode && op.value.length > opts.hotValueBytesMax) {
+    if (isCold(op.db, op.valueType, op.value.length, opts)) {
       opts.onKey(op.db, op.key, coldEntry(coldFileId(opts.shard, file.generation), at, recordBytes, op.expireAt));
     } else opts.onKey(op.db, op.key, decodeValue(op.valueType, op.value, op.expireAt));
     keys++;
