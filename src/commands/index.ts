@@ -11,6 +11,8 @@ import { transactionCommands } from "./transactions.ts";
 import { bunkerCommands } from "./bunker.ts";
 import { nativeCommands } from "./native.ts";
 import { pubsubCommands } from "./pubsub.ts";
+import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -24,5 +26,7 @@ export function buildCommandTable(): CommandTable {
   table.register(bunkerCommands);
   table.register(nativeCommands);
   table.register(pubsubCommands);
+  table.register(hashCommands);
+  table.register(setCommands);
   return table;
 }

@@ -6,6 +6,8 @@ import { cases as server } from "./server.ts";
 import { cases as strings } from "./strings.ts";
 import { cases as pubsub } from "./pubsub.ts";
 import { cases as zsets } from "./zsets.ts";
+import { cases as hashes } from "./hashes.ts";
+import { cases as sets } from "./sets.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -14,4 +16,6 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "zsets", cases: zsets },
   { family: "keys", cases: keys },
   { family: "pubsub", cases: pubsub },
+  { family: "hashes", cases: hashes },
+  { family: "sets", cases: sets },
 ];
