@@ -30,6 +30,17 @@ export interface Command {
   /** Legacy (first, last, step) triple of COMMAND INFO. */
   readonly legacyKeys: readonly [number, number, number];
   readonly subcommands: ReadonlyMap<string, Command>;
+  /** For the common one-key shape (GET, SET, HSET...): the key's argv index as a shared array. */
+  readonly singleKey: readonly number[] | null;
+}
+
+/** [index] when the command's keys are exactly one argument at a fixed index, else null. */
+function singleKeyOf(specs: readonly KeySpec[]): readonly number[] | null {
+  const k = specs[0];
+  if (specs.length !== 1 || !k || k.flags.includes("NOT_KEY")) return null;
+  if (k.beginSearch.type !== "index" || k.findKeys.type !== "range") return null;
+  if (k.findKeys.lastKey !== 0 || k.findKeys.limit !== 0) return null;
+  return Object.freeze([k.beginSearch.index]);
 }
 
 function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
@@ -96,13 +107,18 @@ function build(spec: CommandSpec, parent: Command | null): Command {
     movableKeys: movable,
     legacyKeys: legacyRange(spec.keySpecs),
     subcommands: subs,
+    singleKey: singleKeyOf(spec.keySpecs),
   };
   for (const sub of spec.subcommands ?? []) subs.set(sub.name, build(sub, cmd));
   return cmd;
 }
 
+const aliasCacheMax = 4096;
+
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
+  /** Names as clients send them ("SET", "Get") resolved once; bounded so junk names cannot grow it. */
+  private readonly byAlias = new Map<string, Command>();
 
   register(specs: readonly CommandSpec[]): void {
     for (const spec of specs) {
@@ -113,7 +129,11 @@ export class CommandTable {
 
   /** Looks a command up by name in any letter case. */
   get(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    const exact = this.byName.get(name) ?? this.byAlias.get(name);
+    if (exact !== undefined) return exact;
+    const cmd = this.byName.get(name.toLowerCase());
+    if (cmd !== undefined && this.byAlias.size < aliasCacheMax) this.byAlias.set(name, cmd);
+    return cmd;
   }
 
   all(): Command[] {
@@ -133,7 +153,9 @@ export function arityOk(arity: number, argc: number): boolean {
  * Key positions of a command call, from its key specs (Redis's getKeysUsingKeySpecs).
  * Returns argv indexes; an invalid spec (not enough arguments) yields what could be found.
  */
-export function keyIndexes(cmd: Command, argv: readonly Uint8Array[]): number[] {
+export function keyIndexes(cmd: Command, argv: readonly Uint8Array[]): readonly number[] {
+  const single = cmd.singleKey;
+  if (single !== null) return (single[0] as number) < argv.length ? single : [];
   const out: number[] = [];
   const argc = argv.length;
   for (const k of cmd.spec.keySpecs) {

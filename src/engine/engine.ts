@@ -78,11 +78,15 @@ export class Engine {
   readonly storage: StorageManager;
   private readonly durableListeners = new Set<() => void>();
   private flushScheduled = false;
+  /** Shard flushes of the current commit cycle still running. */
+  private flushesInCycle = 0;
   private seedState: number;
   private closed = false;
   /** Snapshot / merge hooks register here (copy-on-write before a key changes). */
   keyChangeHooks: ((shard: number, db: number, key: string, old: Entry | undefined) => void)[] = [];
   flushHooks: ((shard: number, db: number) => void)[] = [];
+  /** Run after each unit of execute() (server/blocking.ts serves blocked clients here). */
+  afterUnitHooks: (() => void)[] = [];
   /** Keyspace events for expiry (notifications, stats). */
   onExpired: (db: number, key: string) => void = () => {};
 
@@ -142,6 +146,7 @@ export class Engine {
     const reports: RecoveryReport[] = [];
     const shards: Shard[] = [];
     const snapshots: (LoadedSnapshot | null)[] = [];
+    let loadedCold = false;
     for (let i = 0; i < opts.shards; i++) {
       const dir = join(opts.dir, `shard-${String(i).padStart(3, "0")}`);
       opts.io.makeDirs(dir);
@@ -154,7 +159,10 @@ export class Engine {
         onKey: (db, key, e) => {
           // The system database holds the durability namespaces (BUNKER.CONFIG) as of the snapshot.
           if (db === systemDb) state.namespaces.set(key, e.type === "string" && e.data === "async" ? "async" : "quorum");
-          else state.db(db).put(key, e);
+          else {
+            if (e.type === "string" && e.cold !== null) loadedCold = true;
+            state.db(db).put(key, e);
+          }
         },
       });
       snapshots.push(snap);
@@ -176,6 +184,7 @@ export class Engine {
       shards.push(shard);
     }
     const engine = new Engine(opts, shards);
+    engine.storage.mayHaveCold = loadedCold;
     const dropped = engine.dropIncompleteCrossShard(reports);
     let entries = 0;
     let maxSeq = 0;
@@ -192,6 +201,7 @@ export class Engine {
     engine.appendedSeq = engine.durableSeq = maxSeq;
     for (const s of shards) {
       s.log.onDurable = (seq) => engine.shardDurable(s, seq);
+      s.log.chainFlushes = false;
       s.log.onFailure = (err) => {
         engine.storage.failWaiters(err);
         opts.onFatal(err);
@@ -318,6 +328,7 @@ export class Engine {
     } finally {
       this.storage.afterUnit();
     }
+    for (const h of this.afterUnitHooks) h();
   }
 
   /** Cold values a command will read: the dispatcher preloads them off-thread before executing it. */
@@ -357,13 +368,21 @@ export class Engine {
     }
   }
 
+  /**
+   * Group commit runs in cycles across all shards: a cycle flushes (pwrite + fdatasync) every shard with
+   * pending entries, and the next cycle starts only when all of them are durable. A reply needs every
+   * shard durable up to its barrier anyway, so shards cycling on their own would only add fsyncs of
+   * smaller batches; one cycle at a time lets each batch collect everything that arrived meanwhile.
+   */
   private flushAll(): void {
     this.flushScheduled = false;
-    for (const s of this.shards) s.log.requestFlush();
+    if (this.flushesInCycle > 0) return;
+    for (const s of this.shards) if (s.log.requestFlush()) this.flushesInCycle++;
   }
 
   private shardDurable(shard: Shard, seq: number): void {
     shard.markDurable(seq);
+    if (this.flushesInCycle > 0 && --this.flushesInCycle === 0 && !this.flushScheduled) this.flushAll();
     let low = Infinity;
     for (const s of this.shards) low = Math.min(low, s.firstPendingSeq());
     const next = low === Infinity ? this.appendedSeq : low - 1;

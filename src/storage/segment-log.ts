@@ -221,9 +221,15 @@ export class SegmentLog {
     return this.pending.length > 0;
   }
 
-  /** Starts a flush unless one is running (then the pending batch goes next). */
-  requestFlush(): void {
-    if (this.flushing || this.pending.length === 0 || this.failed) return;
+  /**
+   * When false, a completed flush does not start the next one by itself: the owner (the engine, which
+   * runs one commit cycle across all shards) calls requestFlush() again.
+   */
+  chainFlushes = true;
+
+  /** Starts a flush unless one is running or nothing is pending; returns whether it started one. */
+  requestFlush(): boolean {
+    if (this.flushing || this.pending.length === 0 || this.failed) return false;
     this.flushing = true;
     const batch = this.pending;
     const lastSeq = this.pendingLastSeq;
@@ -234,7 +240,7 @@ export class SegmentLog {
       io.pwriteAll(this.fd, batch.view_(0), this.fileOffset);
     } catch (e: unknown) {
       this.fail(e);
-      return;
+      return false;
     }
     this.fileOffset += batch.length;
     this.bytesWritten += batch.length;
@@ -247,10 +253,11 @@ export class SegmentLog {
         this.flushing = false;
         if (this.fileOffset >= this.opts.segmentBytesMax) this.rotate();
         this.onDurable(lastSeq);
-        this.requestFlush();
+        if (this.chainFlushes) this.requestFlush();
       },
       (e: unknown) => this.fail(e),
     );
+    return true;
   }
 
   private rotate(): void {
