@@ -13,6 +13,7 @@ import { nativeCommands } from "./native.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { hashCommands } from "./hashes.ts";
 import { setCommands } from "./sets.ts";
+import { listCommands } from "./lists.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -28,5 +29,6 @@ export function buildCommandTable(): CommandTable {
   table.register(pubsubCommands);
   table.register(hashCommands);
   table.register(setCommands);
+  table.register(listCommands);
   return table;
 }

@@ -63,6 +63,39 @@ export class Deque<T> {
     this.items[(this.head + index) % this.items.length] = v;
   }
 
+  /** Inserts `v` so that it ends up at `index` (0..length), moving the shorter side: O(min(i, n-i)). */
+  insertAt(index: number, v: T): void {
+    if (index < 0 || index > this.count) throw new RangeError("deque index out of range");
+    if (index === 0) return this.pushFront(v);
+    if (this.count === this.items.length) this.grow();
+    const cap = this.items.length;
+    if (index < this.count - index) {
+      this.head = (this.head - 1 + cap) % cap;
+      for (let i = 0; i < index; i++) this.items[(this.head + i) % cap] = this.items[(this.head + i + 1) % cap];
+    } else {
+      for (let i = this.count; i > index; i--) this.items[(this.head + i) % cap] = this.items[(this.head + i - 1) % cap];
+    }
+    this.items[(this.head + index) % cap] = v;
+    this.count++;
+  }
+
+  /** Removes and returns the element at `index`, moving the shorter side: O(min(i, n-i)). */
+  removeAt(index: number): T {
+    if (index < 0 || index >= this.count) throw new RangeError("deque index out of range");
+    const cap = this.items.length;
+    const v = this.items[(this.head + index) % cap] as T;
+    if (index < this.count - 1 - index) {
+      for (let i = index; i > 0; i--) this.items[(this.head + i) % cap] = this.items[(this.head + i - 1) % cap];
+      this.items[this.head] = undefined;
+      this.head = (this.head + 1) % cap;
+    } else {
+      for (let i = index; i < this.count - 1; i++) this.items[(this.head + i) % cap] = this.items[(this.head + i + 1) % cap];
+      this.items[(this.head + this.count - 1) % cap] = undefined;
+    }
+    this.count--;
+    return v;
+  }
+
   toArray(): T[] {
     const out = new Array<T>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.items[(this.head + i) % this.items.length] as T;

@@ -1,0 +1,300 @@
+// Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP; reusable for BZPOPMIN/BZPOPMAX/BZMPOP):
+// a client whose command finds nothing waits, keyed by (db, key), until a write makes a key ready.
+//
+// How a family uses it. A blocking handler is written as its non-blocking form plus one call:
+//
+//   const hint = blockedKeyHint(ctx);             // non-null when re-run for a waiter: the ready key
+//   for (const key of hint === null ? keys : [hint]) { ...pop, reply, ctx.propagate(non-blocking form); return }
+//   if (!blockClient(ctx, { keys, deadlineMs, ready: (e) => e.type === "list" })) ctx.reply.nullArray();
+//
+// blockClient returns false when the command may not block (inside MULTI/EXEC, during replay, from the
+// embedded API): the handler then answers as Redis does without waiting. Otherwise the client's
+// connection is paused (no further input is processed) and nothing is replied yet.
+//
+// Serving, after Redis's handleClientsBlockedOnKeys: a key-change hook notes every written key that has
+// waiters (a no-op while nobody waits); after each unit the engine runs, the waiters of each noted key,
+// first come first served, whose `ready` accepts the key's entry re-run their own command through the
+// executor, with blockedKeyHint(ctx) naming that key. The handler pops and propagates its non-blocking
+// form, so the log holds LPOP/LMOVE/..., never the blocking command; the reply is released to the
+// client behind the durability barrier like any other, and the client's input resumes. If the re-run
+// still finds nothing (the key expired), it calls blockClient again, which keeps the client waiting
+// in its place. On timeout the client gets `onTimeout` (default: the null array, as Redis replies for
+// lists and sorted sets). A client that disconnects while waiting is forgotten.
+//
+// Wiring: parking and close notification use server/park.ts (the connection pauses after the command
+// and hands itself over); the only change outside is Engine.afterUnitHooks, called after each unit of
+// Engine.execute, where waiters are served (Redis serves right after the writing command, before the
+// writer's next pipelined command).
+import type { Command } from "../commands/table.ts";
+import type { CommandContext } from "../commands/types.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { ServerContext } from "../engine/server-context.ts";
+import type { Entry } from "../keyspace/entry.ts";
+import type { ReplyWriter } from "../protocol/writer.ts";
+import type { ClientState } from "./client-state.ts";
+import { onClientClose, requestPark, type ParkedConnection } from "./park.ts";
+
+export interface BlockOptions {
+  /** Keys to wait on, in the command's order (duplicates are ignored). */
+  readonly keys: readonly string[];
+  /** Absolute deadline in ms since the epoch (from ctx.now), 0 to wait forever. */
+  readonly deadlineMs: number;
+  /** Whether this entry can serve the waiter (e.g. a list for list pops, a sorted set for BZPOPMIN). */
+  readonly ready: (entry: Entry) => boolean;
+  /** The reply on timeout; the null array when absent. */
+  readonly onTimeout?: (reply: ReplyWriter) => void;
+}
+
+interface Waiter {
+  readonly conn: ParkedConnection;
+  readonly server: ServerContext;
+  readonly cmd: Command;
+  /** Copied: the parser's views point into socket chunks. */
+  readonly argv: readonly Uint8Array[];
+  readonly db: number;
+  /** Ids ("db\0key") the waiter is queued under. */
+  readonly ids: readonly string[];
+  readonly ready: (entry: Entry) => boolean;
+  readonly onTimeout: (reply: ReplyWriter) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+  deadlineMs: number;
+  cancelClose: () => void;
+}
+
+interface ReadyKey {
+  readonly db: number;
+  readonly key: string;
+  readonly id: string;
+}
+
+/** setTimeout's largest delay (2^31 - 1 ms); longer waits re-arm. */
+const timerDelayMaxMs = 2_147_483_647;
+/** Bound on serving rounds per unit: a chain of BLMOVEs between waiters ends long before this. */
+const serveRoundsMax = 1_000_000;
+
+function keyId(db: number, key: string): string {
+  return `${db}\u0000${key}`;
+}
+
+class BlockingRegistry {
+  /** Waiters per (db, key), first come first served. */
+  private readonly byKey = new Map<string, Waiter[]>();
+  private readonly byClient = new Map<ClientState, Waiter>();
+  private ready: ReadyKey[] = [];
+  private readonly readyIds = new Set<string>();
+  /** While re-running a waiter's command: that client and the ready key. */
+  private serving: { client: ClientState; key: string; reblocked: boolean } | null = null;
+  private servingLoop = false;
+
+  constructor(private readonly engine: Engine) {
+    engine.keyChangeHooks.push((_shard, db, key) => {
+      if (this.byClient.size === 0) return;
+      const id = keyId(db, key);
+      if (this.byKey.has(id) && !this.readyIds.has(id)) {
+        this.readyIds.add(id);
+        this.ready.push({ db, key, id });
+      }
+    });
+    engine.flushHooks.push((_shard, db) => {
+      // FLUSHDB/SWAPDB: any waited key of that db may have changed.
+      if (this.byClient.size === 0) return;
+      for (const w of this.byClient.values()) {
+        if (w.db !== db) continue;
+        for (const id of w.ids) {
+          if (this.readyIds.has(id)) continue;
+          this.readyIds.add(id);
+          this.ready.push({ db, key: id.slice(id.indexOf("\u0000") + 1), id });
+        }
+      }
+    });
+    engine.afterUnitHooks.push(() => {
+      if (this.ready.length > 0) this.serveReadyKeys();
+    });
+  }
+
+  hint(ctx: CommandContext): string | null {
+    const s = this.serving;
+    return s !== null && s.client === ctx.client ? s.key : null;
+  }
+
+  block(ctx: CommandContext, cmd: Command, argv: readonly Uint8Array[], opts: BlockOptions): boolean {
+    const s = this.serving;
+    if (s !== null && s.client === ctx.client) {
+      s.reblocked = true;
+      return true;
+    }
+    // Only a command dispatched from a connection waits: not inside MULTI/EXEC (lastCommand is
+    // "exec"), not during replay, not from the embedded API (it never dispatches).
+    if (ctx.replaying || ctx.client.lastCommand !== cmd.fullName || this.byClient.has(ctx.client)) return false;
+    const db = ctx.client.db;
+    const owned = argv.map((a) => a.slice());
+    const ids = [...new Set(opts.keys.map((k) => keyId(db, k)))];
+    requestPark(ctx.client, (conn) => {
+      const w: Waiter = {
+        conn,
+        server: ctx.server,
+        cmd,
+        argv: owned,
+        db,
+        ids,
+        ready: opts.ready,
+        onTimeout: opts.onTimeout ?? ((r) => r.nullArray()),
+        timer: null,
+        deadlineMs: 0,
+        cancelClose: () => {},
+      };
+      for (const id of ids) {
+        let q = this.byKey.get(id);
+        if (!q) this.byKey.set(id, (q = []));
+        q.push(w);
+      }
+      this.byClient.set(conn.state, w);
+      w.cancelClose = onClientClose(conn.state, () => this.remove(w));
+      if (opts.deadlineMs > 0) w.timer = setTimeout(() => this.timeOut(w), Math.min(timerDelayMaxMs, Math.max(0, opts.deadlineMs - Date.now())));
+      w.deadlineMs = opts.deadlineMs;
+    });
+    return true;
+  }
+
+  private remove(w: Waiter): void {
+    if (this.byClient.get(w.conn.state) !== w) return;
+    this.byClient.delete(w.conn.state);
+    w.cancelClose();
+    if (w.timer !== null) clearTimeout(w.timer);
+    w.timer = null;
+    for (const id of w.ids) {
+      const q = this.byKey.get(id);
+      if (!q) continue;
+      const i = q.indexOf(w);
+      if (i >= 0) q.splice(i, 1);
+      if (q.length === 0) this.byKey.delete(id);
+    }
+  }
+
+  private timeOut(w: Waiter): void {
+    w.timer = null;
+    if (this.byClient.get(w.conn.state) !== w) return;
+    const leftMs = w.deadlineMs - Date.now();
+    if (leftMs > 0) {
+      // Long timeouts are waited in steps (timers take at most a 32-bit delay).
+      w.timer = setTimeout(() => this.timeOut(w), Math.min(timerDelayMaxMs, leftMs));
+      return;
+    }
+    this.remove(w);
+    if (w.conn.closed) return;
+    w.conn.writer.proto = w.conn.state.proto;
+    w.onTimeout(w.conn.writer);
+    w.conn.resume();
+  }
+
+  forget(client: ClientState): void {
+    const w = this.byClient.get(client);
+    if (w) this.remove(w);
+  }
+
+  isBlocked(client: ClientState): boolean {
+    return this.byClient.has(client);
+  }
+
+  /** CLIENT UNBLOCK: answers the timeout reply (or `error`) now. Returns false if not blocked. */
+  unblock(client: ClientState, error: string | null): boolean {
+    const w = this.byClient.get(client);
+    if (!w) return false;
+    this.remove(w);
+    if (w.conn.closed) return true;
+    w.conn.writer.proto = client.proto;
+    if (error === null) w.onTimeout(w.conn.writer);
+    else w.conn.writer.error(error);
+    // The caller is another client's handler: the executor is busy until it returns.
+    queueMicrotask(() => w.conn.resume());
+    return true;
+  }
+
+  private liveEntry(db: number, key: string): Entry | undefined {
+    const ex = this.engine.executor;
+    const shard = this.engine.shards[ex.shardOfKey(key)];
+    const e = shard?.state.db(db).map.get(key);
+    if (e === undefined || (e.expireAt !== 0 && e.expireAt <= Date.now())) return undefined;
+    return e;
+  }
+
+  /** Serves waiters of every noted key, in the order the keys were written, FIFO per key. */
+  private serveReadyKeys(): void {
+    if (this.servingLoop) return; // a re-run's own unit: the outer loop picks up what it noted
+    this.servingLoop = true;
+    const resumed: ParkedConnection[] = [];
+    try {
+      for (let round = 0; this.ready.length > 0 && round < serveRoundsMax; round++) {
+        const batch = this.ready;
+        this.ready = [];
+        this.readyIds.clear();
+        for (const r of batch) this.serveKey(r, resumed);
+      }
+    } finally {
+      this.servingLoop = false;
+    }
+    for (const c of resumed) c.resume();
+  }
+
+  private serveKey(r: ReadyKey, resumed: ParkedConnection[]): void {
+    for (;;) {
+      const q = this.byKey.get(r.id);
+      if (!q) return;
+      const entry = this.liveEntry(r.db, r.key);
+      if (entry === undefined) return;
+      const w = q.find((x) => x.ready(entry));
+      if (!w) return;
+      if (w.conn.closed) {
+        this.remove(w);
+        continue;
+      }
+      const client = w.conn.state;
+      const serving = { client, key: r.key, reblocked: false };
+      this.serving = serving;
+      w.conn.writer.proto = client.proto;
+      try {
+        this.engine.execute(client, w.server, w.conn.writer, w.cmd, w.argv);
+      } finally {
+        this.serving = null;
+      }
+      if (serving.reblocked) return; // still waiting, in its place
+      this.remove(w);
+      resumed.push(w.conn);
+    }
+  }
+}
+
+const registries = new WeakMap<Engine, BlockingRegistry>();
+
+function registryOf(engine: Engine): BlockingRegistry {
+  let r = registries.get(engine);
+  if (!r) registries.set(engine, (r = new BlockingRegistry(engine)));
+  return r;
+}
+
+/**
+ * Parks the client until a key is ready or the deadline passes. Returns false (and does nothing) when
+ * the command may not block here: the handler then replies as its non-blocking form would.
+ */
+export function blockClient(ctx: CommandContext, argv: readonly Uint8Array[], opts: BlockOptions): boolean {
+  const r = registryOf(ctx.server.engine);
+  const cmd = ctx.server.table.get(String.fromCharCode(...(argv[0] as Uint8Array)).toLowerCase());
+  if (!cmd) return false;
+  return r.block(ctx, cmd, argv, opts);
+}
+
+/** When the handler re-runs for a waiter: the key that became ready (check only it); otherwise null. */
+export function blockedKeyHint(ctx: CommandContext): string | null {
+  const r = registries.get(ctx.server.engine);
+  return r ? r.hint(ctx) : null;
+}
+
+/** For CLIENT LIST flags=b. */
+export function isClientBlocked(engine: Engine, client: ClientState): boolean {
+  return registries.get(engine)?.isBlocked(client) ?? false;
+}
+
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: false when the client is not blocked. */
+export function unblockClient(engine: Engine, client: ClientState, error: string | null): boolean {
+  return registries.get(engine)?.unblock(client, error) ?? false;
+}
