@@ -138,3 +138,27 @@ test("SIGTERM shuts down gracefully: in-flight writes finish and every acknowled
   acked.forEach((i, n) => expect(text(replies[n] as Uint8Array)).toBe(`$${String(i).length}\r\n${i}\r\n`));
   r.close();
 });
+
+test("pipeline-depth-max bounds one client's turn; the rest of its pipeline still runs, in order", async () => {
+  const s = await bunker(["--pipeline-depth-max", "16"]);
+  const c = await RawClient.connect(s.port);
+  const other = await RawClient.connect(s.port);
+  const cmds = Array.from({ length: 3000 }, (_, i) => ["ECHO", `m${i}`]);
+  const pending = c.sendMany(cmds);
+  expect(text(await other.send(["PING"]))).toBe("+PONG\r\n");
+  const replies = await pending;
+  replies.forEach((r, i) => expect(text(r)).toBe(`$${`m${i}`.length}\r\nm${i}\r\n`));
+  c.close();
+  other.close();
+});
+
+test("a query larger than client-query-buffer-limit closes the connection", async () => {
+  const s = await bunker(["--client-query-buffer-limit", "1mb"]);
+  const c = await RawClient.connect(s.port);
+  c.sendRaw(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n`);
+  c.sendRaw(new Uint8Array(1_500_000).fill(97));
+  expect(await waitClosed(c, 5000)).toBe(true);
+  const d = await RawClient.connect(s.port);
+  expect(text(await d.send(["PING"]))).toBe("+PONG\r\n");
+  d.close();
+});

@@ -50,7 +50,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "proto-max-bulk-len", kind: "bytes", defaultValue: "536870912", min: 1048576, max: 536870912, mutable: true, description: "largest bulk string a client may send" },
   { name: "client-query-buffer-limit", kind: "bytes", defaultValue: "1073741824", min: 1048576, mutable: true, description: "largest pending query per client" },
   { name: "client-output-buffer-limit-bytes", kind: "bytes", defaultValue: "268435456", min: 65536, mutable: true, description: "disconnect a client whose unsent replies exceed this (it never reads)" },
-  { name: "pipeline-depth-max", kind: "int", defaultValue: "100000", min: 16, mutable: true, description: "commands parsed from one client before replies must drain" },
+  { name: "pipeline-depth-max", kind: "int", defaultValue: "1024", min: 16, mutable: true, description: "commands run from one client's pipeline per turn before other clients get theirs" },
   { name: "segment-bytes-max", kind: "bytes", defaultValue: "67108864", min: 4096, mutable: true, description: "log segment size at which a new segment starts" },
   { name: "hot-value-bytes-max", kind: "bytes", defaultValue: "65536", min: 0, mutable: true, description: "string values larger than this stay cold (read from disk on demand)" },
   { name: "merge-dead-ratio", kind: "int", defaultValue: "50", min: 1, max: 100, mutable: true, description: "merge a shard's log when dead bytes exceed this percentage" },

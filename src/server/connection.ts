@@ -21,6 +21,9 @@ export interface ConnectionHost {
   appendedSeq(): number;
   outputBytesMax(): number;
   bulkBytesMax(): number;
+  /** Commands run from one client's input per turn before yielding to others. */
+  pipelineDepthMax(): number;
+  queryBufferBytesMax(): number;
   passwordRequired(): boolean;
   /** The connection has output waiting for durability. */
   waitForDurable(conn: Connection): void;
@@ -59,15 +62,33 @@ export class Connection {
 
   onData(chunk: Uint8Array): void {
     if (this.isClosed) return;
-    this.state.queryBufferBytes += chunk.length;
     this.parser.feed(chunk);
     this.process();
+    // An incomplete frame larger than client-query-buffer-limit: Redis closes such a client.
+    this.state.queryBufferBytes = this.parser.bufferedBytes();
+    if (this.state.queryBufferBytes > this.host.queryBufferBytesMax()) this.close();
   }
+
+  /** process() stopped at pipeline-depth-max with commands left in the parser: continue next turn. */
+  private continuationScheduled = false;
 
   /** Parses and runs commands until input runs out, the connection pauses, or it must close. */
   process(): void {
     const d = this.host.dispatcher;
+    const depthMax = this.host.pipelineDepthMax();
+    let processed = 0;
     while (!this.paused && !this.isClosed && !this.state.closeAfterReply) {
+      if (processed++ >= depthMax) {
+        // Bound the work one client's pipeline gets per turn; the rest runs after other clients'.
+        if (!this.continuationScheduled) {
+          this.continuationScheduled = true;
+          setImmediate(() => {
+            this.continuationScheduled = false;
+            if (!this.paused && !this.isClosed) this.process();
+          });
+        }
+        break;
+      }
       let argv: Uint8Array[] | null;
       try {
         argv = this.parser.next();
@@ -90,7 +111,6 @@ export class Connection {
       }
       if (this.state.authenticated) this.parser.setAuthenticated(true);
     }
-    this.state.queryBufferBytes = 0;
     this.finishBatch();
   }
 

@@ -82,6 +82,12 @@ export class Server implements ServerContext, ConnectionHost {
   outputBytesMax(): number {
     return this.config.int("client-output-buffer-limit-bytes");
   }
+  pipelineDepthMax(): number {
+    return this.config.int("pipeline-depth-max");
+  }
+  queryBufferBytesMax(): number {
+    return this.config.int("client-query-buffer-limit");
+  }
   bulkBytesMax(): number {
     return this.config.int("proto-max-bulk-len");
   }
