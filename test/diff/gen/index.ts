@@ -4,10 +4,14 @@ import { templates as connection } from "./connection.ts";
 import { templates as keys } from "./keys.ts";
 import { templates as server } from "./server.ts";
 import { templates as strings } from "./strings.ts";
+import { templates as hashes } from "./hashes.ts";
+import { templates as sets } from "./sets.ts";
 
 export const templateFamilies: readonly TemplateFamily[] = [
   { family: "connection", templates: connection },
   { family: "server", templates: server },
   { family: "strings", templates: strings },
+  { family: "hashes", templates: hashes },
+  { family: "sets", templates: sets },
   { family: "keys", templates: keys },
 ];
