@@ -292,12 +292,12 @@ function lpos(ctx: CommandContext, argv: readonly Uint8Array[]): void {
       }
       rank = v;
     } else if (opt === "count" && hasValue) {
-      const v = longArg(ctx, argv[++i]);
+      const v = intArg(ctx, argv[++i], "ERR COUNT can't be negative");
       if (v === null) return;
       if (v < 0) return ctx.reply.error("ERR COUNT can't be negative");
       count = v;
     } else if (opt === "maxlen" && hasValue) {
-      const v = longArg(ctx, argv[++i]);
+      const v = intArg(ctx, argv[++i], "ERR MAXLEN can't be negative");
       if (v === null) return;
       if (v < 0) return ctx.reply.error("ERR MAXLEN can't be negative");
       maxlen = v;
@@ -499,10 +499,11 @@ function lmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 }
 
 function blmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
-  const deadline = timeoutArg(ctx, argv[1]);
-  if (deadline === null) return;
+  // Redis checks numkeys, the side and COUNT before the timeout.
   const a = mpopArgs(ctx, argv, 2);
   if (a === null) return;
+  const deadline = timeoutArg(ctx, argv[1]);
+  if (deadline === null) return;
   const hint = blockedKeyHint(ctx);
   if (mpopFirst(ctx, hint === null ? a.keyArgs : [latin1Bytes(hint)], a.side, a.count, true)) return;
   if (!blockClient(ctx, argv, { keys: a.keyArgs.map((k) => latin1(k)), deadlineMs: deadline, ready: isList })) ctx.reply.nullArray();

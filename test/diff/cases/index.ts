@@ -8,6 +8,7 @@ import { cases as pubsub } from "./pubsub.ts";
 import { cases as zsets } from "./zsets.ts";
 import { cases as hashes } from "./hashes.ts";
 import { cases as sets } from "./sets.ts";
+import { cases as lists } from "./lists.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -18,4 +19,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "pubsub", cases: pubsub },
   { family: "hashes", cases: hashes },
   { family: "sets", cases: sets },
+  { family: "lists", cases: lists },
 ];
