@@ -233,7 +233,11 @@ class BlockingRegistry {
     } finally {
       this.servingLoop = false;
     }
-    for (const c of resumed) c.resume();
+    // Like Redis's processUnblockedClients (beforeSleep): a served client's pipelined commands run after
+    // the current batch of input, not in the middle of the writer's pipeline.
+    if (resumed.length > 0) queueMicrotask(() => {
+      for (const c of resumed) c.resume();
+    });
   }
 
   private serveKey(r: ReadyKey, resumed: ParkedConnection[]): void {
