@@ -6,6 +6,7 @@ import { templates as server } from "./server.ts";
 import { templates as strings } from "./strings.ts";
 import { templates as hashes } from "./hashes.ts";
 import { templates as sets } from "./sets.ts";
+import { templates as lists } from "./lists.ts";
 
 export const templateFamilies: readonly TemplateFamily[] = [
   { family: "connection", templates: connection },
@@ -13,5 +14,6 @@ export const templateFamilies: readonly TemplateFamily[] = [
   { family: "strings", templates: strings },
   { family: "hashes", templates: hashes },
   { family: "sets", templates: sets },
+  { family: "lists", templates: lists },
   { family: "keys", templates: keys },
 ];
