@@ -73,6 +73,15 @@ export class Executor implements CommandContext, ViewHost {
     return this.shardCount === 1 ? 0 : shardOfSlot(keySlot(key), this.shardCount);
   }
 
+  /** Whether the running command is read-only: only those count hits and misses (Redis's lookupKeyRead). */
+  private readOnlyCommand = false;
+
+  keyspaceLookup(hit: boolean): void {
+    if (this.replaying || !this.readOnlyCommand || !this.server) return;
+    if (hit) this.server.stats.keyspaceHits++;
+    else this.server.stats.keyspaceMisses++;
+  }
+
   accessed(shard: number): void {
     this.accessedShards.add(shard);
   }
@@ -134,6 +143,8 @@ export class Executor implements CommandContext, ViewHost {
     this.cmdShards.clear();
     this.touched.length = 0;
     this.db.index = this.client.db;
+    const outerReadOnly = this.readOnlyCommand;
+    this.readOnlyCommand = cmd.isReadonly;
     this.depth++;
     try {
       handler(this, argv);
@@ -141,6 +152,7 @@ export class Executor implements CommandContext, ViewHost {
       if (!this.replaying && (this.dirty !== 0 || this.propagated !== null)) this.recordEffects(cmd, argv);
     } finally {
       this.depth--;
+      this.readOnlyCommand = outerReadOnly;
       if (outer) {
         this.dirty = outer.dirty;
         this.propagated = outer.propagated;

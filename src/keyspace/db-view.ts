@@ -18,6 +18,8 @@ export interface ViewHost {
   /** A key of this shard was looked at (read or write): a command that read other shards than it
    * wrote cannot be replayed from one shard's log, so its effects are logged as key states. */
   accessed(shard: number): void;
+  /** A read lookup hit or missed (INFO keyspace_hits / keyspace_misses). */
+  keyspaceLookup(hit: boolean): void;
   /** A whole database of a shard is about to be emptied or swapped. */
   beforeFlush(shard: number, db: number): void;
   /** A key was found expired and deleted (lazily): it must be logged as a delete. */
@@ -59,8 +61,11 @@ export class DbView {
   get(key: string): Entry | undefined {
     const [s, db] = this.shardDb(key);
     const e = db.map.get(key);
-    if (e === undefined) return undefined;
-    if (this.expireIfNeeded(s, db, key, e)) return undefined;
+    if (e === undefined || this.expireIfNeeded(s, db, key, e)) {
+      this.host.keyspaceLookup(false);
+      return undefined;
+    }
+    this.host.keyspaceLookup(true);
     if (!this.host.noTouch && !this.host.replaying) touchAccess(e, this.host.now);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     return e;

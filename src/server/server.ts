@@ -68,7 +68,9 @@ export class Server implements ServerContext, ConnectionHost {
     const previous = engine.onExpired;
     engine.onExpired = (db, key) => {
       previous(db, key);
-      if (!engine.executor.replaying) this.pubsub.keyspaceEvent(keyspaceEventFlags.expired, "expired", key, db);
+      if (engine.executor.replaying) return;
+      this.stats.expiredKeys++;
+      this.pubsub.keyspaceEvent(keyspaceEventFlags.expired, "expired", key, db);
     };
   }
 
