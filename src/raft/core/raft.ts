@@ -126,8 +126,10 @@ export class RaftNode {
     const { hardState, confState } = config.storage.initialState();
     this.tracker.setConfState(confState, this.log.lastIndex() + 1);
     if (!hardStateEqual(hardState, EMPTY_HARD_STATE)) {
-      assert(hardState.commit >= this.log.committed && hardState.commit <= this.log.lastIndex(), `hard state commit ${hardState.commit} outside [${this.log.committed}, ${this.log.lastIndex()}]`);
-      this.log.committed = hardState.commit;
+      // The snapshot's index is committed by definition; a crash may have kept a snapshot but not the
+      // hard state written after it, so the stored commit can be lower, never higher than the log.
+      assert(hardState.commit <= this.log.lastIndex(), `hard state commit ${hardState.commit} beyond last index ${this.log.lastIndex()}`);
+      this.log.committed = Math.max(hardState.commit, this.log.committed);
       this.term = hardState.term;
       this.vote = hardState.vote;
     }
@@ -258,7 +260,10 @@ export class RaftNode {
       committedEntries: this.log.nextCommittedEntries(this.limits.maxCommittedEntriesPerReady),
       messages: this.msgs,
       readStates: this.readStates,
-      mustSync: entries.length > 0 || (hardChanged && (hardState.term !== this.prevHardState.term || hardState.vote !== this.prevHardState.vote)),
+      mustSync:
+        entries.length > 0 ||
+        this.log.hasPendingSnapshot() ||
+        (hardChanged && (hardState.term !== this.prevHardState.term || hardState.vote !== this.prevHardState.vote)),
     };
     this.msgs = [];
     this.readStates = [];
