@@ -431,11 +431,20 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
   };
 }
 
+export interface PreloadOptions {
+  /** Keys [firstKey, keyCount) are written (to grow a loaded key space). */
+  readonly firstKey?: number;
+  readonly batchKeys?: number;
+  readonly connections?: number;
+}
+
 /** Writes every key of the key space once (pipelined SETs over a few connections), so GETs hit. */
-export async function preloadKeys(overrides: Partial<LoadOptions>, batchKeys = 1000, connections = 4): Promise<void> {
+export async function preloadKeys(overrides: Partial<LoadOptions>, preload: PreloadOptions = {}): Promise<void> {
   const opts: LoadOptions = { ...defaultLoadOptions, ...overrides };
+  const batchKeys = preload.batchKeys ?? 1000;
+  const connections = preload.connections ?? 4;
   const requests = new RequestEncoder(opts.valueBytes);
-  let nextKey = 0;
+  let nextKey = preload.firstKey ?? 0;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       const replies = new ReplyCounter();
