@@ -6,9 +6,9 @@ import { keys } from "./types.ts";
 import { intArg, latin1, word } from "./args.ts";
 import { newEntry, latin1Bytes, type Entry, type ListEntry } from "../keyspace/entry.ts";
 import { Deque } from "../keyspace/deque.ts";
-import { errNoSuchKey, errOutOfRange, errPositive, errSyntax, errTimeoutNegative, errTimeoutNotFloat, errWrongType } from "../protocol/errors.ts";
-import { longDoubleToNumber, parseInteger, parseLongDouble } from "../protocol/numbers.ts";
-import { blockClient, blockedKeyHint } from "../server/blocking.ts";
+import { errNoSuchKey, errOutOfRange, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
+import { parseInteger } from "../protocol/numbers.ts";
+import { blockClient, blockedKeyHint, blockingTimeoutArg } from "../server/blocking.ts";
 
 type Side = "left" | "right";
 
@@ -69,27 +69,6 @@ function sideArg(ctx: CommandContext, arg: Uint8Array | undefined): Side | null 
 /** A signed 64-bit integer argument (Redis getLongFromObjectOrReply). */
 function longArg(ctx: CommandContext, arg: Uint8Array | undefined): number | null {
   return intArg(ctx, arg);
-}
-
-/**
- * A blocking timeout in seconds (Redis getTimeoutFromObjectOrReply): a long double, times 1000,
- * truncated to int64; a negative or unrepresentable result is "negative". Returns the absolute
- * deadline in ms, or 0 to wait forever.
- */
-function timeoutArg(ctx: CommandContext, arg: Uint8Array | undefined): number | null {
-  const ld = arg ? parseLongDouble(arg) : null;
-  if (ld === null) {
-    ctx.reply.error(errTimeoutNotFloat);
-    return null;
-  }
-  const ms = longDoubleToNumber(ld) * 1000;
-  // C's (long long) conversion of an out-of-range value gives LLONG_MIN on x86: "negative".
-  const t = ms > -9223372036854775808 && ms < 9223372036854775808 ? Math.trunc(ms) : -1;
-  if (t < 0) {
-    ctx.reply.error(errTimeoutNegative);
-    return null;
-  }
-  return t > 0 ? ctx.now + t : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -401,13 +380,13 @@ function blmove(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (from === null) return;
   const to = sideArg(ctx, argv[4]);
   if (to === null) return;
-  const deadline = timeoutArg(ctx, argv[5]);
+  const deadline = blockingTimeoutArg(ctx, argv[5]);
   if (deadline === null) return;
   blmoveGeneric(ctx, argv, from, to, deadline);
 }
 
 function brpoplpush(ctx: CommandContext, argv: readonly Uint8Array[]): void {
-  const deadline = timeoutArg(ctx, argv[3]);
+  const deadline = blockingTimeoutArg(ctx, argv[3]);
   if (deadline === null) return;
   blmoveGeneric(ctx, argv, "right", "left", deadline);
 }
@@ -417,7 +396,7 @@ function brpoplpush(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 
 /** BLPOP / BRPOP: the first non-empty list among the keys, or wait on all of them. */
 function bpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Side): void {
-  const deadline = timeoutArg(ctx, argv[argv.length - 1]);
+  const deadline = blockingTimeoutArg(ctx, argv[argv.length - 1]);
   if (deadline === null) return;
   const hint = blockedKeyHint(ctx);
   const keyArgs = hint === null ? argv.slice(1, -1) : [latin1Bytes(hint)];
@@ -502,7 +481,7 @@ function blmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   // Redis checks numkeys, the side and COUNT before the timeout.
   const a = mpopArgs(ctx, argv, 2);
   if (a === null) return;
-  const deadline = timeoutArg(ctx, argv[1]);
+  const deadline = blockingTimeoutArg(ctx, argv[1]);
   if (deadline === null) return;
   const hint = blockedKeyHint(ctx);
   if (mpopFirst(ctx, hint === null ? a.keyArgs : [latin1Bytes(hint)], a.side, a.count, true)) return;

@@ -3,9 +3,10 @@
 //
 // How a family uses it. A blocking handler is written as its non-blocking form plus one call:
 //
+//   const deadlineMs = blockingTimeoutArg(ctx, argv[argv.length - 1]); if (deadlineMs === null) return;
 //   const hint = blockedKeyHint(ctx);             // non-null when re-run for a waiter: the ready key
 //   for (const key of hint === null ? keys : [hint]) { ...pop, reply, ctx.propagate(non-blocking form); return }
-//   if (!blockClient(ctx, { keys, deadlineMs, ready: (e) => e.type === "list" })) ctx.reply.nullArray();
+//   if (!blockClient(ctx, argv, { keys, deadlineMs, ready: (e) => e.type === "zset" })) ctx.reply.nullArray();
 //
 // blockClient returns false when the command may not block (inside MULTI/EXEC, during replay, from the
 // embedded API): the handler then answers as Redis does without waiting. Otherwise the client's
@@ -31,6 +32,8 @@ import type { Engine } from "../engine/engine.ts";
 import type { ServerContext } from "../engine/server-context.ts";
 import type { Entry } from "../keyspace/entry.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
+import { errTimeoutNegative, errTimeoutNotFloat } from "../protocol/errors.ts";
+import { longDoubleToNumber, parseLongDouble } from "../protocol/numbers.ts";
 import type { ClientState } from "./client-state.ts";
 import { onClientClose, requestPark, type ParkedConnection } from "./park.ts";
 
@@ -285,6 +288,27 @@ export function blockClient(ctx: CommandContext, argv: readonly Uint8Array[], op
   const cmd = ctx.server.table.get(String.fromCharCode(...(argv[0] as Uint8Array)).toLowerCase());
   if (!cmd) return false;
   return r.block(ctx, cmd, argv, opts);
+}
+
+/**
+ * A blocking command's timeout in seconds (Redis getTimeoutFromObjectOrReply): a long double, times
+ * 1000, truncated to int64; negative or unrepresentable is "timeout is negative". Returns the absolute
+ * deadline in ms for BlockOptions.deadlineMs (0: wait forever), or null after replying the error.
+ */
+export function blockingTimeoutArg(ctx: CommandContext, arg: Uint8Array | undefined): number | null {
+  const ld = arg ? parseLongDouble(arg) : null;
+  if (ld === null) {
+    ctx.reply.error(errTimeoutNotFloat);
+    return null;
+  }
+  const ms = longDoubleToNumber(ld) * 1000;
+  // C's (long long) conversion of an out-of-range value gives LLONG_MIN on x86: "negative".
+  const t = ms > -9223372036854775808 && ms < 9223372036854775808 ? Math.trunc(ms) : -1;
+  if (t < 0) {
+    ctx.reply.error(errTimeoutNegative);
+    return null;
+  }
+  return t > 0 ? ctx.now + t : 0;
 }
 
 /** When the handler re-runs for a waiter: the key that became ready (check only it); otherwise null. */
