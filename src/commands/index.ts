@@ -14,6 +14,8 @@ import { pubsubCommands } from "./pubsub.ts";
 import { hashCommands } from "./hashes.ts";
 import { setCommands } from "./sets.ts";
 import { listCommands } from "./lists.ts";
+import { dumpCommands } from "./dump.ts";
+import { sortCommands } from "./sort.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -30,5 +32,7 @@ export function buildCommandTable(): CommandTable {
   table.register(hashCommands);
   table.register(setCommands);
   table.register(listCommands);
+  table.register(dumpCommands);
+  table.register(sortCommands);
   return table;
 }

@@ -121,6 +121,11 @@ export class SortedSet {
     return this.listpackEncoded ? "listpack" : "skiplist";
   }
 
+  /** Marks the set as outgrown its listpack (Redis's SORT converts a compact set before sorting it). */
+  convertToSkiplist(): void {
+    this.listpackEncoded = false;
+  }
+
   score(member: string): number | undefined {
     return this.scores.get(member);
   }

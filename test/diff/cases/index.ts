@@ -9,6 +9,8 @@ import { cases as zsets } from "./zsets.ts";
 import { cases as hashes } from "./hashes.ts";
 import { cases as sets } from "./sets.ts";
 import { cases as lists } from "./lists.ts";
+import { cases as dump } from "./dump.ts";
+import { cases as sort } from "./sort.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -20,4 +22,6 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "hashes", cases: hashes },
   { family: "sets", cases: sets },
   { family: "lists", cases: lists },
+  { family: "dump", cases: dump },
+  { family: "sort", cases: sort },
 ];
