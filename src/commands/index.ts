@@ -16,6 +16,8 @@ import { setCommands } from "./sets.ts";
 import { listCommands } from "./lists.ts";
 import { dumpCommands } from "./dump.ts";
 import { sortCommands } from "./sort.ts";
+import { bitmapCommands } from "./bitmaps.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -34,5 +36,7 @@ export function buildCommandTable(): CommandTable {
   table.register(listCommands);
   table.register(dumpCommands);
   table.register(sortCommands);
+  table.register(bitmapCommands);
+  table.register(hyperloglogCommands);
   return table;
 }

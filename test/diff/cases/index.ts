@@ -11,6 +11,8 @@ import { cases as sets } from "./sets.ts";
 import { cases as lists } from "./lists.ts";
 import { cases as dump } from "./dump.ts";
 import { cases as sort } from "./sort.ts";
+import { cases as bitmaps } from "./bitmaps.ts";
+import { cases as hyperloglog } from "./hyperloglog.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -24,4 +26,6 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "lists", cases: lists },
   { family: "dump", cases: dump },
   { family: "sort", cases: sort },
+  { family: "bitmaps", cases: bitmaps },
+  { family: "hyperloglog", cases: hyperloglog },
 ];
