@@ -46,6 +46,8 @@ export interface SimStats {
   lostWrites: number;
   snapshotsRestored: number;
   confChangesApplied: number;
+  transfersRequested: number;
+  readsServed: number;
   messagesSent: number;
   messagesDropped: number;
   livenessTicks: number;
@@ -209,6 +211,9 @@ export class Simulator {
   private readonly digestAt = new Map<number, number>();
   private readonly committedAt = new Map<number, { term: number; data: string }>();
   private maxCommitted = 0;
+  /** Outstanding ReadIndex requests: the read must not be served below what was committed when asked. */
+  private readonly readsPending = new Map<string, number>();
+  private readCounter = 0;
 
   constructor(readonly seed: number) {
     this.random = new SeededRandom(seed);
@@ -255,6 +260,8 @@ export class Simulator {
       lostWrites: 0,
       snapshotsRestored: 0,
       confChangesApplied: 0,
+      transfersRequested: 0,
+      readsServed: 0,
       messagesSent: 0,
       messagesDropped: 0,
       livenessTicks: 0,
@@ -303,6 +310,8 @@ export class Simulator {
     for (const node of this.nodes) if (!node.crashed) node.pendingTicks++;
     if (this.random.chance(0.5)) this.proposeAtRandomNode();
     if (this.faultsOn && this.faults.membershipChanges && this.random.chance(0.05)) this.changeMembership();
+    if (this.faultsOn && this.random.chance(0.01)) this.transferLeadership();
+    if (this.random.chance(0.2)) this.requestRead();
     for (let unit = 0; unit < SIM_LIMITS.tickUnits; unit++) {
       this.now++;
       if (this.faultsOn && this.random.chance(this.faults.crashChancePerTick / SIM_LIMITS.tickUnits)) this.crashSomeNode();
@@ -412,6 +421,24 @@ export class Simulator {
     }
   }
 
+  private transferLeadership(): void {
+    const leader = this.nodes.find((n) => !n.crashed && n.inFlightReady === undefined && n.raft.state === "leader");
+    if (leader === undefined) return;
+    const voters = leader.raft.status().confState.voters.filter((id) => id !== leader.id);
+    const to = voters[this.random.intBelow(voters.length)];
+    if (to === undefined) return;
+    leader.raft.transferLeader(to);
+    this.stats.transfersRequested++;
+  }
+
+  private requestRead(): void {
+    const node = this.nodes[this.random.intBelow(this.nodes.length)] as SimNode;
+    if (node.crashed || node.inFlightReady !== undefined) return;
+    const context = `r${++this.readCounter}`;
+    this.readsPending.set(context, this.maxCommitted);
+    node.raft.readIndex(context);
+  }
+
   // ---- network ----
 
   private send(message: Message): void {
@@ -493,6 +520,13 @@ export class Simulator {
       this.stats.snapshotsRestored++;
     }
     for (const entry of rd.committedEntries) this.apply(node, entry);
+    for (const read of rd.readStates) {
+      const required = this.readsPending.get(read.context);
+      if (required === undefined) continue; // answered twice (a duplicated request): checked the first time
+      this.check(read.index >= required, `linearizable read: ${read.context} served at ${read.index}, but ${required} was committed when it was asked`);
+      this.readsPending.delete(read.context);
+      this.stats.readsServed++;
+    }
     node.raft.advance(rd);
     this.checkCommitted(node);
     this.maybeCompact(node);
