@@ -7,7 +7,10 @@
 //
 //   bun bench/compare.ts [--rounds 3] [--requests 100000] [--mix-seconds 10] [--mix-rate 20000]
 //                        [--memory-keys 1000000] [--restart-5m] [--skip throughput,mix,memory]
-//                        [--note "free text"] [--no-write]
+//                        [--bunker-rev HEAD] [--note "free text"] [--no-write]
+//
+// --bunker-rev REV runs Bunker from a `git archive` of REV (built in a scratch directory) instead of
+// the working tree, so uncommitted work elsewhere in src/ cannot change (or break) the measurement.
 //
 // Which redis-server each workload is compared with (the comparable durability):
 //   reads (GET, MGET)                 redis-server without persistence (appendonly no, save "")
@@ -15,7 +18,7 @@
 //   async-namespace SET               appendonly yes, appendfsync everysec (Bunker: BUNKER.CONFIG SET async: durability async)
 //   Zipf 1:10 mix                     appendfsync always (its writes are durable in Bunker)
 //   memory, restart                   appendfsync everysec (restart replays the AOF, as Bunker replays its log)
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { formatResult, preloadKeys, runLoad, type LoadResult } from "./loadgen.ts";
@@ -49,6 +52,7 @@ const memoryKeys = flagNumber("memory-keys", 1_000_000);
 const restart5m = argv.includes("--restart-5m");
 const skipped = new Set(flagText("skip", "").split(",").filter((s) => s !== ""));
 const note = flagText("note", "");
+const bunkerRev = flagText("bunker-rev", "");
 /** How long a server may take to start serving (5M keys included) before the run gives up. */
 const serveTimeoutMs = 300_000;
 
@@ -69,6 +73,22 @@ interface Server {
 
 const scratch = mkdtempSync(join(tmpdir(), "bunker-compare-"));
 const running: Server[] = [];
+
+/** The directory Bunker runs from: the working tree, or an export of --bunker-rev with its native library built. */
+function bunkerTree(): string {
+  if (bunkerRev === "") return repoRoot;
+  const tree = join(scratch, "bunker-tree");
+  mkdirSync(tree);
+  const archive = Bun.spawnSync(["git", "archive", "--format=tar", bunkerRev, "src", "native", "package.json", "tsconfig.json", "bunfig.toml"], { cwd: repoRoot });
+  if (archive.exitCode !== 0) throw new Error(`git archive ${bunkerRev}: ${archive.stderr.toString()}`);
+  const untar = Bun.spawnSync(["tar", "-x", "-C", tree], { stdin: archive.stdout });
+  if (untar.exitCode !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
+  symlinkSync(join(repoRoot, "node_modules"), join(tree, "node_modules"));
+  const make = Bun.spawnSync(["make", "-s", "-C", join(tree, "native")]);
+  if (make.exitCode !== 0) throw new Error(`make -C native: ${make.stderr.toString()}`);
+  return tree;
+}
+const bunkerRoot = bunkerTree();
 
 async function freePort(): Promise<number> {
   for (;;) {
@@ -115,9 +135,13 @@ function probe(port: number, command: string, timeoutMs = 2000): Promise<string 
 }
 
 /** Serving means answering DBSIZE with a number (Redis answers -LOADING while it replays its AOF). */
-async function waitServing(port: number, label: string): Promise<void> {
+async function waitServing(port: number, label: string, proc: ReturnType<typeof Bun.spawn>): Promise<void> {
   const deadline = performance.now() + serveTimeoutMs;
   while (performance.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      const stderr = existsSync(stderrPath(label)) ? readFileSync(stderrPath(label), "utf8") : "";
+      throw new Error(`${label} exited (${proc.exitCode ?? proc.signalCode}) before serving:\n${stderr.slice(-2000)}`);
+    }
     const reply = await probe(port, "DBSIZE", 1000);
     if (reply !== null && reply.startsWith(":")) return;
     await Bun.sleep(5);
@@ -135,17 +159,22 @@ function bunkerCommand(port: number, dir: string): string[] {
   return [process.execPath, "src/main.ts", "--port", String(port), "--dir", dir];
 }
 
-function spawnServer(s: Pick<Server, "command" | "label">): ReturnType<typeof Bun.spawn> {
-  return Bun.spawn(s.command, { cwd: repoRoot, stdout: "ignore", stderr: "pipe" });
+/** Each server's stderr goes to a file (a pipe nobody reads would block a chatty server). */
+function stderrPath(label: string): string {
+  return join(scratch, `${label}.stderr`);
+}
+
+function spawnServer(s: Pick<Server, "command" | "kind" | "label">): ReturnType<typeof Bun.spawn> {
+  return Bun.spawn(s.command, { cwd: s.kind === "bunker" ? bunkerRoot : repoRoot, stdout: "ignore", stderr: Bun.file(stderrPath(s.label)) });
 }
 
 async function startServer(label: string, kind: Server["kind"], persistence: RedisPersistence = "none"): Promise<Server> {
   const port = await freePort();
   const dir = mkdtempSync(join(scratch, `${label}-`));
   const command = kind === "redis" ? redisCommand(port, dir, persistence) : bunkerCommand(port, dir);
-  const server: Server = { label, kind, port, dir, command, proc: spawnServer({ command, label }) };
+  const server: Server = { label, kind, port, dir, command, proc: spawnServer({ command, kind, label }) };
   running.push(server);
-  await waitServing(port, label);
+  await waitServing(port, label, server.proc);
   return server;
 }
 
@@ -163,7 +192,7 @@ async function restartServer(s: Server): Promise<number> {
   await stopServer(s);
   const t0 = performance.now();
   s.proc = spawnServer(s);
-  await waitServing(s.port, s.label);
+  await waitServing(s.port, s.label, s.proc);
   return performance.now() - t0;
 }
 
@@ -398,6 +427,7 @@ async function runMemoryAndRestart(): Promise<void> {
 // The report
 
 function gitDescribe(): string {
+  if (bunkerRev !== "") return `${Bun.spawnSync(["git", "rev-parse", "--short", bunkerRev], { cwd: repoRoot }).stdout.toString().trim()} (git archive of ${bunkerRev})`;
   const rev = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { cwd: repoRoot }).stdout.toString().trim();
   const dirty = Bun.spawnSync(["git", "status", "--porcelain", "--", "src"], { cwd: repoRoot }).stdout.toString().trim() !== "";
   return `${rev}${dirty ? " (with uncommitted changes in src/)" : ""}`;

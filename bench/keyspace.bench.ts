@@ -31,6 +31,17 @@ for (let i = 0, x = 12345; i < keysPerCall; i++) {
 }
 // Lookups use freshly built strings, as the server does (keys come off the socket, not interned).
 const sampleCopies = sample.map((k) => Buffer.from(k, "latin1").toString("latin1"));
+// Built the way entry.ts latin1() builds keys shorter than 24 bytes: one `+=` per byte (a rope that
+// the first hash lookup has to flatten). Rebuilt on every call, as each command does.
+const sampleBytes = sample.map((k) => Buffer.from(k, "latin1"));
+function concatenated(view: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < view.length; i++) s += String.fromCharCode(view[i] as number);
+  return s;
+}
+function decoded(view: Uint8Array): string {
+  return Buffer.from(view.buffer, view.byteOffset, view.length).toString("latin1");
+}
 
 let sink: Entry | undefined;
 
@@ -41,6 +52,14 @@ group(`ShardDb with ${keyCount} keys (${keysPerCall} keys per call)`, () => {
   });
   bench("map.get hit (fresh key strings)", () => {
     for (let i = 0; i < keysPerCall; i++) sink = db.map.get(sampleCopies[i] as string);
+    do_not_optimize(sink);
+  });
+  bench("key from bytes by += per byte, then map.get", () => {
+    for (let i = 0; i < keysPerCall; i++) sink = db.map.get(concatenated(sampleBytes[i] as Uint8Array));
+    do_not_optimize(sink);
+  });
+  bench("key from bytes by Buffer latin1 decode, then map.get", () => {
+    for (let i = 0; i < keysPerCall; i++) sink = db.map.get(decoded(sampleBytes[i] as Uint8Array));
     do_not_optimize(sink);
   });
   bench("map.get miss", () => {
