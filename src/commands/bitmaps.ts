@@ -173,13 +173,14 @@ function bitcount(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     if (start === null) return;
     const end = bigIntArg(ctx, argv[3] as Uint8Array);
     if (end === null) return;
+    // Redis 7.0 answers an inverted negative range before it looks at the unit.
+    if (start < 0n && end < 0n && start > end) return ctx.reply.integer(0);
     let inBits = false;
     if (argv.length === 5) {
       const unit = unitArg(ctx, argv[4] as Uint8Array);
       if (unit === null) return;
       inBits = unit;
     }
-    if (start < 0n && end < 0n && start > end) return ctx.reply.integer(0);
     range = bitRange(start, end, inBits ? value.length * 8 : value.length, inBits);
   } else if (argv.length === 2) {
     range = value.length === 0 ? null : [0, value.length * 8 - 1];

@@ -41,7 +41,7 @@ export const cases: DiffCase[] = [
   ]),
   script("bitmaps: BITCOUNT missing key, empty string and errors (key first in 7.0)", [
     "BITCOUNT none", "BITCOUNT none 0", "BITCOUNT none a b", "BITCOUNT none 0 1 bad", "BITCOUNT none 0 1 BIT x", "SET s foo", "BITCOUNT s 0", "BITCOUNT s a 1", "BITCOUNT s 0 b",
-    "BITCOUNT s 0 1 bad", "BITCOUNT s a 1 bad", "BITCOUNT s 0 1 BIT x", "SET e ''", "BITCOUNT e", "BITCOUNT e 0 -1", "BITCOUNT e 0 -1 BIT", "LPUSH l a", "BITCOUNT l", "BITCOUNT l x y", "BITCOUNT",
+    "BITCOUNT s 0 1 bad", "BITCOUNT s -1 -2 bad", "BITCOUNT s -2 -1 bad", "BITCOUNT s a 1 bad", "BITCOUNT s 0 1 BIT x", "SET e ''", "BITCOUNT e", "BITCOUNT e 0 -1", "BITCOUNT e 0 -1 BIT", "LPUSH l a", "BITCOUNT l", "BITCOUNT l x y", "BITCOUNT",
   ]),
   { name: "bitmaps: BITCOUNT on binary bytes", cmds: [["SET", "b", bytes(0xff, 0xf0, 0x00, 0x0f, 0x81)], ["BITCOUNT", "b"], ["BITCOUNT", "b", "4", "35", "BIT"], ["BITCOUNT", "b", "1", "3"]] },
 

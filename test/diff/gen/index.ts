@@ -7,6 +7,7 @@ import { templates as strings } from "./strings.ts";
 import { templates as hashes } from "./hashes.ts";
 import { templates as sets } from "./sets.ts";
 import { templates as lists } from "./lists.ts";
+import { templates as bitmaps } from "./bitmaps.ts";
 
 export const templateFamilies: readonly TemplateFamily[] = [
   { family: "connection", templates: connection },
@@ -16,4 +17,5 @@ export const templateFamilies: readonly TemplateFamily[] = [
   { family: "sets", templates: sets },
   { family: "lists", templates: lists },
   { family: "keys", templates: keys },
+  { family: "bitmaps", templates: bitmaps },
 ];
