@@ -573,6 +573,7 @@ redis-server, redis-cli and redis-benchmark; about 15 minutes on 2 cores):
 
     node_modules/.bin/bun bench/compare.ts                 # 3 rounds, memory for 1M keys, restart after 1M
     node_modules/.bin/bun bench/compare.ts --restart-5m    # also restart after 5M keys
+    node_modules/.bin/bun bench/compare.ts --bunker-rev HEAD   # Bunker as committed (ignores uncommitted src/)
     node_modules/.bin/bun bench/compare.ts --rounds 1 --requests 20000 --mix-seconds 3 --no-write   # a quick look
 
 Load generator alone: \`bun bench/loadgen.ts --port P --preload --distribution zipf --ratio 1:10 [--rate 20000]\`.
