@@ -148,7 +148,7 @@ class RawDialer {
       hostname: HOST,
       port,
       socket: {
-        data: (_s, chunk) => dialer?.frames.push(chunk, (body) => (dialer.received.push(dialer.wireDecoder.decode(body)), true)),
+        data: (_s, chunk) => dialer?.onChunk(chunk),
         close: () => {
           if (dialer) dialer.closed = true;
         },
@@ -156,6 +156,13 @@ class RawDialer {
     });
     dialer = new RawDialer(socket);
     return dialer;
+  }
+
+  private onChunk(chunk: Uint8Array): void {
+    this.frames.push(chunk, (body) => {
+      this.received.push(this.wireDecoder.decode(body));
+      return true;
+    });
   }
 
   send(wire: Wire): void {
