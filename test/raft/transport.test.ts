@@ -383,6 +383,31 @@ describe("bounds", () => {
   });
 });
 
+describe("liveness", () => {
+  test("pings keep a quiet link up; a link that hears nothing is closed and redialled after healing", async () => {
+    const timing = { keepaliveMs: 40, idleTimeoutMs: 250, housekeepingMs: 20, handshakeTimeoutMs: 200 };
+    const b = startNode(2, timing);
+    const proxy = new LinkProxy({ target: b.address });
+    proxy.start();
+    cleanups.push(() => proxy.stop());
+    const a = startNode(1, timing);
+    a.transport.addPeer(2, proxy.address);
+    b.transport.addPeer(1, a.address);
+    await until("link up", () => connected(a, 2) && connected(b, 1));
+    await Bun.sleep(800); // more than three idle timeouts with no messages at all
+    expect(connected(a, 2) && connected(b, 1)).toBe(true);
+    expect(a.transport.stats().peers.get(2)!.connects).toBe(1);
+
+    proxy.partition("forward"); // node 2 stops hearing node 1; the TCP connection stays open
+    await until("node 2 drops the silent link", () => b.logs.some((l) => l.includes("nothing received")));
+    await until("node 1 sees it and redials into the partition", () => a.transport.stats().peers.get(2)!.connectFailures >= 1);
+    proxy.heal();
+    await until("link up after healing", () => connected(a, 2) && connected(b, 1));
+    a.transport.send(2, 1, "healed");
+    await until("delivered", () => b.received.some((r) => r.message === "healed"));
+  });
+});
+
 describe("stop", () => {
   test("stop() closes the listener and every link, cancels redials and refuses further sends", async () => {
     const changes: string[] = [];

@@ -9,6 +9,14 @@
 // Batching: send() only queues; the peer's queue is flushed in a microtask, so every message queued in one
 // synchronous turn (a driver handling one Ready: heartbeats of all groups, appends, votes) reaches the
 // socket in one write. Heartbeats of many groups are coalesced that way, with no special API.
+//
+// Messages: any msgpack-encodable value (plain objects, arrays, numbers, strings, booleans, null,
+// Uint8Array); undefined properties are left out. Received Uint8Array values are views into the chunk
+// Bun handed to the socket callback (a fresh buffer per callback, never reused), so no copy is made; a
+// receiver keeping a small slice of a large chunk for long may copy it to let the chunk go.
+//
+// Liveness: an idle link sends a ping every keepaliveMs; a link that hears nothing for idleTimeoutMs is
+// closed, so a one-way partition or a frozen peer is noticed and the dialer starts redialling.
 import type { Socket, TCPSocketListener } from "bun";
 import { reconnectDelayMs } from "./backoff.ts";
 import { encodeFrame, FrameDecoder } from "./frame.ts";
@@ -510,7 +518,17 @@ export class Transport {
       return false;
     }
     peer.stats.framesReceived++;
-    this.settings.onMessage(peer.id, wire.group, wire.message);
+    try {
+      this.settings.onMessage(peer.id, wire.group, wire.message);
+    } catch (error) {
+      // A throwing handler is a bug in the driver, not a network fault: close the link so no later frame
+      // is delivered past the failure, then rethrow outside the socket callback so the process sees it.
+      this.closeLink(link, `onMessage threw: ${String(error)}`);
+      queueMicrotask(() => {
+        throw error;
+      });
+      return false;
+    }
     return link.state === "up";
   }
 

@@ -54,7 +54,8 @@ export class WireError extends Error {
 
 /** Encodes into a reused buffer: the returned view is valid until the next call. */
 export class WireEncoder {
-  private readonly encoder = new Encoder();
+  // Optional fields left undefined stay absent on the other side instead of arriving as null.
+  private readonly encoder = new Encoder({ ignoreUndefined: true });
 
   encodeShared(wire: Wire): Uint8Array {
     return this.encoder.encodeSharedRef(toTuple(wire));
