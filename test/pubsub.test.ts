@@ -72,6 +72,26 @@ for (const proto of [2, 3] as const) {
   });
 }
 
+for (const proto of [2, 3] as const) {
+  test(`RESP${proto}: CLIENT REPLY OFF/SKIP drop replies but not confirmations and messages`, async () => {
+    const sub = await connect(proto);
+    const pub = await connect();
+    const kind = proto === 3 ? ">" : "*";
+    const ch = `quiet${proto}`;
+    sub.sendRaw(`CLIENT REPLY OFF\r\nSUBSCRIBE ${ch}\r\n`);
+    expect(text(await sub.readReply())).toBe(`${kind}3\r\n${bulk("subscribe")}${bulk(ch)}:1\r\n`);
+    expect(text(await pub.send(["PUBLISH", ch, "hi"]))).toBe(":1\r\n");
+    expect(text(await sub.readReply())).toBe(message(proto, ch, "hi"));
+    // An error is an ordinary reply: dropped. The reply to CLIENT REPLY ON proves nothing else came.
+    sub.sendRaw(`SUBSCRIBE\r\nUNSUBSCRIBE ${ch}\r\nCLIENT REPLY ON\r\n`);
+    expect(text(await sub.readReply())).toBe(`${kind}3\r\n${bulk("unsubscribe")}${bulk(ch)}:0\r\n`);
+    expect(text(await sub.readReply())).toBe("+OK\r\n");
+    sub.sendRaw(`CLIENT REPLY SKIP\r\nSUBSCRIBE ${ch}\r\nPING\r\n`);
+    expect(text(await sub.readReply())).toBe(`${kind}3\r\n${bulk("subscribe")}${bulk(ch)}:1\r\n`);
+    expect(text(await sub.readReply())).toBe(proto === 3 ? "+PONG\r\n" : `*2\r\n${bulk("pong")}${bulk("")}`);
+  });
+}
+
 test("RESP3: a subscribed client runs ordinary commands; pushes interleave with replies", async () => {
   const sub = await connect(3);
   const pub = await connect();

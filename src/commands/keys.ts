@@ -407,7 +407,7 @@ function persist(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 }
 
 /** Redis 7.0's default thresholds for the compact encodings OBJECT ENCODING reports. */
-const HASH_LISTPACK_ENTRIES_MAX = 128;
+const HASH_LISTPACK_ENTRIES_MAX = 512;
 const HASH_LISTPACK_VALUE_BYTES_MAX = 64;
 const SET_INTSET_ENTRIES_MAX = 512;
 

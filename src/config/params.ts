@@ -59,6 +59,20 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+  // Redis 7.0's encoding thresholds (and their 6.x ziplist names): scripts and Redis's own test suite set
+  // them. Bunker's in-memory layouts do not change with them, and OBJECT ENCODING reports Redis's defaults.
+  { name: "hash-max-listpack-entries", kind: "int", defaultValue: "512", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "hash-max-listpack-value", kind: "bytes", defaultValue: "64", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "hash-max-ziplist-entries", kind: "int", defaultValue: "512", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "hash-max-ziplist-value", kind: "bytes", defaultValue: "64", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "set-max-intset-entries", kind: "int", defaultValue: "512", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "zset-max-listpack-entries", kind: "int", defaultValue: "128", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "zset-max-listpack-value", kind: "bytes", defaultValue: "64", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "zset-max-ziplist-entries", kind: "int", defaultValue: "128", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "zset-max-ziplist-value", kind: "bytes", defaultValue: "64", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "list-max-listpack-size", kind: "int", defaultValue: "-2", min: -2147483648, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "list-max-ziplist-size", kind: "int", defaultValue: "-2", min: -2147483648, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  { name: "list-compress-depth", kind: "int", defaultValue: "0", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
 ];
 
 const byName = new Map(paramSpecs.map((p) => [p.name, p]));
@@ -87,7 +101,7 @@ export function validateParam(spec: ParamSpec, value: string): string | null {
     case "int":
     case "bytes": {
       const n = spec.kind === "int" ? (/^-?\d+$/.test(value) ? Number(value) : null) : parseBytes(value);
-      if (n === null || !Number.isSafeInteger(n)) return `argument couldn't be parsed into an integer`;
+      if (n === null || !Number.isSafeInteger(n)) return spec.kind === "int" ? `argument couldn't be parsed into an integer` : "argument must be a memory value";
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
         return `argument must be between ${spec.min ?? 0} and ${spec.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
       }

@@ -89,6 +89,12 @@ export class ReplyWriter {
     this.pos = mark;
   }
 
+  /** The byte at `index` (below `length`) of what was appended since the last take() or reset(). */
+  byteAt(index: number): number {
+    if (!(index >= 0 && index < this.pos)) throw new Error(`ReplyWriter.byteAt(${index}) outside [0, ${this.pos})`);
+    return this.buf[index] as number;
+  }
+
   /** Appends preencoded protocol bytes as they are. */
   raw(bytes: Uint8Array): void {
     const n = bytes.length;

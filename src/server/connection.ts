@@ -173,10 +173,11 @@ export class Connection {
    * message joins its replies in order, as in Redis 7.0. Otherwise it is written into the idle writer
    * and moved to the output queue by a microtask, after the publisher's unit has been logged: its
    * barrier is then engine.appendedSeq, so a message never overtakes the write that caused it.
-   * Dropped under CLIENT REPLY OFF/SKIP, as Redis 7.0 drops every reply then.
+   * Delivered under CLIENT REPLY OFF/SKIP too: Redis 7.0 writes messages with CLIENT_PUSHING set, which
+   * bypasses the reply mode.
    */
   pushMessage(write: (w: ReplyWriter) => void): void {
-    if (this.isClosed || this.state.replyMode !== "on") return;
+    if (this.isClosed) return;
     this.writer.proto = this.state.proto;
     write(this.writer);
     if (this.pushFlushScheduled) return;

@@ -14,6 +14,13 @@ const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsub
 /** Commands executed immediately inside MULTI instead of being queued. */
 const multiImmediate = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 
+/**
+ * Commands whose replies are (un)subscribe confirmations. Redis 7.0 writes those, like pub/sub
+ * messages, with CLIENT_PUSHING set, so they reach the client even under CLIENT REPLY OFF/SKIP.
+ */
+const confirmationCommands = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe"]);
+const ERROR_PREFIX_BYTE = 0x2d; // '-'
+
 /** Read through a call: the command may have changed the mode (TypeScript's narrowing cannot see it). */
 function replyModeIsOn(client: { replyMode: string }): boolean {
   return client.replyMode === "on";
@@ -64,42 +71,19 @@ export class Dispatcher {
     const w = conn.writer;
     client.commandsProcessed++;
     this.server.stats.totalCommandsProcessed++;
-    const cmd = this.resolve(conn, argv);
-    if (!cmd) {
-      if (client.multi) client.multiError = true;
-      return;
-    }
-    const top = cmd.parent ?? cmd;
-    client.lastCommand = cmd.fullName;
-    if (!client.authenticated && !top.flags.includes("no_auth")) {
-      w.error("NOAUTH Authentication required.");
-      if (client.multi) client.multiError = true;
-      return;
-    }
-    if (client.multi && !multiImmediate.has(top.spec.name)) {
-      if (top.flags.includes("no_multi")) {
-        w.error("ERR Command not allowed inside a transaction");
-        client.multiError = true;
-        return;
+    const mark = w.length;
+    const admitted = this.admit(conn, argv);
+    if (admitted === null) {
+      // A rejection or QUEUED is an ordinary reply: dropped under CLIENT REPLY OFF/SKIP, and a rejected
+      // command uses up SKIP (Redis resets the flag after every command outside MULTI).
+      if (client.replyMode !== "on") {
+        w.truncate(mark);
+        if (client.replyMode === "skip" && !client.multi) client.replyMode = "on";
       }
-      client.multi.push(argv.map((a) => a.slice()));
-      w.simple("QUEUED");
       return;
     }
-    if (client.proto === 2 && client.inPubSub && !pubsubAllowed.has(top.spec.name)) {
-      w.error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
-      return;
-    }
+    const { cmd, top, durability } = admitted;
     const grows = this.mayGrowMemory(top, client.multi);
-    if (grows && !this.evictor.makeRoom()) {
-      w.error(errOom);
-      return;
-    }
-    const durability = this.durabilityOf(cmd, argv);
-    if (durability === "crossslot") {
-      w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
-      return;
-    }
     const before = w.length;
     this.execute(conn, cmd, argv);
     // An async-namespace command's reply does not wait for its own log entry (unless replies that
@@ -109,6 +93,55 @@ export class Dispatcher {
     } else conn.barrierOverride = -1;
     // Evict again after the write, so the dataset is back under maxmemory whenever a reply leaves.
     if (grows) this.evictor.makeRoom();
+  }
+
+  /**
+   * Redis's processCommand checks: resolves the command and replies the first rejection (unknown
+   * command, arity, NOAUTH, MULTI context, pub/sub context, OOM, CROSSSLOT) or QUEUED. Returns null when
+   * it has replied, else what dispatch needs to run the command.
+   */
+  private admit(
+    conn: Connection,
+    argv: Uint8Array[],
+  ): { cmd: Command; top: Command; durability: "quorum" | "async" } | null {
+    const client = conn.state;
+    const w = conn.writer;
+    const cmd = this.resolve(conn, argv);
+    if (!cmd) {
+      if (client.multi) client.multiError = true;
+      return null;
+    }
+    const top = cmd.parent ?? cmd;
+    client.lastCommand = cmd.fullName;
+    if (!client.authenticated && !top.flags.includes("no_auth")) {
+      w.error("NOAUTH Authentication required.");
+      if (client.multi) client.multiError = true;
+      return null;
+    }
+    if (client.multi && !multiImmediate.has(top.spec.name)) {
+      if (top.flags.includes("no_multi")) {
+        w.error("ERR Command not allowed inside a transaction");
+        client.multiError = true;
+        return null;
+      }
+      client.multi.push(argv.map((a) => a.slice()));
+      w.simple("QUEUED");
+      return null;
+    }
+    if (client.proto === 2 && client.inPubSub && !pubsubAllowed.has(top.spec.name)) {
+      w.error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+      return null;
+    }
+    if (this.mayGrowMemory(top, client.multi) && !this.evictor.makeRoom()) {
+      w.error(errOom);
+      return null;
+    }
+    const durability = this.durabilityOf(cmd, argv);
+    if (durability === "crossslot") {
+      w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
+      return null;
+    }
+    return { cmd, top, durability };
   }
 
   /** "async" when every key of the command is in an async namespace (and on one shard). */
@@ -167,7 +200,8 @@ export class Dispatcher {
     const wasSkip = client.replyMode === "skip";
     this.engine.execute(client, this.server, w, cmd, argv);
     const isClientReply = cmd.fullName === "client|reply";
-    if (!isClientReply || !replyModeIsOn(client)) w.truncate(mark);
+    const confirmed = confirmationCommands.has(cmd.fullName) && w.length > mark && w.byteAt(mark) !== ERROR_PREFIX_BYTE;
+    if (!confirmed && (!isClientReply || !replyModeIsOn(client))) w.truncate(mark);
     if (wasSkip && !isClientReply) client.replyMode = "on";
   }
 }

@@ -90,4 +90,21 @@ export const cases: DiffCase[] = [
     "COMMAND GETKEYS SET a",
   ]),
   script("server: COMMAND with an unknown subcommand", ["COMMAND BOGUS", "COMMAND bogus x"]),
+  // Encoding thresholds are accepted (Redis's test suite and tuning scripts set them); Bunker ignores them.
+  script("server: CONFIG GET/SET of the encoding thresholds", [
+    "CONFIG GET hash-max-listpack-entries",
+    "CONFIG GET zset-max-ziplist-value",
+    "CONFIG GET list-max-listpack-size",
+    "CONFIG GET list-compress-depth",
+    "CONFIG GET set-max-intset-entries",
+    "CONFIG SET set-max-intset-entries 16",
+    "CONFIG GET set-max-intset-entries",
+    "CONFIG SET list-max-ziplist-size -3",
+    "CONFIG GET list-max-ziplist-size",
+    "CONFIG SET set-max-intset-entries abc",
+    "CONFIG SET hash-max-listpack-value abc",
+    "CONFIG SET maxmemory 12x",
+    "CONFIG SET set-max-intset-entries 512",
+    "CONFIG SET list-max-ziplist-size -2",
+  ]),
 ];
