@@ -5,10 +5,11 @@ import type { ClientState } from "../server/client-state.ts";
 import { intArg, latin1, word } from "./args.ts";
 import { errSyntax } from "../protocol/errors.ts";
 import { validClientName } from "./connection.ts";
+import { isClientBlocked } from "../server/blocking.ts";
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
-export function clientInfoLine(c: ClientState, nowMs: number): string {
-  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") || "N";
+export function clientInfoLine(c: ClientState, nowMs: number, blocked = false): string {
+  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") + (blocked ? "b" : "") || "N";
   const age = Math.floor((nowMs - c.createdMs) / 1000);
   const idle = Math.floor((nowMs - c.lastInteractionMs) / 1000);
   return (
@@ -43,7 +44,7 @@ function list(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   let out = "";
   for (const h of ctx.server.clients()) {
     if (filterIds && !filterIds.has(h.state.id)) continue;
-    out += clientInfoLine(h.state, now) + "\n";
+    out += clientInfoLine(h.state, now, isClientBlocked(ctx.server.engine, h.state)) + "\n";
   }
   ctx.reply.verbatim(out);
 }

@@ -133,6 +133,48 @@ export const serverCommands: CommandSpec[] = [
   { name: "flushall", arity: -1, flags: ["write"], acl: ["keyspace", "dangerous"], group: "server", summary: "Removes all keys from all databases.", since: "1.0.0", complexity: "O(N) where N is the total number of keys in all databases", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [], allShards: true, handler: flushall },
   { name: "swapdb", arity: 3, flags: ["write", "fast"], acl: ["keyspace", "dangerous"], group: "server", summary: "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", keySpecs: [], allShards: true, handler: swapdb },
   {
+    name: "memory", arity: -2, flags: [], acl: [], group: "server", summary: "A container for memory diagnostics commands.", since: "4.0.0", complexity: "Depends on subcommand.", keySpecs: [],
+    subcommands: [
+      {
+        // The estimate maxmemory counts (keyspace/memory.ts), not allocator bytes; SAMPLES is accepted.
+        name: "usage", arity: -3, flags: ["readonly"], acl: [], group: "server", summary: "Estimates the memory usage of a key.", since: "4.0.0", complexity: "O(N) where N is the number of samples.",
+        keySpecs: [{ flags: ["RO"], beginSearch: { type: "index", index: 2 }, findKeys: { type: "range", lastKey: 0, keyStep: 1, limit: 0 } }],
+        handler: (ctx, argv) => {
+          if (argv.length === 5 && word(argv[3]) === "samples") {
+            if (intArg(ctx, argv[4]) === null) return;
+          } else if (argv.length !== 3) return ctx.reply.error(errSyntax);
+          const e = ctx.db.peek(latin1(argv[2] as Uint8Array));
+          if (e === undefined) ctx.reply.nullBulk();
+          else ctx.reply.integer(e.sizeBytes);
+        },
+      },
+      {
+        // Runs a full garbage collection: the nearest thing to returning dirty pages to the allocator.
+        name: "purge", arity: 2, flags: [], acl: [], group: "server", summary: "Asks the allocator to release memory.", since: "4.0.0", complexity: "Depends on how much memory is allocated, could be slow", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [],
+        handler: (ctx) => {
+          Bun.gc(true);
+          ctx.reply.simple("OK");
+        },
+      },
+      {
+        name: "help", arity: 2, flags: ["loading", "stale"], acl: [], group: "server", summary: "Returns helpful text about the different subcommands.", since: "4.0.0", complexity: "O(1)", keySpecs: [],
+        handler: (ctx) => {
+          const lines = [
+            "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "PURGE",
+            "    Run a full garbage collection (Bunker's way to release memory).",
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return the estimated bytes used by <key> and its value (the figure maxmemory counts).",
+            "HELP",
+            "    Prints this help.",
+          ];
+          ctx.reply.arrayHeader(lines.length);
+          for (const l of lines) ctx.reply.simple(l);
+        },
+      },
+    ],
+  },
+  {
     name: "bgrewriteaof", arity: 1, flags: ["admin", "noscript", "no_async_loading"], acl: [], group: "server", summary: "Asynchronously rewrites the append-only file to disk.", since: "1.0.0", complexity: "O(1)", keySpecs: [],
     // Bunker's AOF rewrite is a merge of every shard's log into a snapshot (storage/merge.ts).
     handler: (ctx) => {

@@ -19,8 +19,8 @@ interface EntryBase {
   accessedAt: number;
   /** Redis-style logarithmic access counter (for LFU and OBJECT FREQ). */
   frequency: number;
-  /** Snapshot epoch that has already captured this key (copy-on-write merges; see storage/snapshot). */
-  snapshotEpoch: number;
+  /** The key's position in its database's scan order (KeyMap); -1 while not stored. */
+  scanSlot: number;
   /** Estimated bytes this key and value occupy, as counted in its database's usedBytes. */
   sizeBytes: number;
 }
@@ -51,11 +51,11 @@ export interface ZSetEntry extends EntryBase {
 export type Entry = StringEntry | HashEntry | ListEntry | SetEntry | ZSetEntry;
 
 export function newStringEntry(data: string, expireAt = 0): StringEntry {
-  return { type: "string", data, cold: null, expireAt, accessedAt: 0, frequency: 5, snapshotEpoch: 0, sizeBytes: 0 };
+  return { type: "string", data, cold: null, expireAt, accessedAt: 0, frequency: 5, scanSlot: -1, sizeBytes: 0 };
 }
 
 export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, { type: T }>["data"]): Extract<Entry, { type: T }> {
-  return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, snapshotEpoch: 0, sizeBytes: 0 } as unknown as Extract<Entry, { type: T }>;
+  return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, scanSlot: -1, sizeBytes: 0 } as unknown as Extract<Entry, { type: T }>;
 }
 
 /** latin1 byte string of a view (copies: a socket chunk must not be retained by stored values). */

@@ -50,3 +50,18 @@ test("a walk interleaved with churn returns every stable key exactly once", () =
   }
   for (let i = 0; i < 1000; i++) expect(seen.get(`stable:${i}`)).toBe(1);
 });
+
+test("the same entry object stored under a new key before the old key is deleted keeps both slots right", () => {
+  const m = new KeyMap();
+  const e = newStringEntry("v");
+  m.set("a", e);
+  m.set("b", e);
+  m.delete("a");
+  expect(m.keyAt(e.scanSlot)).toBe("b");
+  const live: string[] = [];
+  for (let slot = 0; slot < m.slotCount; slot++) {
+    const k = m.keyAt(slot);
+    if (k !== null) live.push(k);
+  }
+  expect(live).toEqual(["b"]);
+});

@@ -5,8 +5,8 @@
 // slot from insertion until deletion (overwriting a key keeps it), a deleted key's slot is freed and
 // reused by a later insertion. A scan walks slots in increasing order; the cursor is the next slot. A
 // key present throughout never moves, so it is visited exactly once; keys added or removed meanwhile
-// may or may not be seen, as Redis allows. The index costs an array cell and a small map entry per key;
-// it is kept here (not on Entry) so that everything that stores or removes keys maintains it unawares.
+// may or may not be seen, as Redis allows. The index costs an array cell per key plus
+// Entry.scanSlot; it is maintained here, so everything that stores or removes keys keeps it unawares.
 import type { Entry } from "./entry.ts";
 
 export class KeyMap extends Map<string, Entry> {
@@ -14,17 +14,20 @@ export class KeyMap extends Map<string, Entry> {
   private slots: (string | null)[] = [];
   /** Free slots, reused last-freed first. */
   private free: number[] = [];
-  /** key -> its slot. */
-  private slotOf = new Map<string, number>();
 
+  // The slot lives on the entry (Entry.scanSlot) rather than in a second map: a key costs one array
+  // cell here instead of another map entry. A replacing entry inherits the slot of the one it replaces.
   override set(key: string, entry: Entry): this {
-    if (!super.has(key)) {
+    const old = super.get(key);
+    if (old !== undefined) {
+      entry.scanSlot = old.scanSlot;
+    } else {
       const slot = this.free.pop();
       if (slot === undefined) {
-        this.slotOf.set(key, this.slots.length);
+        entry.scanSlot = this.slots.length;
         this.slots.push(key);
       } else {
-        this.slotOf.set(key, slot);
+        entry.scanSlot = slot;
         this.slots[slot] = key;
       }
     }
@@ -32,18 +35,22 @@ export class KeyMap extends Map<string, Entry> {
   }
 
   override delete(key: string): boolean {
-    const slot = this.slotOf.get(key);
-    if (slot === undefined) return false;
-    this.slotOf.delete(key);
-    this.slots[slot] = null;
-    this.free.push(slot);
+    const old = super.get(key);
+    if (old === undefined) return false;
+    // The entry object may have been stored under another key since (set before delete of the same
+    // object): then its scanSlot is the other key's, and this key's slot is found by search (rare).
+    const slot = this.slots[old.scanSlot] === key ? old.scanSlot : this.slots.indexOf(key);
+    if (slot >= 0) {
+      this.slots[slot] = null;
+      this.free.push(slot);
+    }
+    if (slot === old.scanSlot) old.scanSlot = -1;
     return super.delete(key);
   }
 
   override clear(): void {
     this.slots = [];
     this.free = [];
-    this.slotOf = new Map();
     super.clear();
   }
 

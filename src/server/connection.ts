@@ -38,7 +38,7 @@ export class Connection {
   private queueHead = 0;
   /** Bytes waiting in `queue` plus unsent remainder. */
   private queuedBytes = 0;
-  private paused = false;
+  private isPaused = false;
   private isClosed = false;
   /** A microtask will move pushed messages from the writer to the output queue. */
   private pushFlushScheduled = false;
@@ -77,14 +77,14 @@ export class Connection {
     const d = this.host.dispatcher;
     const depthMax = this.host.pipelineDepthMax();
     let processed = 0;
-    while (!this.paused && !this.isClosed && !this.state.closeAfterReply) {
+    while (!this.isPaused && !this.isClosed && !this.state.closeAfterReply) {
       if (processed++ >= depthMax) {
         // Bound the work one client's pipeline gets per turn; the rest runs after other clients'.
         if (!this.continuationScheduled) {
           this.continuationScheduled = true;
           setImmediate(() => {
             this.continuationScheduled = false;
-            if (!this.paused && !this.isClosed) this.process();
+            if (!this.isPaused && !this.isClosed) this.process();
           });
         }
         break;
@@ -106,7 +106,7 @@ export class Connection {
       // A command that waits for another client (see park.ts): stop reading until it resumes us.
       const park = takeParkRequest(this.state);
       if (park !== undefined) {
-        this.paused = true;
+        this.isPaused = true;
         park(this);
       }
       if (this.state.authenticated) this.parser.setAuthenticated(true);
@@ -197,18 +197,23 @@ export class Connection {
     }
   }
 
+  /** Waiting on another client or on the disk (parked, or preloading cold values). */
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
   get hasPendingOutput(): boolean {
     return this.queueHead < this.queue.length;
   }
 
   /** Stops processing input (a command is waiting on async work); resume() continues. */
   pause(): void {
-    this.paused = true;
+    this.isPaused = true;
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
+    if (!this.isPaused) return;
+    this.isPaused = false;
     this.process();
   }
 

@@ -7,6 +7,7 @@ import { newStats, type ClientHandle, type ServerContext, type ServerStats } fro
 import { ClientState } from "./client-state.ts";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import { Dispatcher } from "./dispatch.ts";
+import { isClientBlocked } from "./blocking.ts";
 import { PubSubHub } from "./pubsub.ts";
 import { keyspaceEventFlags } from "./notify.ts";
 
@@ -168,7 +169,8 @@ export class Server implements ServerContext, ConnectionHost {
       const now = Date.now();
       for (const c of this.connections) {
         const s = c.state;
-        if (s.inPubSub || c.hasPendingOutput) continue;
+        // As Redis: subscribers and blocked clients (BLPOP, FETCH_OR_COMPUTE waiters) are never idle.
+        if (s.inPubSub || c.hasPendingOutput || c.paused || isClientBlocked(this.engine, s)) continue;
         if (now - s.lastInteractionMs > timeoutSec * 1000) c.close();
       }
     }
