@@ -78,3 +78,19 @@ test("INFO counts keyspace hits and misses of reads", async () => {
   expect(Number(/keyspace_misses:(\d+)/.exec(stats)?.[1])).toBe(1);
   c.close();
 });
+
+test("INFO commandstats and errorstats count calls, failures, rejections and error codes", async () => {
+  const s = await startBunker();
+  started.push(s);
+  const c = await RawClient.connect(s.port);
+  await c.sendMany([["SET", "s", "1"], ["SET", "s", "2"], ["GET", "s"], ["INCR", "s"], ["GET"], ["HGET", "s", "f"]]);
+  const info = text(await c.send(["INFO", "everything"]));
+  expect(info).toMatch(/cmdstat_set:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=0/);
+  expect(info).toMatch(/cmdstat_get:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=1,failed_calls=0/);
+  expect(info).toMatch(/cmdstat_hget:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+  expect(info).toContain("errorstat_ERR:count=1\r\n");
+  expect(info).toContain("errorstat_WRONGTYPE:count=1\r\n");
+  expect(text(await c.send(["CONFIG", "RESETSTAT"]))).toBe("+OK\r\n");
+  expect(text(await c.send(["INFO", "errorstats"]))).not.toContain("errorstat_");
+  c.close();
+});

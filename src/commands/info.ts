@@ -1,6 +1,7 @@
 // INFO: Redis's sections and field names, filled from the server, the engine and the process.
 import type { CommandContext } from "./types.ts";
 import { word } from "./args.ts";
+import { blockedClientCount } from "../server/blocking.ts";
 
 type Section = [name: string, fields: [string, string | number][]];
 
@@ -42,7 +43,7 @@ function sections(ctx: CommandContext): Section[] {
     ]],
     ["Clients", [
       ["connected_clients", clients], ["cluster_connections", 0], ["maxclients", cfg.int("maxclients")], ["client_recent_max_input_buffer", 0],
-      ["client_recent_max_output_buffer", 0], ["blocked_clients", 0], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
+      ["client_recent_max_output_buffer", 0], ["blocked_clients", blockedClientCount(e)], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
     ]],
     ["Memory", [
       // used_memory is the dataset estimate that maxmemory is compared with (keyspace/memory.ts).
@@ -73,7 +74,8 @@ function sections(ctx: CommandContext): Section[] {
     ["Replication", [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],
     ["CPU", [["used_cpu_sys", (cpu.system / 1e6).toFixed(6)], ["used_cpu_user", (cpu.user / 1e6).toFixed(6)]]],
     ["Modules", []],
-    ["Errorstats", []],
+    ["Commandstats", [...s.stats.commands].map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],
+    ["Errorstats", [...s.stats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as [string, string])],
     ["Cluster", [["cluster_enabled", 0]]],
     ["Keyspace", keyspace],
   ];

@@ -3,6 +3,7 @@ import type { CommandContext, CommandSpec } from "./types.ts";
 import { intArg, latin1, word } from "./args.ts";
 import { errSyntax } from "../protocol/errors.ts";
 import { info } from "./info.ts";
+import { resetStats } from "../engine/server-context.ts";
 import { paramSpecs } from "../config/params.ts";
 
 function globToRegExp(pattern: string): RegExp {
@@ -104,8 +105,7 @@ export const serverCommands: CommandSpec[] = [
       {
         ...cfgSub, name: "resetstat", arity: 2, flags: adminFlags, summary: "Resets the server's statistics.", since: "2.0.0", complexity: "O(1)",
         handler: (ctx) => {
-          const st = ctx.server.stats as unknown as Record<string, number>;
-          for (const k of Object.keys(st)) if (k !== "totalConnectionsReceived") st[k] = 0;
+          resetStats(ctx.server.stats);
           ctx.reply.simple("OK");
         },
       },

@@ -119,7 +119,8 @@ export class Engine {
         for (const h of this.keyChangeHooks) h(shard, db, key, old);
       },
       dbWillFlush: (shard, db) => {
-        this.watches.touchDb(db);
+        const map = (this.shards[shard] as Shard).state.db(db).map;
+        this.watches.touchDb(db, (key) => map.has(key));
         for (const h of this.flushHooks) h(shard, db);
       },
       keyExpired: (_shard, db, key) => {

@@ -6,7 +6,19 @@ import type { ClientState } from "../server/client-state.ts";
 import type { PubSubHub } from "../server/pubsub.ts";
 import type { Engine } from "./engine.ts";
 
+/** Per-command counters for INFO commandstats. */
+export interface CommandStat {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
 export interface ServerStats {
+  /** By full command name (`get`, `config|get`). */
+  readonly commands: Map<string, CommandStat>;
+  /** Error replies by code (`ERR`, `WRONGTYPE`, ...), for INFO errorstats. */
+  readonly errors: Map<string, number>;
   totalConnectionsReceived: number;
   totalCommandsProcessed: number;
   rejectedConnections: number;
@@ -21,6 +33,8 @@ export interface ServerStats {
 
 export function newStats(): ServerStats {
   return {
+    commands: new Map(),
+    errors: new Map(),
     totalConnectionsReceived: 0,
     totalCommandsProcessed: 0,
     rejectedConnections: 0,
@@ -32,6 +46,25 @@ export function newStats(): ServerStats {
     totalNetOutputBytes: 0,
     totalErrorReplies: 0,
   };
+}
+
+export function commandStat(stats: ServerStats, name: string): CommandStat {
+  let st = stats.commands.get(name);
+  if (!st) stats.commands.set(name, (st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 }));
+  return st;
+}
+
+export function countError(stats: ServerStats, code: string): void {
+  stats.totalErrorReplies++;
+  stats.errors.set(code, (stats.errors.get(code) ?? 0) + 1);
+}
+
+/** CONFIG RESETSTAT. */
+export function resetStats(stats: ServerStats): void {
+  stats.commands.clear();
+  stats.errors.clear();
+  const numbers = stats as unknown as Record<string, unknown>;
+  for (const k of Object.keys(numbers)) if (typeof numbers[k] === "number" && k !== "totalConnectionsReceived") numbers[k] = 0;
 }
 
 export interface ClientHandle {

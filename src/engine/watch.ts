@@ -34,8 +34,13 @@ export class WatchRegistry {
     if (set) for (const c of set) c.watchDirty = true;
   }
 
-  touchDb(db: number): void {
+  /** A database is being flushed or swapped: watchers of the keys that exist in it are dirtied
+   * (as Redis's touchAllWatchedKeysInDb; a watched key that does not exist stays clean). */
+  touchDb(db: number, exists: (key: string) => boolean): void {
     const prefix = `${db}\u0000`;
-    for (const [id, set] of this.byKey) if (id.startsWith(prefix)) for (const c of set) c.watchDirty = true;
+    for (const [id, set] of this.byKey) {
+      if (!id.startsWith(prefix) || !exists(id.slice(prefix.length))) continue;
+      for (const c of set) c.watchDirty = true;
+    }
   }
 }

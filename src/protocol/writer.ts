@@ -115,7 +115,18 @@ export class ReplyWriter {
   }
 
   /** "-text": `text` starts with the error code ("ERR ...", "WRONGTYPE ..."); CR and LF become spaces. */
+  /** Error replies written so far, and the code (first word) of the last one: for INFO errorstats. */
+  errorCount = 0;
+  lastErrorCode = "";
+
+  /** Called for every error reply (INFO errorstats). */
+  onError: ((code: string) => void) | null = null;
+
   error(text: string): void {
+    this.errorCount++;
+    const space = text.indexOf(" ");
+    this.lastErrorCode = space === -1 ? text : text.slice(0, space);
+    this.onError?.(this.lastErrorCode);
     this.reserve(text.length + 3);
     const b = this.buf;
     b[this.pos++] = 45; // -

@@ -80,6 +80,10 @@ function keyId(db: number, key: string): string {
 }
 
 class BlockingRegistry {
+  blockedCount(): number {
+    return this.byClient.size;
+  }
+
   /** Waiters per (db, key), first come first served. */
   private readonly byKey = new Map<string, Waiter[]>();
   private readonly byClient = new Map<ClientState, Waiter>();
@@ -320,6 +324,11 @@ export function blockedKeyHint(ctx: CommandContext): string | null {
 /** For CLIENT LIST flags=b. */
 export function isClientBlocked(engine: Engine, client: ClientState): boolean {
   return registries.get(engine)?.isBlocked(client) ?? false;
+}
+
+/** INFO blocked_clients. */
+export function blockedClientCount(engine: Engine): number {
+  return registries.get(engine)?.blockedCount() ?? 0;
 }
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: false when the client is not blocked. */

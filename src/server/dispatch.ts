@@ -8,6 +8,7 @@ import { errArity, errUnknownCommand, errUnknownSubcommand } from "../protocol/e
 import { latin1 } from "../keyspace/entry.ts";
 import type { Connection } from "./connection.ts";
 import { Evictor, errOom } from "../engine/eviction.ts";
+import { commandStat } from "../engine/server-context.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -54,12 +55,14 @@ export class Dispatcher {
         return null;
       }
       if (!arityOk(sub.spec.arity, argv.length)) {
+        commandStat(this.server.stats, sub.fullName).rejectedCalls++;
         w.error(errArity(sub.fullName));
         return null;
       }
       return sub;
     }
     if (!arityOk(cmd.spec.arity, argv.length)) {
+      commandStat(this.server.stats, cmd.fullName).rejectedCalls++;
       w.error(errArity(cmd.fullName));
       return null;
     }
@@ -85,7 +88,13 @@ export class Dispatcher {
     const { cmd, top, durability } = admitted;
     const grows = this.mayGrowMemory(top, client.multi);
     const before = w.length;
+    const stat = commandStat(this.server.stats, cmd.fullName);
+    const errorsBefore = w.errorCount;
+    const started = performance.now();
     this.execute(conn, cmd, argv);
+    stat.calls++;
+    stat.usec += (performance.now() - started) * 1000;
+    if (w.errorCount !== errorsBefore) stat.failedCalls++;
     // An async-namespace command's reply does not wait for its own log entry (unless replies that
     // must wait are already ahead of it in this batch).
     if (durability === "async") {
@@ -113,13 +122,16 @@ export class Dispatcher {
     }
     const top = cmd.parent ?? cmd;
     client.lastCommand = cmd.fullName;
+    const stat = commandStat(this.server.stats, cmd.fullName);
     if (!client.authenticated && !top.flags.includes("no_auth")) {
+      stat.rejectedCalls++;
       w.error("NOAUTH Authentication required.");
       if (client.multi) client.multiError = true;
       return null;
     }
     if (client.multi && !multiImmediate.has(top.spec.name)) {
       if (top.flags.includes("no_multi")) {
+        stat.rejectedCalls++;
         w.error("ERR Command not allowed inside a transaction");
         client.multiError = true;
         return null;
@@ -129,15 +141,18 @@ export class Dispatcher {
       return null;
     }
     if (client.proto === 2 && client.inPubSub && !pubsubAllowed.has(top.spec.name)) {
+      stat.rejectedCalls++;
       w.error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return null;
     }
     if (this.mayGrowMemory(top, client.multi) && !this.evictor.makeRoom()) {
+      stat.rejectedCalls++;
       w.error(errOom);
       return null;
     }
     const durability = this.durabilityOf(cmd, argv);
     if (durability === "crossslot") {
+      stat.rejectedCalls++;
       w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
       return null;
     }

@@ -3,7 +3,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import type { Config } from "../config/config.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { Engine } from "../engine/engine.ts";
-import { newStats, type ClientHandle, type ServerContext, type ServerStats } from "../engine/server-context.ts";
+import { countError, newStats, type ClientHandle, type ServerContext, type ServerStats } from "../engine/server-context.ts";
 import { ClientState } from "./client-state.ts";
 import { Connection, type ConnectionHost } from "./connection.ts";
 import { Dispatcher } from "./dispatch.ts";
@@ -157,6 +157,7 @@ export class Server implements ServerContext, ConnectionHost {
     const laddr = `${socket.localAddress ?? "127.0.0.1"}:${this.tcpPort}`;
     const state = new ClientState(this.nextClientId++, addr, laddr, Date.now(), this.passwordRequired());
     const conn = new Connection(socket, state, this);
+    conn.writer.onError = (code) => countError(this.stats, code);
     socket.data = conn;
     this.connections.add(conn);
     this.pubsub.attach(state, (write) => conn.pushMessage(write));

@@ -107,4 +107,18 @@ export const cases: DiffCase[] = [
     "CONFIG SET set-max-intset-entries 512",
     "CONFIG SET list-max-ziplist-size -2",
   ]),
+  script("server: FLUSHALL dirties WATCH only for keys that existed", [
+    "SET present 1",
+    "WATCH missing",
+    "FLUSHALL",
+    "MULTI",
+    "SET a 1",
+    "EXEC",
+    "SET present 1",
+    "WATCH present",
+    "FLUSHDB",
+    "MULTI",
+    "SET a 2",
+    "EXEC",
+  ]),
 ];
