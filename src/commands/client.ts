@@ -86,7 +86,14 @@ function kill(ctx: CommandContext, argv: readonly Uint8Array[]): void {
       id = v;
     } else if (opt === "addr") addr = latin1(val);
     else if (opt === "laddr") laddr = latin1(val);
-    else if (opt === "user") user = latin1(val);
+    else if (opt === "user") {
+      // Bunker has one user (ACLs are not implemented): any other name is unknown, as in Redis.
+      user = latin1(val);
+      if (user !== "default") {
+        w.error(`ERR No such user '${user}'`);
+        return;
+      }
+    }
     else if (opt === "type") {
       type = word(val);
       if (!["normal", "master", "replica", "slave", "pubsub"].includes(type)) {

@@ -131,4 +131,13 @@ export const cases: DiffCase[] = [
     "HELLO",
   ]),
   script("connection: RESET arity error", ["RESET now"]),
+  script("connection: CLIENT KILL errors for unknown users, clients and options", [
+    "CLIENT KILL USER nobody",
+    "CLIENT KILL ID 99999",
+    "CLIENT KILL 1.2.3.4:5",
+    "CLIENT KILL ID 0",
+    "CLIENT KILL SKIPME maybe",
+    "CLIENT KILL TYPE nonsense",
+    "CLIENT KILL ID 1 EXTRA",
+  ]),
 ];
