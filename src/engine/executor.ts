@@ -69,8 +69,17 @@ export class Executor implements CommandContext, ViewHost {
     return this.client?.noTouch ?? false;
   }
 
+  // Handlers look the same key up several times (GET then SET): the last answer is kept.
+  private lastKey = "";
+  private lastKeyShard = 0;
+
   shardOfKey(key: string): number {
-    return this.shardCount === 1 ? 0 : shardOfSlot(keySlot(key), this.shardCount);
+    if (this.shardCount === 1) return 0;
+    if (key === this.lastKey) return this.lastKeyShard;
+    const shard = shardOfSlot(keySlot(key), this.shardCount);
+    this.lastKey = key;
+    this.lastKeyShard = shard;
+    return shard;
   }
 
   /** Whether the running command is read-only: only those count hits and misses (Redis's lookupKeyRead). */

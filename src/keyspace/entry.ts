@@ -59,13 +59,29 @@ export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, 
 }
 
 /** latin1 byte string of a view (copies: a socket chunk must not be retained by stored values). */
+/**
+ * WHATWG "latin1" is windows-1252, which maps 0x80-0x9F to other characters, so the decoder is only
+ * used for ASCII input, where it is the identity (and the fastest conversion measured: ~60 ns for 32 bytes
+ * against ~130 ns through Buffer and ~270 ns by concatenation).
+ */
+const asciiDecoder = new TextDecoder("latin1");
+/** Up to this length the ASCII check is cheaper than the Buffer path. */
+const asciiCheckBytesMax = 256;
+
+/** Below this length concatenating char codes is cheapest (measured crossover ~12 bytes). */
+const concatBytesMax = 12;
+
 export function latin1(view: Uint8Array): string {
-  // Short ASCII keys are the common case; String.fromCharCode over a small view beats Buffer for < 32 bytes.
   const n = view.length;
-  if (n < 24) {
+  if (n < concatBytesMax) {
     let s = "";
     for (let i = 0; i < n; i++) s += String.fromCharCode(view[i] as number);
     return s;
+  }
+  if (n <= asciiCheckBytesMax) {
+    let i = 0;
+    while (i < n && (view[i] as number) < 0x80) i++;
+    if (i === n) return asciiDecoder.decode(view);
   }
   return Buffer.from(view.buffer, view.byteOffset, n).toString("latin1");
 }
