@@ -43,7 +43,12 @@ export class Executor implements CommandContext, ViewHost {
   restrictShard = -1;
   dirty = 0;
   seed = 0;
-  random: () => number = Math.random;
+  /** The unit's seeded generator, created on first use (most commands never draw). */
+  private generator: (() => number) | null = null;
+
+  random(): number {
+    return (this.generator ??= seededRandom(this.seed))();
+  }
 
   private propagated: (readonly (string | Uint8Array)[])[] | null = null;
   private cmdShards = new Set<number>();
@@ -132,7 +137,7 @@ export class Executor implements CommandContext, ViewHost {
     this.reply = reply;
     this.now = nowMs;
     this.seed = seed;
-    this.random = seededRandom(seed);
+    this.generator = null;
     this.replaying = false;
     this.restrictShard = -1;
     this.unitOps.clear();
