@@ -54,6 +54,10 @@ export class Executor implements CommandContext, ViewHost {
   private cmdShards = new Set<number>();
   /** Shards whose keys the current command looked at (reads and writes). */
   private accessedShards = new Set<number>();
+  /** Set from maxmemory-policy by the server: LFU counters are only kept when a policy uses them. */
+  lfu = false;
+  /** The first shard accessed by the current command (-1: none yet). */
+  private lastAccessed = -1;
   private touched: Touched[] = [];
   /** Nesting depth: EXEC runs its queued commands inside its own run(). */
   private depth = 0;
@@ -97,6 +101,13 @@ export class Executor implements CommandContext, ViewHost {
   }
 
   accessed(shard: number): void {
+    // Most commands touch one key: skip the Set when this shard is the only one seen so far.
+    if (shard === this.lastAccessed) return;
+    if (this.lastAccessed === -1) {
+      this.lastAccessed = shard;
+      this.accessedShards.add(shard);
+      return;
+    }
     this.accessedShards.add(shard);
   }
 
@@ -140,7 +151,7 @@ export class Executor implements CommandContext, ViewHost {
     this.generator = null;
     this.replaying = false;
     this.restrictShard = -1;
-    this.unitOps.clear();
+    if (this.unitOps.size > 0) this.unitOps.clear();
   }
 
   /** Runs one command of the current unit and records what must be logged. */
@@ -152,9 +163,11 @@ export class Executor implements CommandContext, ViewHost {
     this.propagated = null;
     this.cmdShards = outer ? new Set() : this.cmdShards;
     this.accessedShards = outer ? new Set() : this.accessedShards;
-    this.accessedShards.clear();
+    if (this.accessedShards.size > 0) this.accessedShards.clear();
+    const outerLastAccessed = this.lastAccessed;
+    this.lastAccessed = -1;
     this.touched = outer ? [] : this.touched;
-    this.cmdShards.clear();
+    if (this.cmdShards.size > 0) this.cmdShards.clear();
     this.touched.length = 0;
     this.db.index = this.client.db;
     const outerReadOnly = this.readOnlyCommand;
@@ -173,6 +186,7 @@ export class Executor implements CommandContext, ViewHost {
         this.cmdShards = outer.cmdShards;
         for (const s of this.accessedShards) outer.accessedShards.add(s);
         this.accessedShards = outer.accessedShards;
+        this.lastAccessed = outerLastAccessed;
         this.touched = outer.touched;
       }
     }

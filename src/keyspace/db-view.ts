@@ -13,6 +13,8 @@ export interface ViewHost {
   readonly now: number;
   readonly replaying: boolean;
   readonly noTouch: boolean;
+  /** maxmemory-policy is an LFU one: reads update the logarithmic counter (else only the access time). */
+  readonly lfu: boolean;
   /** Before a key's stored state changes (copy-on-write snapshot hook, WATCH, write tracking). */
   beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void;
   /** A key of this shard was looked at (read or write): a command that read other shards than it
@@ -34,6 +36,11 @@ export class DbView {
   private readonly resized: [ShardDb, string][] = [];
 
   constructor(private readonly host: ViewHost) {}
+
+  private touch(e: Entry): void {
+    if (this.host.lfu) touchAccess(e, this.host.now);
+    else e.accessedAt = this.host.now;
+  }
 
   /** Re-measures what the command changed (called by the executor after each command). */
   settleSizes(): void {
@@ -66,7 +73,7 @@ export class DbView {
       return undefined;
     }
     this.host.keyspaceLookup(true);
-    if (!this.host.noTouch && !this.host.replaying) touchAccess(e, this.host.now);
+    if (!this.host.noTouch && !this.host.replaying) this.touch(e);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     return e;
   }
@@ -86,7 +93,7 @@ export class DbView {
     if (e === undefined) return undefined;
     if (this.expireIfNeeded(s, db, key, e)) return undefined;
     this.host.beforeWrite(s, this.index, key, e);
-    if (!this.host.replaying) touchAccess(e, this.host.now);
+    if (!this.host.replaying) this.touch(e);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     this.resized.push([db, key]);
     return e;

@@ -66,6 +66,10 @@ export class Server implements ServerContext, ConnectionHost {
       if (name === "notify-keyspace-events") this.pubsub.setNotifyConfig(given);
     });
     const engine = this.engine;
+    engine.executor.lfu = this.config.maxmemoryPolicy.endsWith("-lfu");
+    this.config.onChange((name) => {
+      if (name === "maxmemory-policy") engine.executor.lfu = this.config.maxmemoryPolicy.endsWith("-lfu");
+    });
     const previous = engine.onExpired;
     engine.onExpired = (db, key) => {
       previous(db, key);
