@@ -1,7 +1,6 @@
 // A shard: its state machine (databases) and its log. Standalone is a group of one voter whose commit
 // is the local fsync; the Raft driver replaces `log` with a replicated log behind the same seam
 // (append, requestFlush, onDurable = "committed").
-import type { Entry } from "../keyspace/entry.ts";
 import { ShardState } from "../keyspace/shard-state.ts";
 import type { Merge, MergeResult } from "../storage/merge.ts";
 import type { SegmentLog } from "../storage/segment-log.ts";
@@ -19,8 +18,6 @@ export class Shard {
   /** The merge running on this shard, if any (engine/storage.ts). */
   merge: Merge | null = null;
   mergePromise: Promise<MergeResult> | null = null;
-  /** Estimated live bytes per database Map (FLUSHDB makes a new Map, SWAPDB moves them). */
-  readonly liveByMap = new WeakMap<Map<string, Entry>, number>();
   /** Real snapshot size over estimated size, from the last merge. */
   liveScale = 1;
   /** log.bytesWritten when the last merge started. */

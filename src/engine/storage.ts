@@ -188,8 +188,7 @@ export class StorageManager {
     const shard = this.shard(shardId);
     if (this.tracking && this.noteTouched(shardId, db, key)) {
       if (old !== undefined) {
-        const map = shard.state.db(db).map;
-        shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) - entryBytesEstimate(key, old));
+        shard.state.db(db).liveEstimate -= entryBytesEstimate(key, old);
         if (old.type === "string" && old.data !== null && old.data.length > this.hotValueBytesMax) shard.hotLargeValues--;
       }
     }
@@ -219,8 +218,8 @@ export class StorageManager {
       const shardId = this.touchedShard[i] as number;
       const key = this.touchedKey[i] as string;
       const shard = this.shard(shardId);
-      const map = shard.state.db(this.touchedDb[i] as number).map;
-      const e = map.get(key);
+      const d = shard.state.db(this.touchedDb[i] as number);
+      const e = d.map.get(key);
       if (e === undefined) continue;
       // A cold entry moved here from another shard (cross-shard RENAME): that shard's merges no
       // longer see it and would delete its file, so it becomes hot.
@@ -228,11 +227,11 @@ export class StorageManager {
         if (e.data === null) e.data = this.readColdSync(e.cold);
         e.cold = null;
       }
-      shard.liveByMap.set(map, (shard.liveByMap.get(map) ?? 0) + entryBytesEstimate(key, e));
+      d.liveEstimate += entryBytesEstimate(key, e);
       if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
     }
     if (this.touchedCount > touchScanMax) this.touchedKeys.clear();
-    this.touchedKey.fill("", 0, this.touchedCount);
+    if (this.touchedCount > 0) this.touchedKey.fill("", 0, this.touchedCount);
     this.touchedCount = 0;
     if (this.warm.length > 0 || this.changing.size > 0) this.coolWarm();
   }
@@ -247,7 +246,7 @@ export class StorageManager {
           n += entryBytesEstimate(key, e);
           if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
         }
-        shard.liveByMap.set(d.map, n);
+        d.liveEstimate = n;
       }
       shard.bytesWrittenAtMerge = shard.log.bytesWritten;
     }
@@ -261,7 +260,7 @@ export class StorageManager {
 
   liveBytes(shard: Shard): number {
     let n = 0;
-    for (const d of shard.state.dbs) n += shard.liveByMap.get(d.map) ?? 0;
+    for (const d of shard.state.dbs) n += d.liveEstimate;
     return Math.max(0, n * shard.liveScale);
   }
 

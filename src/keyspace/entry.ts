@@ -68,8 +68,11 @@ const asciiDecoder = new TextDecoder("latin1");
 /** Up to this length the ASCII check is cheaper than the Buffer path. */
 const asciiCheckBytesMax = 256;
 
-/** Below this length concatenating char codes is cheapest (measured crossover ~12 bytes). */
-const concatBytesMax = 12;
+/**
+ * Below this length concatenating char codes is cheapest. It builds a rope, which a Map lookup must
+ * flatten, so it is kept for the shortest strings (command names) only.
+ */
+const concatBytesMax = 4;
 
 export function latin1(view: Uint8Array): string {
   const n = view.length;

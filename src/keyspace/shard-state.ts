@@ -9,12 +9,15 @@ export class ShardDb {
   expires = new Set<string>();
   /** Sum of the entries' sizeBytes (see keyspace/memory.ts). */
   usedBytes = 0;
+  /** The storage engine's estimate of the bytes a merge would write for this database (engine/storage.ts). */
+  liveEstimate = 0;
 
   /** Empties the database by replacing its maps: a snapshot still iterating the old map is unaffected. */
   clear(): void {
     this.map = new KeyMap();
     this.expires = new Set();
     this.usedBytes = 0;
+    this.liveEstimate = 0;
   }
 
   /** Stores an entry with its size accounted and its expiry indexed. */
