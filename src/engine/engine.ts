@@ -10,7 +10,7 @@ import type { Entry } from "../keyspace/entry.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "../server/client-state.ts";
 import type { LogIo } from "../storage/io.ts";
-import { entryKindData, opCmd, opDel, opPut, type LogEntry } from "../storage/record.ts";
+import { entryKindData, opCmd, opDel, opPut, type LogEntry, type LogOp } from "../storage/record.ts";
 import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { SnapshotFiles, loadNewestSnapshot, type LoadedSnapshot } from "../storage/snapshot.ts";
 import { systemDb, type MergeResult } from "../storage/merge.ts";
@@ -64,6 +64,7 @@ export interface RecoveryStats {
 }
 
 const metaFile = "bunker.json";
+const noParticipants: readonly number[] = Object.freeze([]);
 
 export class Engine {
   readonly shards: Shard[];
@@ -354,15 +355,16 @@ export class Engine {
   /** Logs the current unit's ops: one entry per shard, one seq for all. */
   endUnit(): void {
     const ex = this.executor;
-    if (ex.unitOps.size === 0) return;
+    if (ex.unitShards.length === 0) return;
     const seq = ++this.appendedSeq;
-    const participants = ex.unitOps.size > 1 ? [...ex.unitOps.keys()].sort((a, b) => a - b) : [];
-    for (const [shardId, ops] of ex.unitOps) {
+    const participants = ex.unitShards.length > 1 ? [...ex.unitShards].sort((a, b) => a - b) : noParticipants;
+    for (const shardId of ex.unitShards) {
+      const ops = ex.unitOps[shardId] as LogOp[];
       const shard = this.shards[shardId] as Shard;
       shard.log.append({ kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops });
       shard.notePending(seq);
     }
-    ex.unitOps.clear();
+    ex.clearUnitOps();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flushAll());

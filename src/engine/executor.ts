@@ -51,9 +51,11 @@ export class Executor implements CommandContext, ViewHost {
   }
 
   private propagated: (readonly (string | Uint8Array)[])[] | null = null;
-  private cmdShards = new Set<number>();
-  /** Shards whose keys the current command looked at (reads and writes). */
-  private accessedShards = new Set<number>();
+  /** Shard written by the current command (-1: none), and whether it wrote more than one. */
+  private writtenShard = -1;
+  private writtenMany = false;
+  /** Whether the current command looked at keys of more than one shard (reads and writes). */
+  private accessedMany = false;
   /** Set from maxmemory-policy by the server: LFU counters are only kept when a policy uses them. */
   lfu = false;
   /** The first shard accessed by the current command (-1: none yet). */
@@ -61,8 +63,9 @@ export class Executor implements CommandContext, ViewHost {
   private touched: Touched[] = [];
   /** Nesting depth: EXEC runs its queued commands inside its own run(). */
   private depth = 0;
-  /** Ops of the current unit, per shard, in order. */
-  readonly unitOps = new Map<number, LogOp[]>();
+  /** Ops of the current unit, per shard, in order; `unitShards` lists the shards that have some. */
+  readonly unitOps: (LogOp[] | undefined)[] = [];
+  readonly unitShards: number[] = [];
   private readonly shardCount: number;
 
   constructor(private readonly host: ExecutorHost) {
@@ -101,24 +104,23 @@ export class Executor implements CommandContext, ViewHost {
   }
 
   accessed(shard: number): void {
-    // Most commands touch one key: skip the Set when this shard is the only one seen so far.
-    if (shard === this.lastAccessed) return;
-    if (this.lastAccessed === -1) {
-      this.lastAccessed = shard;
-      this.accessedShards.add(shard);
-      return;
-    }
-    this.accessedShards.add(shard);
+    if (this.lastAccessed === -1) this.lastAccessed = shard;
+    else if (shard !== this.lastAccessed) this.accessedMany = true;
   }
 
   beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void {
-    this.cmdShards.add(shard);
+    this.noteWritten(shard);
     if (!this.replaying) this.touched.push({ shard, db, key });
     this.host.keyWillChange(shard, db, key, old);
   }
 
+  private noteWritten(shard: number): void {
+    if (this.writtenShard === -1) this.writtenShard = shard;
+    else if (shard !== this.writtenShard) this.writtenMany = true;
+  }
+
   beforeFlush(shard: number, db: number): void {
-    this.cmdShards.add(shard);
+    this.noteWritten(shard);
     this.host.dbWillFlush(shard, db);
   }
 
@@ -136,9 +138,18 @@ export class Executor implements CommandContext, ViewHost {
   }
 
   private pushOp(shard: number, op: LogOp): void {
-    let ops = this.unitOps.get(shard);
-    if (!ops) this.unitOps.set(shard, (ops = []));
-    ops.push(op);
+    const ops = this.unitOps[shard];
+    if (ops) ops.push(op);
+    else {
+      this.unitOps[shard] = [op];
+      this.unitShards.push(shard);
+    }
+  }
+
+  /** Forgets the unit's ops (after the engine logged them). */
+  clearUnitOps(): void {
+    for (const s of this.unitShards) this.unitOps[s] = undefined;
+    this.unitShards.length = 0;
   }
 
   /** Starts a unit: time and seed are fixed for every command in it. */
@@ -151,23 +162,24 @@ export class Executor implements CommandContext, ViewHost {
     this.generator = null;
     this.replaying = false;
     this.restrictShard = -1;
-    if (this.unitOps.size > 0) this.unitOps.clear();
+    if (this.unitShards.length > 0) this.clearUnitOps();
   }
 
   /** Runs one command of the current unit and records what must be logged. */
   run(cmd: Command, argv: readonly Uint8Array[]): void {
     const handler = cmd.spec.handler;
     if (!handler) throw new Error(`bug: command ${cmd.fullName} has no handler`);
-    const outer = this.depth > 0 ? { dirty: this.dirty, propagated: this.propagated, cmdShards: this.cmdShards, touched: this.touched, accessedShards: this.accessedShards } : null;
+    const outer =
+      this.depth > 0
+        ? { dirty: this.dirty, propagated: this.propagated, writtenShard: this.writtenShard, writtenMany: this.writtenMany, touched: this.touched, lastAccessed: this.lastAccessed, accessedMany: this.accessedMany }
+        : null;
     this.dirty = 0;
     this.propagated = null;
-    this.cmdShards = outer ? new Set() : this.cmdShards;
-    this.accessedShards = outer ? new Set() : this.accessedShards;
-    if (this.accessedShards.size > 0) this.accessedShards.clear();
-    const outerLastAccessed = this.lastAccessed;
+    this.writtenShard = -1;
+    this.writtenMany = false;
     this.lastAccessed = -1;
+    this.accessedMany = false;
     this.touched = outer ? [] : this.touched;
-    if (this.cmdShards.size > 0) this.cmdShards.clear();
     this.touched.length = 0;
     this.db.index = this.client.db;
     const outerReadOnly = this.readOnlyCommand;
@@ -181,13 +193,17 @@ export class Executor implements CommandContext, ViewHost {
       this.depth--;
       this.readOnlyCommand = outerReadOnly;
       if (outer) {
+        // The nested command's accesses count for the enclosing one (EXEC).
+        const innerLast = this.lastAccessed;
+        const innerMany = this.accessedMany;
         this.dirty = outer.dirty;
         this.propagated = outer.propagated;
-        this.cmdShards = outer.cmdShards;
-        for (const s of this.accessedShards) outer.accessedShards.add(s);
-        this.accessedShards = outer.accessedShards;
-        this.lastAccessed = outerLastAccessed;
+        this.writtenShard = outer.writtenShard;
+        this.writtenMany = outer.writtenMany;
         this.touched = outer.touched;
+        this.lastAccessed = outer.lastAccessed;
+        this.accessedMany = outer.accessedMany || innerMany;
+        if (innerLast !== -1) this.accessed(innerLast);
       }
     }
   }
@@ -201,9 +217,9 @@ export class Executor implements CommandContext, ViewHost {
     }
     // Logged as a command only when it wrote one shard and read nothing elsewhere: replaying one shard's
     // log cannot see other shards (e.g. SUNIONSTORE with sources on other shards).
-    if (this.cmdShards.size === 1 && this.accessedShards.size <= 1) {
-      const [shard] = this.cmdShards as Set<number> & Iterable<number>;
-      for (const a of logged) this.pushOp(shard as number, { kind: opCmd, db, argv: a });
+    if (this.writtenShard !== -1 && !this.writtenMany && !this.accessedMany) {
+      const shard = this.writtenShard;
+      for (const a of logged) this.pushOp(shard, { kind: opCmd, db, argv: a });
       return;
     }
     // Spans shards: log each touched key's resulting state (each shard's part applies alone).

@@ -33,7 +33,8 @@ export interface ViewHost {
 export class DbView {
   index = 0;
   /** Entries created or changed in place by the current command, re-measured by settleSizes(). */
-  private readonly resized: [ShardDb, string][] = [];
+  private readonly resizedDbs: ShardDb[] = [];
+  private readonly resizedKeys: string[] = [];
 
   constructor(private readonly host: ViewHost) {}
 
@@ -44,15 +45,22 @@ export class DbView {
 
   /** Re-measures what the command changed (called by the executor after each command). */
   settleSizes(): void {
-    for (const [db, key] of this.resized) db.resize(key);
-    this.resized.length = 0;
+    const n = this.resizedKeys.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) (this.resizedDbs[i] as ShardDb).resize(this.resizedKeys[i] as string);
+    this.resizedDbs.length = 0;
+    this.resizedKeys.length = 0;
   }
 
-  private shardDb(key: string): [number, ShardDb] {
+  /** The shard of the last shardDb() call (returned this way to avoid allocating a tuple per lookup). */
+  private shardIndex = 0;
+
+  private shardDb(key: string): ShardDb {
     const h = this.host;
     const s = h.restrictShard >= 0 ? h.restrictShard : h.shardOfKey(key);
     h.accessed(s);
-    return [s, (h.shards[s] as ShardState).db(this.index)];
+    this.shardIndex = s;
+    return (h.shards[s] as ShardState).db(this.index);
   }
 
   /** True (and deletes) when the entry has expired; never expires during replay. */
@@ -66,7 +74,8 @@ export class DbView {
 
   /** Read lookup (Redis lookupKeyRead). */
   get(key: string): Entry | undefined {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined || this.expireIfNeeded(s, db, key, e)) {
       this.host.keyspaceLookup(false);
@@ -80,7 +89,8 @@ export class DbView {
 
   /** Lookup without touching access statistics or loading cold values (EXISTS, TYPE, TTL, OBJECT). */
   peek(key: string): Entry | undefined {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined || this.expireIfNeeded(s, db, key, e)) return undefined;
     return e;
@@ -88,28 +98,33 @@ export class DbView {
 
   /** Lookup for modification in place (Redis lookupKeyWrite): call before changing `entry.data`. */
   getForWrite(key: string): Entry | undefined {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined) return undefined;
     if (this.expireIfNeeded(s, db, key, e)) return undefined;
     this.host.beforeWrite(s, this.index, key, e);
     if (!this.host.replaying) this.touch(e);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
-    this.resized.push([db, key]);
+    this.resizedDbs.push(db);
+    this.resizedKeys.push(key);
     return e;
   }
 
   /** Stores `entry` under `key` (replacing any value); its expireAt is kept as given. */
   set(key: string, entry: Entry): void {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     this.host.beforeWrite(s, this.index, key, db.map.get(key));
     entry.accessedAt = this.host.now;
     db.put(key, entry);
-    this.resized.push([db, key]);
+    this.resizedDbs.push(db);
+    this.resizedKeys.push(key);
   }
 
   delete(key: string): boolean {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined) return false;
     if (this.expireIfNeeded(s, db, key, e)) return false;
@@ -120,7 +135,8 @@ export class DbView {
 
   /** Sets (ms since epoch) or clears (0) the expiry of an existing entry. */
   setExpire(key: string, entry: Entry, expireAt: number): void {
-    const [s, db] = this.shardDb(key);
+    const db = this.shardDb(key);
+    const s = this.shardIndex;
     this.host.beforeWrite(s, this.index, key, entry);
     entry.expireAt = expireAt;
     if (expireAt !== 0) db.expires.add(key);
@@ -129,7 +145,8 @@ export class DbView {
 
   /** Marks an entry obtained with getForWrite as modified again (after async work, or for WATCH). */
   touchWrite(key: string, entry: Entry): void {
-    const [s] = this.shardDb(key);
+    this.shardDb(key);
+    const s = this.shardIndex;
     this.host.beforeWrite(s, this.index, key, entry);
   }
 
