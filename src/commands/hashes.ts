@@ -7,6 +7,7 @@ import type { CommandContext, CommandSpec, KeySpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
 import { newEntry, type HashEntry } from "../keyspace/entry.ts";
+import { hashIsListpack } from "../keyspace/encodings.ts";
 import {
   errArity, errHashNotFloat, errHashNotInteger, errNotInteger, errNotFloat, errOverflow, errIncrementNanOrInfinity,
   errValueNanOrInfinity, errSyntax, errWrongType,
@@ -14,9 +15,6 @@ import {
 import { parseIntegerStrict, parseLongDouble, addLongDouble, formatLongDouble } from "../protocol/numbers.ts";
 import { distinctIndices, randomIndex, replyScan, scanCursorArg, scanOptions, scanPage } from "./collection-scan.ts";
 
-/** Redis's hash-max-listpack-entries / hash-max-listpack-value defaults. */
-const HASH_LISTPACK_ENTRIES_MAX = 128;
-const HASH_LISTPACK_VALUE_BYTES_MAX = 64;
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -43,13 +41,6 @@ function hashForWrite(ctx: CommandContext, key: string): HashEntry | false {
   const created = newEntry("hash", new Map<string, string>());
   ctx.db.set(key, created);
   return created;
-}
-
-/** Whether Redis would hold this hash as a listpack (HSCAN then returns it whole). */
-function hashIsCompact(h: Map<string, string>): boolean {
-  if (h.size > HASH_LISTPACK_ENTRIES_MAX) return false;
-  for (const [f, v] of h) if (f.length > HASH_LISTPACK_VALUE_BYTES_MAX || v.length > HASH_LISTPACK_VALUE_BYTES_MAX) return false;
-  return true;
 }
 
 function keyOf(argv: readonly Uint8Array[], i: number): string {
@@ -298,7 +289,7 @@ function hscan(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const h = e.data;
   let fields: Iterable<string>;
   let next = 0;
-  if (hashIsCompact(h)) fields = h.keys();
+  if (hashIsListpack(h)) fields = h.keys();
   else {
     const page = scanPage(h.keys(), cursor, options.count);
     fields = page.names;

@@ -5,10 +5,11 @@ import { keys } from "./types.ts";
 import { latin1, word, intArg } from "./args.ts";
 import { newEntry, newStringEntry, type Entry } from "../keyspace/entry.ts";
 import { Deque } from "../keyspace/deque.ts";
-import { SortedSet, ZSET_LISTPACK_ENTRIES_MAX } from "../keyspace/sorted-set.ts";
+import { SortedSet } from "../keyspace/sorted-set.ts";
+import { hashIsListpack, intsetValues, ZSET_LISTPACK_ENTRIES_MAX } from "../keyspace/encodings.ts";
 import type { KeyMap } from "../keyspace/key-map.ts";
 import { globMatcher } from "../keyspace/glob.ts";
-import { forceStringEncoding, forcedStringEncoding, integerValue, stringEncoding, stringRefcount } from "../keyspace/string-encoding.ts";
+import { forceStringEncoding, forcedStringEncoding, stringEncoding, stringRefcount } from "../keyspace/string-encoding.ts";
 import { errDbIndexOutOfRange, errInvalidCursor, errInvalidExpireTime, errNoSuchKey, errNotInteger, errSyntax } from "../protocol/errors.ts";
 import { parseInteger } from "../protocol/numbers.ts";
 import { notify } from "../server/notify.ts";
@@ -406,22 +407,6 @@ function persist(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.reply.integer(1);
 }
 
-/** Redis 7.0's default thresholds for the compact encodings OBJECT ENCODING reports. */
-const HASH_LISTPACK_ENTRIES_MAX = 512;
-const HASH_LISTPACK_VALUE_BYTES_MAX = 64;
-const SET_INTSET_ENTRIES_MAX = 512;
-
-function isSetOfIntegers(members: Set<string>): boolean {
-  for (const m of members) if (integerValue(m) === null) return false;
-  return true;
-}
-
-function hashIsSmall(h: Map<string, string>): boolean {
-  if (h.size > HASH_LISTPACK_ENTRIES_MAX) return false;
-  for (const [f, v] of h) if (f.length > HASH_LISTPACK_VALUE_BYTES_MAX || v.length > HASH_LISTPACK_VALUE_BYTES_MAX) return false;
-  return true;
-}
-
 /** Looks up OBJECT's key without touching it; replies nil when it is missing. */
 function objectEntry(ctx: CommandContext, argv: readonly Uint8Array[]): Entry | undefined {
   const key = keyArg(argv, 2);
@@ -444,10 +429,10 @@ function objectEncoding(ctx: CommandContext, argv: readonly Uint8Array[]): void 
       encoding = "quicklist";
       break;
     case "hash":
-      encoding = hashIsSmall(e.data) ? "listpack" : "hashtable";
+      encoding = hashIsListpack(e.data) ? "listpack" : "hashtable";
       break;
     case "set":
-      encoding = e.data.size <= SET_INTSET_ENTRIES_MAX && isSetOfIntegers(e.data) ? "intset" : "hashtable";
+      encoding = intsetValues(e.data) !== null ? "intset" : "hashtable";
       break;
     case "zset":
       encoding = e.data.encoding;

@@ -8,14 +8,12 @@ import type { CommandContext, CommandSpec, KeySpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1 } from "./args.ts";
 import { newEntry, type SetEntry } from "../keyspace/entry.ts";
-import { integerValue } from "../keyspace/string-encoding.ts";
+import { intsetValues } from "../keyspace/encodings.ts";
 import { errNotInteger, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { parseIntegerStrict } from "../protocol/numbers.ts";
 import { word } from "./args.ts";
 import { distinctIndices, randomIndex, replyScan, scanCursorArg, scanOptions, scanPage } from "./collection-scan.ts";
 
-/** Redis's set-max-intset-entries default. */
-const SET_INTSET_ENTRIES_MAX = 512;
 const INT64_MAX = (1n << 63n) - 1n;
 /** -LONG_MAX..LONG_MAX: the range SRANDMEMBER accepts for its count. */
 const errCountRange = `ERR value is out of range, value must between ${-INT64_MAX} and ${INT64_MAX}`;
@@ -33,18 +31,6 @@ function lookupSet(ctx: CommandContext, key: string, forWrite: boolean): SetEntr
 
 function keyOf(argv: readonly Uint8Array[], i: number): string {
   return latin1(argv[i] as Uint8Array);
-}
-
-/** Integer values of the members when Redis would hold the set as an intset, else null. */
-function intsetValues(members: Set<string>): Map<string, bigint> | null {
-  if (members.size > SET_INTSET_ENTRIES_MAX) return null;
-  const values = new Map<string, bigint>();
-  for (const m of members) {
-    const v = integerValue(m);
-    if (v === null) return null;
-    values.set(m, v);
-  }
-  return values;
 }
 
 /** The members in reply order: ascending for an intset (as Redis), insertion order otherwise. */

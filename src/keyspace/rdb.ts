@@ -8,6 +8,7 @@
 import { Deque } from "./deque.ts";
 import { newEntry, newStringEntry, type Entry } from "./entry.ts";
 import { SortedSet } from "./sorted-set.ts";
+import { hashIsListpack, intsetValues, LIST_NODE_BYTES_MAX } from "./encodings.ts";
 import { integerValue } from "./string-encoding.ts";
 import { formatDouble17g, parseDouble } from "../protocol/numbers.ts";
 
@@ -34,13 +35,6 @@ const TYPE_LIST_QUICKLIST_2 = 18;
 const NODE_PLAIN = 1;
 const NODE_PACKED = 2;
 
-/** Redis 7.0 defaults deciding compact encodings (hash listpack, intset, quicklist node size; SortedSet decides its own). */
-// The compiled-in default is 512 (redis.conf ships 128, but servers started without it use 512).
-const HASH_LISTPACK_ENTRIES_MAX = 512;
-const HASH_LISTPACK_VALUE_BYTES_MAX = 64;
-const SET_INTSET_ENTRIES_MAX = 512;
-/** list-max-listpack-size -2: a quicklist node's listpack stays within 8 KiB. */
-const QUICKLIST_NODE_BYTES_MAX = 8192;
 /** Redis's SIZE_ESTIMATE_OVERHEAD when deciding whether an element still fits a node. */
 const QUICKLIST_ENTRY_OVERHEAD_BYTES = 8;
 /** Strings longer than this are LZF-compressed when it saves at least 4 bytes (rdbcompression yes). */
@@ -683,22 +677,10 @@ function zipmapDecode(zm: Uint8Array): [string, string][] {
 // ---------------------------------------------------------------------------------------------------
 // Values
 
-function hashIsListpack(h: Map<string, string>): boolean {
-  if (h.size > HASH_LISTPACK_ENTRIES_MAX) return false;
-  for (const [f, v] of h) if (f.length > HASH_LISTPACK_VALUE_BYTES_MAX || v.length > HASH_LISTPACK_VALUE_BYTES_MAX) return false;
-  return true;
-}
-
 /** The members as integers when the set qualifies for an intset, else null. */
 function intsetMembers(s: Set<string>): bigint[] | null {
-  if (s.size > SET_INTSET_ENTRIES_MAX) return null;
-  const out: bigint[] = [];
-  for (const m of s) {
-    const v = integerValue(m);
-    if (v === null) return null;
-    out.push(v);
-  }
-  return out;
+  const values = intsetValues(s);
+  return values === null ? null : [...values.values()];
 }
 
 /** The list split into quicklist nodes as RPUSH would fill them (8 KiB listpacks). */
@@ -707,7 +689,7 @@ function quicklistNodes(items: readonly string[]): string[][] {
   let node: string[] = [];
   let nodeBytes = 7;
   for (const s of items) {
-    if (node.length > 0 && nodeBytes + s.length + QUICKLIST_ENTRY_OVERHEAD_BYTES > QUICKLIST_NODE_BYTES_MAX) {
+    if (node.length > 0 && nodeBytes + s.length + QUICKLIST_ENTRY_OVERHEAD_BYTES > LIST_NODE_BYTES_MAX) {
       nodes.push(node);
       node = [];
       nodeBytes = 7;

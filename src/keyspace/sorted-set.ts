@@ -2,15 +2,13 @@
 // Map member -> score. Rank, range by rank/score/lex, counts and range deletions are O(log n) to find
 // the start plus the elements touched. Levels come from a PRNG seeded with a constant per set, so the
 // same operations always build the same structure (replay, followers and tests see identical shapes).
+import { ZSET_LISTPACK_ENTRIES_MAX, ZSET_LISTPACK_VALUE_BYTES_MAX } from "./encodings.ts";
 
 /** Redis ZSKIPLIST_MAXLEVEL. */
 const LEVELS_MAX = 32;
 /** Redis ZSKIPLIST_P: the chance a node reaches the next level, as a 32-bit threshold. */
 const LEVEL_UP_THRESHOLD = 0.25 * 0x1_0000_0000;
 const PRNG_SEED = 0x9e3779b9;
-/** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults (for encoding-visible behaviour). */
-export const ZSET_LISTPACK_ENTRIES_MAX = 128;
-export const ZSET_LISTPACK_VALUE_BYTES_MAX = 64;
 
 interface Node {
   member: string;

@@ -13,6 +13,7 @@ import { cases as dump } from "./dump.ts";
 import { cases as sort } from "./sort.ts";
 import { cases as bitmaps } from "./bitmaps.ts";
 import { cases as hyperloglog } from "./hyperloglog.ts";
+import { cases as encodings } from "./encodings.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -28,4 +29,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "sort", cases: sort },
   { family: "bitmaps", cases: bitmaps },
   { family: "hyperloglog", cases: hyperloglog },
+  { family: "encodings", cases: encodings },
 ];
