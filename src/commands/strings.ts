@@ -107,7 +107,8 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (!opts) return;
   const key = latin1(argv[1] as Uint8Array);
   const { flags } = opts;
-  const old = ctx.db.get(key);
+  // Only GET needs the old value itself (and its access counted); the rest needs its existence and TTL.
+  const old = flags & flagGET ? ctx.db.get(key) : ctx.db.peek(key);
   if (flags & flagGET && old !== undefined && old.type !== "string") {
     ctx.reply.error(errWrongType);
     return;

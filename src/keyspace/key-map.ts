@@ -18,7 +18,11 @@ export class KeyMap extends Map<string, Entry> {
   // The slot lives on the entry (Entry.scanSlot) rather than in a second map: a key costs one array
   // cell here instead of another map entry. A replacing entry inherits the slot of the one it replaces.
   override set(key: string, entry: Entry): this {
-    const old = super.get(key);
+    return this.replace(key, entry, super.get(key));
+  }
+
+  /** set() when the caller already looked the key up (`old`: its current entry), saving a lookup. */
+  replace(key: string, entry: Entry, old: Entry | undefined): this {
     if (old !== undefined) {
       entry.scanSlot = old.scanSlot;
     } else {

@@ -26,9 +26,9 @@ export class ShardDb {
     if (old) this.usedBytes -= old.sizeBytes;
     e.sizeBytes = entrySizeBytes(key, e);
     this.usedBytes += e.sizeBytes;
-    this.map.set(key, e);
+    this.map.replace(key, e, old);
     if (e.expireAt !== 0) this.expires.add(key);
-    else this.expires.delete(key);
+    else if (old !== undefined && old.expireAt !== 0) this.expires.delete(key);
   }
 
   remove(key: string): boolean {
