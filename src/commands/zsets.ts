@@ -9,6 +9,7 @@ import { newEntry, type ZSetEntry } from "../keyspace/entry.ts";
 import { SortedSet, type LexBound, type LexRange, type RangeLimit, type ScoreRange } from "../keyspace/sorted-set.ts";
 import { errNotFloat, errNotInteger, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { formatDouble17g, parseDouble, parseInteger, strtod, isCSpace } from "../protocol/numbers.ts";
+import { notify } from "../server/notify.ts";
 
 // Texts used only by this family (kept here so the family does not depend on unreleased shared edits).
 const errInvalidCursor = "ERR invalid cursor";
@@ -100,21 +101,26 @@ function parseLexRange(minArg: Uint8Array, maxArg: Uint8Array): LexRange | null 
 }
 
 /**
- * Stores `z` at `key`, or deletes the key when `z` is empty (counted in dirty either way). The sources
- * may live on other shards, which a replay of the destination's shard log cannot read, so the effect
- * is logged as DEL + ZADD of the result. The ZADD puts the longest member first and -0 scores last, so
- * that replay picks the same encoding and keeps -0 exactly where the live set did.
+ * Stores `z` at `key`, or deletes the key when `z` is empty (counted in dirty either way), and replies
+ * the stored size. The sources may live on other shards, which a replay of the destination's shard log
+ * cannot read, so the effect is logged as DEL + ZADD of the result. The ZADD puts the longest member
+ * first and -0 scores last, so that replay picks the same encoding and keeps -0 exactly where the live
+ * set did. Redis replies before it notifies (`event` on a stored result, `del` on a deleted one).
  */
-function storeResult(ctx: CommandContext, key: string, z: SortedSet): void {
+function storeResult(ctx: CommandContext, key: string, z: SortedSet, event: string): void {
   if (z.size === 0) {
+    ctx.reply.integer(0);
     if (ctx.db.delete(key)) {
       ctx.dirty++;
       ctx.propagate(["DEL", key]);
+      notify(ctx, "generic", "del", key);
     }
     return;
   }
   ctx.db.set(key, newEntry("zset", z));
   ctx.dirty++;
+  ctx.reply.integer(z.size);
+  notify(ctx, "zset", event, key);
   const pairs = [...z.entries()];
   let longest = 0;
   for (let i = 1; i < pairs.length; i++) if ((pairs[i] as [string, number])[0].length > (pairs[longest] as [string, number])[0].length) longest = i;
@@ -132,9 +138,13 @@ function storeResult(ctx: CommandContext, key: string, z: SortedSet): void {
   ctx.propagate(zadd);
 }
 
-/** Deletes the key when its set became empty. */
-function deleteIfEmpty(ctx: CommandContext, key: string, e: ZSetEntry): void {
-  if (e.data.size === 0) ctx.db.delete(key);
+/** After a removal: notifies `event`, then deletes the key (and notifies `del`) when its set became empty. */
+function notifyRemoval(ctx: CommandContext, key: string, e: ZSetEntry, event: string): void {
+  notify(ctx, "zset", event, key);
+  if (e.data.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, "generic", "del", key);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -260,6 +270,7 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFl
       if (outcome === "nan") {
         ctx.reply.error(errScoreNaN);
         ctx.dirty += added + updated;
+        if (added + updated > 0) notify(ctx, "zset", incr ? "zincr" : "zadd", key);
         return;
       }
       if (outcome === "added") added++;
@@ -272,6 +283,8 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFl
     if (processed > 0) ctx.reply.double(result.score);
     else ctx.reply.nullBulk();
   } else ctx.reply.integer(flags & ZADD_CH ? added + updated : added);
+  // Redis notifies after the reply.
+  if (added + updated > 0) notify(ctx, "zset", incr ? "zincr" : "zadd", key);
 }
 
 function zadd(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -296,7 +309,7 @@ function zrem(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     if (e.data.size === 0) break;
   }
   if (deleted > 0) {
-    deleteIfEmpty(ctx, key, e);
+    notifyRemoval(ctx, key, e, "zrem");
     ctx.dirty += deleted;
   }
   ctx.reply.integer(deleted);
@@ -458,8 +471,7 @@ function zrangeGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: R
   // Redis 7.0 fills a listpack and converts it when it outgrows one.
   const z = new SortedSet();
   for (const [member, score] of items) z.add(member, score);
-  storeResult(ctx, latin1(argv[1] as Uint8Array), z);
-  ctx.reply.integer(items.length);
+  storeResult(ctx, latin1(argv[1] as Uint8Array), z, "zrangestore");
 }
 
 const rangeCall = (keyIndex: number, store: boolean, type: RangeType, direction: Direction): RangeCall => ({ keyIndex, store, type, direction });
@@ -529,7 +541,7 @@ function zremrangeGeneric(ctx: CommandContext, argv: readonly Uint8Array[], type
   }
   const deleted = remove(e.data);
   if (deleted > 0) {
-    deleteIfEmpty(ctx, key, e);
+    notifyRemoval(ctx, key, e, `zremrangeby${type}`);
     ctx.dirty += deleted;
   }
   ctx.reply.integer(deleted);
@@ -711,8 +723,7 @@ function setOpGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: Se
     // Redis builds a skiplist and converts it to a listpack when small enough (which turns -0 into 0).
     const z = new SortedSet({ sizeHint: pairs.length, memberBytesMax });
     for (const [member, score] of pairs) z.add(member, score);
-    storeResult(ctx, latin1(argv[1] as Uint8Array), z);
-    ctx.reply.integer(pairs.length);
+    storeResult(ctx, latin1(argv[1] as Uint8Array), z, `z${op}store`);
     return;
   }
   replyElements(ctx, pairs, withScores);
@@ -729,7 +740,6 @@ function popFrom(ctx: CommandContext, key: string, e: ZSetEntry, count: number, 
   const n = Math.min(count, z.size);
   const items = max ? z.byRank(0, n - 1, true) : z.byRank(0, n - 1, false);
   for (const [member] of items) z.remove(member);
-  deleteIfEmpty(ctx, key, e);
   ctx.dirty += items.length;
   return items;
 }
@@ -758,15 +768,16 @@ function zpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: bool
   }
   const items = popFrom(ctx, key, e, count === -1 ? 1 : count, max);
   // Without a count the reply is one flat [member, score]; with one, RESP3 nests each pair.
-  if (count !== -1 && ctx.reply.proto === 3) {
-    replyNestedPairs(ctx, items);
-    return;
+  if (count !== -1 && ctx.reply.proto === 3) replyNestedPairs(ctx, items);
+  else {
+    ctx.reply.arrayHeader(items.length * 2);
+    for (const [member, score] of items) {
+      ctx.reply.bulk(member);
+      ctx.reply.double(score);
+    }
   }
-  ctx.reply.arrayHeader(items.length * 2);
-  for (const [member, score] of items) {
-    ctx.reply.bulk(member);
-    ctx.reply.double(score);
-  }
+  // Redis notifies after the reply.
+  notifyRemoval(ctx, key, e, max ? "zpopmax" : "zpopmin");
 }
 
 /** ZMPOP numkeys key... MIN|MAX [COUNT n]: parsing shared with BZMPOP (numkeys at `numKeysIndex`). */
@@ -812,6 +823,7 @@ function zmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk(key);
     replyNestedPairs(ctx, items);
+    notifyRemoval(ctx, key, e, parsed.max ? "zpopmax" : "zpopmin");
     // Logged as the pop that happened, as Redis propagates it.
     ctx.propagate([parsed.max ? "ZPOPMAX" : "ZPOPMIN", key, String(items.length)]);
     return;
