@@ -27,10 +27,25 @@ export interface ExecutorHost {
   loadColdSync(shard: number, entry: Entry): void;
 }
 
-interface Touched {
-  shard: number;
-  db: number;
-  key: string;
+/** Keys a command changed, in parallel arrays (no object per write; only multi-shard commands read them). */
+class TouchedKeys {
+  readonly shard: number[] = [];
+  readonly db: number[] = [];
+  readonly key: string[] = [];
+  length = 0;
+
+  push(shard: number, db: number, key: string): void {
+    const n = this.length++;
+    this.shard[n] = shard;
+    this.db[n] = db;
+    this.key[n] = key;
+  }
+
+  clear(): void {
+    if (this.length === 0) return;
+    this.key.fill("", 0, this.length);
+    this.length = 0;
+  }
 }
 
 export class Executor implements CommandContext, ViewHost {
@@ -60,7 +75,7 @@ export class Executor implements CommandContext, ViewHost {
   lfu = false;
   /** The first shard accessed by the current command (-1: none yet). */
   private lastAccessed = -1;
-  private touched: Touched[] = [];
+  private touched = new TouchedKeys();
   /** Nesting depth: EXEC runs its queued commands inside its own run(). */
   private depth = 0;
   /** Ops of the current unit, per shard, in order; `unitShards` lists the shards that have some. */
@@ -110,7 +125,7 @@ export class Executor implements CommandContext, ViewHost {
 
   beforeWrite(shard: number, db: number, key: string, old: Entry | undefined): void {
     this.noteWritten(shard);
-    if (!this.replaying) this.touched.push({ shard, db, key });
+    if (!this.replaying) this.touched.push(shard, db, key);
     this.host.keyWillChange(shard, db, key, old);
   }
 
@@ -179,8 +194,8 @@ export class Executor implements CommandContext, ViewHost {
     this.writtenMany = false;
     this.lastAccessed = -1;
     this.accessedMany = false;
-    this.touched = outer ? [] : this.touched;
-    this.touched.length = 0;
+    this.touched = outer ? new TouchedKeys() : this.touched;
+    this.touched.clear();
     this.db.index = this.client.db;
     const outerReadOnly = this.readOnlyCommand;
     this.readOnlyCommand = cmd.isReadonly;
@@ -224,16 +239,20 @@ export class Executor implements CommandContext, ViewHost {
     }
     // Spans shards: log each touched key's resulting state (each shard's part applies alone).
     const seen = new Set<string>();
-    for (const t of this.touched) {
-      const id = `${t.db}:${t.key}`;
+    const t = this.touched;
+    for (let i = 0; i < t.length; i++) {
+      const shard = t.shard[i] as number;
+      const tdb = t.db[i] as number;
+      const key = t.key[i] as string;
+      const id = `${tdb}:${key}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const e = (this.host.shards[t.shard] as ShardState).db(t.db).map.get(t.key);
-      if (e === undefined) this.pushOp(t.shard, { kind: opDel, db: t.db, key: t.key });
+      const e = (this.host.shards[shard] as ShardState).db(tdb).map.get(key);
+      if (e === undefined) this.pushOp(shard, { kind: opDel, db: tdb, key });
       else {
-        if (e.type === "string" && e.data === null) this.host.loadColdSync(t.shard, e);
+        if (e.type === "string" && e.data === null) this.host.loadColdSync(shard, e);
         const value = encodeValue(e).slice();
-        this.pushOp(t.shard, { kind: opPut, db: t.db, key: t.key, valueType: valueTypeCodes[e.type], expireAt: e.expireAt, value });
+        this.pushOp(shard, { kind: opPut, db: tdb, key, valueType: valueTypeCodes[e.type], expireAt: e.expireAt, value });
       }
     }
   }
