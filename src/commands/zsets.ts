@@ -1,15 +1,17 @@
 // Sorted set commands: ZADD and friends, ranges by rank/score/lex (ZRANGE in every form and its older
-// spellings), range deletions, set algebra (ZUNION/ZINTER/ZDIFF, their STORE forms, ZINTERCARD), pops,
+// spellings), range deletions, set algebra (ZUNION/ZINTER/ZDIFF, their STORE forms, ZINTERCARD), pops
+// (with their blocking forms BZPOPMIN/BZPOPMAX/BZMPOP), keyspace notifications,
 // ZRANDMEMBER and ZSCAN. Replies and errors follow Redis 7.0 byte for byte, including the RESP3 shapes
 // (WITHSCORES as [member, score] pairs) and the listpack encoding's habit of storing -0 as 0.
 import type { CommandContext, CommandSpec, KeySpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
-import { newEntry, type ZSetEntry } from "../keyspace/entry.ts";
+import { newEntry, type Entry, type ZSetEntry } from "../keyspace/entry.ts";
 import { SortedSet, type LexBound, type LexRange, type RangeLimit, type ScoreRange } from "../keyspace/sorted-set.ts";
 import { errNotFloat, errNotInteger, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { formatDouble17g, parseDouble, parseInteger, strtod, isCSpace } from "../protocol/numbers.ts";
 import { notify } from "../server/notify.ts";
+import { blockClient, blockedKeyHint, blockingTimeoutArg } from "../server/blocking.ts";
 
 // Texts used only by this family (kept here so the family does not depend on unreleased shared edits).
 const errInvalidCursor = "ERR invalid cursor";
@@ -159,17 +161,6 @@ function replyElements(ctx: CommandContext, items: readonly (readonly [string, n
     if (pairs) r.arrayHeader(2);
     r.bulk(member);
     if (withScores) r.double(score);
-  }
-}
-
-/** [member, score] pairs, nested in both protocols (ZMPOP, ZPOPMIN with a count in RESP3). */
-function replyNestedPairs(ctx: CommandContext, items: readonly (readonly [string, number])[]): void {
-  const r = ctx.reply;
-  r.arrayHeader(items.length);
-  for (const [member, score] of items) {
-    r.arrayHeader(2);
-    r.bulk(member);
-    r.double(score);
   }
 }
 
@@ -734,14 +725,44 @@ const setOp = (op: SetOp, numKeysIndex: number, store: boolean, cardinalityOnly 
 // ---------------------------------------------------------------------------------------------------
 // ZPOPMIN, ZPOPMAX, ZMPOP
 
-/** Pops up to `count` from the low (min) or high end of the first non-empty zset among `keyArgs`. */
-function popFrom(ctx: CommandContext, key: string, e: ZSetEntry, count: number, max: boolean): [string, number][] {
+/** How a pop replies: flat [m, s, ...] or nested [[m, s], ...], with the key first for the blocking and multi-key forms. */
+interface PopShape {
+  readonly withKey: boolean;
+  readonly nested: boolean;
+}
+
+/**
+ * Pops up to `count` members from the low (min) or high end of the sorted set at `key` and replies
+ * them, with the notifications where Redis 7.0 emits them (genericZpopCommand): the headers (and key)
+ * first, then `zpopmin`/`zpopmax` (after the first removal, before its element is replied), then the
+ * elements, then `del` if the set is gone. A client notified of its own events sees the push there.
+ */
+function popAndReply(ctx: CommandContext, key: string, e: ZSetEntry, count: number, max: boolean, shape: PopShape): number {
   const z = e.data;
   const n = Math.min(count, z.size);
   const items = max ? z.byRank(0, n - 1, true) : z.byRank(0, n - 1, false);
   for (const [member] of items) z.remove(member);
   ctx.dirty += items.length;
-  return items;
+  const r = ctx.reply;
+  if (shape.withKey && shape.nested) {
+    r.arrayHeader(2);
+    r.bulk(key);
+    r.arrayHeader(items.length);
+  } else if (shape.withKey) {
+    r.arrayHeader(items.length * 2 + 1);
+    r.bulk(key);
+  } else r.arrayHeader(shape.nested ? items.length : items.length * 2);
+  notify(ctx, "zset", max ? "zpopmax" : "zpopmin", key);
+  for (const [member, score] of items) {
+    if (shape.nested) r.arrayHeader(2);
+    r.bulk(member);
+    r.double(score);
+  }
+  if (z.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, "generic", "del", key);
+  }
+  return items.length;
 }
 
 function zpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: boolean): void {
@@ -766,22 +787,12 @@ function zpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: bool
     ctx.reply.arrayHeader(0);
     return;
   }
-  const items = popFrom(ctx, key, e, count === -1 ? 1 : count, max);
   // Without a count the reply is one flat [member, score]; with one, RESP3 nests each pair.
-  if (count !== -1 && ctx.reply.proto === 3) replyNestedPairs(ctx, items);
-  else {
-    ctx.reply.arrayHeader(items.length * 2);
-    for (const [member, score] of items) {
-      ctx.reply.bulk(member);
-      ctx.reply.double(score);
-    }
-  }
-  // Redis notifies after the reply.
-  notifyRemoval(ctx, key, e, max ? "zpopmax" : "zpopmin");
+  popAndReply(ctx, key, e, count === -1 ? 1 : count, max, { withKey: false, nested: count !== -1 && ctx.reply.proto === 3 });
 }
 
 /** ZMPOP numkeys key... MIN|MAX [COUNT n]: parsing shared with BZMPOP (numkeys at `numKeysIndex`). */
-export function parseMpop(ctx: CommandContext, argv: readonly Uint8Array[], numKeysIndex: number): { keys: string[]; max: boolean; count: number } | null {
+function parseMpop(ctx: CommandContext, argv: readonly Uint8Array[], numKeysIndex: number): { keys: string[]; max: boolean; count: number } | null {
   const numKeys = rangedLongArg(ctx, argv[numKeysIndex] as Uint8Array, 1n, "ERR numkeys should be greater than 0");
   if (numKeys === null) return null;
   const whereIndex = numKeysIndex + numKeys + 1;
@@ -812,23 +823,63 @@ export function parseMpop(ctx: CommandContext, argv: readonly Uint8Array[], numK
   return { keys: keyNames, max: where === "max", count: count === -1 ? 1 : count };
 }
 
+/**
+ * ZMPOP/BZMPOP's pop from the first sorted set among `keyNames`: replies [key, [[member, score]...]]
+ * and returns true, or returns true after a WRONGTYPE error, or false when every key is missing.
+ */
+function mpopFirst(ctx: CommandContext, keyNames: readonly string[], count: number, max: boolean): boolean {
+  for (const key of keyNames) {
+    const e = lookupZset(ctx, key, true);
+    if (e === false) return true;
+    if (e === undefined) continue;
+    const popped = popAndReply(ctx, key, e, count, max, { withKey: true, nested: true });
+    // Logged as the pop that happened, as Redis propagates it.
+    ctx.propagate([max ? "ZPOPMAX" : "ZPOPMIN", key, String(popped)]);
+    return true;
+  }
+  return false;
+}
+
 function zmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const parsed = parseMpop(ctx, argv, 1);
   if (parsed === null) return;
-  for (const key of parsed.keys) {
+  if (!mpopFirst(ctx, parsed.keys, parsed.count, parsed.max)) ctx.reply.nullArray();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// BZPOPMIN, BZPOPMAX, BZMPOP: the pops above, or wait (server/blocking.ts) until a sorted set is there.
+// Each is logged as the non-blocking pop it performed; inside MULTI (or wherever a client may not
+// block) an empty result answers the null array at once, as Redis's timeout does.
+
+const isZset = (e: Entry): boolean => e.type === "zset";
+
+/** BZPOPMIN/BZPOPMAX key... timeout: [key, member, score] from the first non-empty sorted set. */
+function bzpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: boolean): void {
+  const deadlineMs = blockingTimeoutArg(ctx, argv[argv.length - 1]);
+  if (deadlineMs === null) return;
+  const keyNames = argv.slice(1, -1).map((a) => latin1(a));
+  const hint = blockedKeyHint(ctx);
+  for (const key of hint === null ? keyNames : [hint]) {
     const e = lookupZset(ctx, key, true);
     if (e === false) return;
     if (e === undefined) continue;
-    const items = popFrom(ctx, key, e, parsed.count, parsed.max);
-    ctx.reply.arrayHeader(2);
-    ctx.reply.bulk(key);
-    replyNestedPairs(ctx, items);
-    notifyRemoval(ctx, key, e, parsed.max ? "zpopmax" : "zpopmin");
-    // Logged as the pop that happened, as Redis propagates it.
-    ctx.propagate([parsed.max ? "ZPOPMAX" : "ZPOPMIN", key, String(items.length)]);
+    popAndReply(ctx, key, e, 1, max, { withKey: true, nested: false });
+    ctx.propagate([max ? "ZPOPMAX" : "ZPOPMIN", key]);
     return;
   }
-  ctx.reply.nullArray();
+  if (!blockClient(ctx, argv, { keys: keyNames, deadlineMs, ready: isZset })) ctx.reply.nullArray();
+}
+
+/** BZMPOP timeout numkeys key... MIN|MAX [COUNT n]. */
+function bzmpop(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  // Redis checks numkeys, MIN|MAX and COUNT before the timeout.
+  const parsed = parseMpop(ctx, argv, 2);
+  if (parsed === null) return;
+  const deadlineMs = blockingTimeoutArg(ctx, argv[1]);
+  if (deadlineMs === null) return;
+  const hint = blockedKeyHint(ctx);
+  if (mpopFirst(ctx, hint === null ? parsed.keys : [hint], parsed.count, parsed.max)) return;
+  if (!blockClient(ctx, argv, { keys: parsed.keys, deadlineMs, ready: isZset })) ctx.reply.nullArray();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1079,6 +1130,9 @@ export const zsetCommands: CommandSpec[] = [
   { ...zs, name: "zpopmin", arity: -2, flags: ["write", "fast"], summary: "Removes and returns the members with the lowest scores in a sorted set.", since: "5.0.0", complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", keySpecs: rw(["RW", "ACCESS", "DELETE"]), handler: (ctx, argv) => zpopGeneric(ctx, argv, false) },
   { ...zs, name: "zpopmax", arity: -2, flags: ["write", "fast"], summary: "Removes and returns the members with the highest scores in a sorted set.", since: "5.0.0", complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", keySpecs: rw(["RW", "ACCESS", "DELETE"]), handler: (ctx, argv) => zpopGeneric(ctx, argv, true) },
   { ...zs, name: "zmpop", arity: -4, flags: ["write"], summary: "Removes and returns the members with the lowest or highest scores from the first non-empty sorted set.", since: "7.0.0", complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", keySpecs: [keys.keynum(1, ["RW", "ACCESS", "DELETE"])], handler: zmpop },
+  { ...zs, name: "bzpopmin", arity: -3, flags: ["write", "noscript", "blocking", "fast"], summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", since: "5.0.0", complexity: "O(log(N)) with N being the number of elements in the sorted set.", keySpecs: [keys.range(1, -2, 1, ["RW", "ACCESS", "DELETE"])], handler: (ctx, argv) => bzpopGeneric(ctx, argv, false) },
+  { ...zs, name: "bzpopmax", arity: -3, flags: ["write", "noscript", "blocking", "fast"], summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", since: "5.0.0", complexity: "O(log(N)) with N being the number of elements in the sorted set.", keySpecs: [keys.range(1, -2, 1, ["RW", "ACCESS", "DELETE"])], handler: (ctx, argv) => bzpopGeneric(ctx, argv, true) },
+  { ...zs, name: "bzmpop", arity: -5, flags: ["write", "blocking"], summary: "Remove and return members with scores in a sorted set or block until one is available", since: "7.0.0", complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", keySpecs: [keys.keynum(2, ["RW", "ACCESS", "DELETE"])], handler: bzmpop },
   { ...zs, name: "zrandmember", arity: -2, flags: ["readonly"], summary: "Returns random members of a sorted set.", since: "6.2.0", complexity: "O(N) where N is the number of members returned", tips: ["nondeterministic_output"], keySpecs: rw(["RO", "ACCESS"]), handler: zrandmember },
   { ...zs, name: "zscan", arity: -3, flags: ["readonly"], summary: "Iterates over the members and scores of a sorted set.", since: "2.8.0", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", tips: ["nondeterministic_output"], keySpecs: rw(["RO", "ACCESS"]), handler: zscan },
 ];

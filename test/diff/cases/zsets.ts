@@ -136,6 +136,29 @@ export const cases: DiffCase[] = [
     "ZREMRANGEBYRANK big 0 9", "ZREMRANGEBYSCORE big 100 110", "ZCARD big", "ZPOPMAX big 2",
   ]),
   { name: "zsets: members with NUL and high bytes", cmds: [["ZADD", "z", "1", new Uint8Array([0, 255]), "1", new Uint8Array([0]), "1", "a"], ["ZRANGE", "z", "0", "-1"], ["ZRANGEBYLEX", "z", new Uint8Array([91, 0]), "+"], ["ZSCORE", "z", new Uint8Array([0, 255])]] },
+  // The blocking pops where they need not wait (a sorted set is there, or MULTI forbids waiting).
+  script("zsets: BZPOPMIN BZPOPMAX serve at once", [
+    seed, "BZPOPMIN z 0", "BZPOPMAX z 0", "BZPOPMIN none z 1.5", "BZPOPMAX none z 0.001", "ZADD n -0 a 1.5 b inf c", "BZPOPMAX n 0", "BZPOPMIN n 0", "BZPOPMIN n 0", "EXISTS n",
+    "ZADD z2 7 x", "BZPOPMIN z z2 0", "BZPOPMIN z2 z 0", "ZRANGE z 0 -1 WITHSCORES",
+  ]),
+  script("zsets: BZMPOP serves at once", [
+    seed, "BZMPOP 0 1 z MIN", "BZMPOP 0 2 none z MAX COUNT 2", "BZMPOP 1.5 1 z min count 10", "EXISTS z", "ZADD y 1 a", "BZMPOP 0 3 none z y MAX COUNT 1", "EXISTS y",
+  ]),
+  script("zsets: blocking pops inside MULTI answer the null array", [
+    "MULTI", "BZPOPMIN none 0", "BZPOPMAX none 10", "BZMPOP 0 1 none MIN", "BZMPOP 5 2 a b MAX COUNT 3", "ZADD z 1 a", "BZPOPMIN none z 0", "BZMPOP 0 1 z MIN", "EXEC",
+  ]),
+  script("zsets: blocking pop errors", [
+    "SET s v", "ZADD z 1 a",
+    "BZPOPMIN s 0", "BZPOPMIN none s 0", "BZPOPMIN z s 0", "BZPOPMAX s z 0", "BZMPOP 0 1 s MIN", "BZMPOP 0 2 none s MAX", "BZMPOP 0 2 z s MAX",
+    // From here on z always has members left, so no valid timeout makes a command wait.
+    "ZADD z 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j 11 k 12 l",
+    "BZPOPMIN z -1", "BZPOPMIN z x", "BZPOPMIN z nan", "BZPOPMIN z inf", "BZPOPMIN z 1e400", "BZPOPMIN none -0.5", "BZPOPMIN s x", "BZPOPMAX z ''", "BZPOPMIN z 0x10",
+    "BZMPOP -1 1 z MIN", "BZMPOP x 1 z MIN", "BZMPOP x 0 z MIN", "BZMPOP x 1 z FOO", "BZMPOP x 1 z MIN COUNT 0", "BZMPOP 0 0 z MIN", "BZMPOP 0 -1 z MIN", "BZMPOP 0 x z MIN", "BZMPOP 0 2 z MIN",
+    "BZMPOP 0 1 z MIN COUNT", "BZMPOP 0 1 z MIN COUNT 0", "BZMPOP 0 1 z MIN COUNT -1", "BZMPOP 0 1 z MIN COUNT x", "BZMPOP 0 1 z MIN COUNT 1 COUNT 1", "BZMPOP 0 1 z MIN foo", "BZMPOP 0 1 z",
+    "BZMPOP 0 9223372036854775807 z MIN", "BZMPOP 0 1 z MIN COUNT 9223372036854775808",
+    "BZPOPMIN", "BZPOPMIN z", "BZPOPMAX z", "BZMPOP 0 1 z", "BZMPOP 0 1", "BZMPOP", "ZCARD z",
+  ]),
+  script("zsets: COMMAND INFO of the blocking pops", ["COMMAND INFO bzpopmin bzpopmax bzmpop", "COMMAND GETKEYS BZPOPMIN a b 0", "COMMAND GETKEYS BZMPOP 0 2 a b MIN COUNT 3"]),
   // Each command is followed by PINGs for its notifications (keyspace then keyevent, per event): the pushes
   // arrive before or after the reply as Redis sends them (RESP3), and the trailing PINGs take up the shift.
   withReset(script("zsets: keyspace events and their order against the reply", [
@@ -190,7 +213,14 @@ export const cases: DiffCase[] = [
       ["ZADD str 1 a", 0],
       ["EXPIRE p 1000", 2],
       ["ZREM p a b c x", 4],
+      ["ZADD b 1 a 2 b 3 c", 2],
+      ["BZPOPMIN b 0", 2],
+      ["BZPOPMAX none b 0", 2],
+      ["BZMPOP 0 1 b MIN COUNT 5", 4],
     ] as const).flatMap(([command, events]) => [command, ...Array.from({ length: events }, (_, i) => `PING ${i}`)]),
+    // Pops push inside their array reply (Redis notifies between the header and the elements), which the
+    // harness reads as one reply: these take up the shift so that every push is compared.
+    ...Array.from({ length: 40 }, (_, i) => `PING tail ${i}`),
     "PUNSUBSCRIBE",
   ])),
 ];
