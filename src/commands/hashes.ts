@@ -7,7 +7,7 @@ import type { CommandContext, CommandSpec, KeySpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
 import { newEntry, type HashEntry } from "../keyspace/entry.ts";
-import { hashIsListpack } from "../keyspace/encodings.ts";
+import { hashIsListpack, noteHashWrite } from "../keyspace/encodings.ts";
 import {
   errArity, errHashNotFloat, errHashNotInteger, errNotInteger, errNotFloat, errOverflow, errIncrementNanOrInfinity,
   errValueNanOrInfinity, errSyntax, errWrongType,
@@ -60,7 +60,9 @@ function hsetGeneric(ctx: CommandContext, argv: readonly Uint8Array[], name: "hs
   for (let i = 2; i < argv.length; i += 2) {
     const field = keyOf(argv, i);
     if (!e.data.has(field)) created++;
-    e.data.set(field, keyOf(argv, i + 1));
+    const value = keyOf(argv, i + 1);
+    e.data.set(field, value);
+    noteHashWrite(e.data, field, value);
   }
   ctx.dirty += (argv.length - 2) / 2;
   if (name === "hset") ctx.reply.integer(created);
@@ -76,7 +78,9 @@ function hsetnx(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (existing !== undefined && existing.data.has(field)) return ctx.reply.integer(0);
   const e = hashForWrite(ctx, key);
   if (e === false) return;
-  e.data.set(field, keyOf(argv, 3));
+  const value = keyOf(argv, 3);
+  e.data.set(field, value);
+  noteHashWrite(e.data, field, value);
   ctx.dirty++;
   ctx.reply.integer(1);
   notify(ctx, "hash", "hset", key);
@@ -127,6 +131,7 @@ function hincrby(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const sum = value + increment;
   if (sum < INT64_MIN || sum > INT64_MAX) return hashErrorAfterCreate(ctx, key, e, errOverflow);
   e.data.set(field, sum.toString());
+  noteHashWrite(e.data, field, sum.toString());
   ctx.dirty++;
   ctx.reply.integer(sum);
   notify(ctx, "hash", "hincrby", key);
@@ -150,6 +155,7 @@ function hincrbyfloat(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (sum.kind !== "finite") return hashErrorAfterCreate(ctx, key, e, errIncrementNanOrInfinity);
   const text = formatLongDouble(sum);
   e.data.set(field, text);
+  noteHashWrite(e.data, field, text);
   ctx.dirty++;
   // The result, not the increment, is logged: long double sums must not be recomputed on replay.
   ctx.propagate(["HSET", argv[1] as Uint8Array, argv[2] as Uint8Array, text]);

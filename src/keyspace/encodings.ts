@@ -18,9 +18,21 @@ export const ZSET_LISTPACK_VALUE_BYTES_MAX = 64;
 /** list-max-listpack-size -2: a quicklist node's listpack stays within 8 KiB. */
 export const LIST_NODE_BYTES_MAX = 8192;
 
-/** Whether Redis would hold this hash as a listpack (built up from these fields). */
+/**
+ * Hashes that outgrew a listpack. Redis converts such a hash to a hashtable and never back, even when
+ * fields are deleted later; the mark lives as long as the Map (a copy or a reload decides afresh, as
+ * Redis's RDB loading does).
+ */
+const hashtableHashes = new WeakSet<ReadonlyMap<string, string>>();
+
+/** Call after writing `field` = `value` into `h`: marks the hash a hashtable once Redis would convert it. */
+export function noteHashWrite(h: ReadonlyMap<string, string>, field: string, value: string): void {
+  if (h.size > HASH_LISTPACK_ENTRIES_MAX || field.length > HASH_LISTPACK_VALUE_BYTES_MAX || value.length > HASH_LISTPACK_VALUE_BYTES_MAX) hashtableHashes.add(h);
+}
+
+/** Whether Redis would hold this hash as a listpack. */
 export function hashIsListpack(h: ReadonlyMap<string, string>): boolean {
-  if (h.size > HASH_LISTPACK_ENTRIES_MAX) return false;
+  if (hashtableHashes.has(h) || h.size > HASH_LISTPACK_ENTRIES_MAX) return false;
   for (const [f, v] of h) if (f.length > HASH_LISTPACK_VALUE_BYTES_MAX || v.length > HASH_LISTPACK_VALUE_BYTES_MAX) return false;
   return true;
 }

@@ -16,6 +16,10 @@ export const cases: DiffCase[] = [
   script("encodings: a hash of 512 fields is a listpack, the 513th makes it a hashtable", [
     `HSET h ${fields(512)}`, "OBJECT ENCODING h", "HLEN h", "HGETALL h", "HSET h f511 again", "OBJECT ENCODING h", "HSET h f512 v512", "OBJECT ENCODING h", "HLEN h", "HGETALL h",
   ], [unorderedMap(9)]),
+  script("encodings: a hash that became a hashtable stays one when it shrinks", [
+    `HSET h ${fields(513)}`, "OBJECT ENCODING h", `HDEL h ${Array.from({ length: 510 }, (_, i) => `f${i}`).join(" ")}`, "HLEN h", "OBJECT ENCODING h", "HGETALL h",
+    `HSET g a ${bytes(65)}`, "HDEL g a", "HSET g b 1", "OBJECT ENCODING g", "HSET k n 1", "HINCRBYFLOAT k n 1e100", "OBJECT ENCODING k", "HSET k n 1", "OBJECT ENCODING k",
+  ], [unorderedMap("HGETALL")]),
   script("encodings: a hash of 513 fields at once is a hashtable", [`HSET h ${fields(513)}`, "OBJECT ENCODING h", "HKEYS h"], [sortArray("HKEYS")]),
   script("encodings: hash fields and values of 64 bytes fit a listpack, 65 do not", [
     `HSET a f ${bytes(64)}`, "OBJECT ENCODING a", `HSET a ${bytes(64)} v`, "OBJECT ENCODING a", "HGETALL a",
