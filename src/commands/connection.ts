@@ -36,7 +36,7 @@ function helloReply(ctx: CommandContext): void {
   w.bulk("id");
   w.integer(ctx.client.id);
   w.bulk("mode");
-  w.bulk("standalone");
+  w.bulk(ctx.server.cluster ? "cluster" : "standalone");
   w.bulk("role");
   w.bulk("master");
   w.bulk("modules");
@@ -154,6 +154,7 @@ function reset(ctx: CommandContext): void {
   c.replyMode = "on";
   c.noEvict = false;
   c.noTouch = false;
+  c.clusterReadonly = false;
   c.authenticated = ctx.server.config.get("requirepass") === "";
   ctx.reply.simple("RESET");
 }

@@ -18,6 +18,7 @@ import { dumpCommands } from "./dump.ts";
 import { sortCommands } from "./sort.ts";
 import { bitmapCommands } from "./bitmaps.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
+import { clusterCommands } from "./cluster.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -38,5 +39,6 @@ export function buildCommandTable(): CommandTable {
   table.register(sortCommands);
   table.register(bitmapCommands);
   table.register(hyperloglogCommands);
+  table.register(clusterCommands);
   return table;
 }

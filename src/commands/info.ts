@@ -36,7 +36,7 @@ function sections(ctx: CommandContext): Section[] {
   return [
     ["Server", [
       ["redis_version", s.version], ["redis_git_sha1", "00000000"], ["redis_git_dirty", 0], ["redis_build_id", "bunker"],
-      ["redis_mode", s.mode === "embedded" ? "standalone" : s.mode], ["bunker_version", "0.1.0"], ["os", `${process.platform} ${process.arch}`],
+      ["redis_mode", s.cluster ? "cluster" : s.mode === "embedded" ? "standalone" : s.mode], ["bunker_version", "0.1.0"], ["os", `${process.platform} ${process.arch}`],
       ["arch_bits", 64], ["multiplexing_api", "bun"], ["process_id", process.pid], ["process_supervised", "no"], ["run_id", s.runId],
       ["tcp_port", s.tcpPort], ["server_time_usec", now * 1000], ["uptime_in_seconds", uptime], ["uptime_in_days", Math.floor(uptime / 86400)],
       ["hz", cfg.int("hz")], ["configured_hz", cfg.int("hz")], ["executable", process.execPath], ["config_file", ""],
@@ -76,7 +76,7 @@ function sections(ctx: CommandContext): Section[] {
     ["Modules", []],
     ["Commandstats", [...s.stats.commands].map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],
     ["Errorstats", [...s.stats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as [string, string])],
-    ["Cluster", [["cluster_enabled", 0]]],
+    ["Cluster", [["cluster_enabled", s.cluster ? 1 : 0]]],
     ["Keyspace", keyspace],
   ];
 }

@@ -179,6 +179,8 @@ export const serverCommands: CommandSpec[] = [
     // Bunker's AOF rewrite is a merge of every shard's log into a snapshot (storage/merge.ts).
     handler: (ctx) => {
       const engine = ctx.server.engine;
+      // Cluster mode keeps each shard's history in its Raft log; a snapshot would be replayed twice.
+      if (ctx.server.cluster) return ctx.reply.error("ERR BGREWRITEAOF is not available in cluster mode yet (Raft log snapshots are not implemented)");
       for (const shard of engine.shards) void engine.storage.merge(shard.id).catch(() => {});
       ctx.reply.simple("Background append only file rewriting started");
     },

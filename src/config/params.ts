@@ -59,6 +59,11 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+  // Cluster mode (src/raft/cluster.ts): all four empty/0 means standalone. Every member lists the same peers.
+  { name: "node-id", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "this node's id in the cluster (0: standalone)" },
+  { name: "cluster-peers", kind: "string", defaultValue: "", mutable: false, description: "cluster members as id=host:port[@clusterport],... (RESP address; Raft port defaults to port+10000)" },
+  { name: "cluster-port", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "port of the node-to-node Raft transport (0: port+10000, or this node's @clusterport in cluster-peers)" },
+  { name: "cluster-secret", kind: "string", defaultValue: "", mutable: false, description: "shared secret (at least 16 bytes) every cluster member proves on connect" },
   // Redis 7.0's encoding thresholds (and their 6.x ziplist names): scripts and Redis's own test suite set
   // them. Bunker's in-memory layouts do not change with them, and OBJECT ENCODING reports Redis's defaults.
   { name: "hash-max-listpack-entries", kind: "int", defaultValue: "512", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },

@@ -22,6 +22,8 @@ export function startBackgroundTasks(server: Server): () => void {
     const started = performance.now();
     const databases = server.config.int("databases");
     for (const shard of engine.shards) {
+      // Expiry is decided by the shard's leader (cluster mode); followers apply its logged deletes.
+      if (!engine.writable(shard.id)) continue;
       for (let db = 0; db < databases; db++) {
         const d = shard.state.db(db);
         if (d.expires.size === 0) continue;

@@ -48,6 +48,18 @@ export interface EngineOptions {
   readonly warn?: (message: string) => void;
 }
 
+/**
+ * Cluster mode's replacement for the shard logs (src/raft/cluster.ts): a unit's entry for a shard is
+ * proposed to the shard's Raft group, and the driver reports it durable (replicatedDurable) once a
+ * majority has it; entries other leaders committed arrive through applyReplicated.
+ */
+export interface ReplicatedLog {
+  /** False when this node is not the shard's writable leader (nothing is proposed). */
+  propose(shard: number, entry: LogEntry): boolean;
+  /** Whether this node may change the shard (execute writes, expire keys lazily). */
+  writable(shard: number): boolean;
+}
+
 export class EngineOpenError extends Error {
   override readonly name = "EngineOpenError";
 }
@@ -88,6 +100,8 @@ export class Engine {
   flushHooks: ((shard: number, db: number) => void)[] = [];
   /** Run after each unit of execute() (server/blocking.ts serves blocked clients here). */
   afterUnitHooks: (() => void)[] = [];
+  /** Cluster mode: the replicated log that replaces the shard logs (null: standalone). */
+  private replication: ReplicatedLog | null = null;
   /** Keyspace events for expiry (notifications, stats). */
   onExpired: (db: number, key: string) => void = () => {};
 
@@ -358,13 +372,23 @@ export class Engine {
     if (ex.unitShards.length === 0) return;
     const seq = ++this.appendedSeq;
     const participants = ex.unitShards.length > 1 ? [...ex.unitShards].sort((a, b) => a - b) : noParticipants;
+    const replication = this.replication;
     for (const shardId of ex.unitShards) {
       const ops = ex.unitOps[shardId] as LogOp[];
       const shard = this.shards[shardId] as Shard;
-      shard.log.append({ kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops });
+      const entry: LogEntry = { kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops };
+      if (replication === null) shard.log.append(entry);
+      else if (!replication.propose(shardId, entry)) {
+        // The dispatcher routes writes to the shard's leader and lazy expiry is fenced off elsewhere, so
+        // memory changed where it must not: a bug, and this node's state is no longer the log's.
+        ex.clearUnitOps();
+        this.opts.onFatal(new Error(`bug: shard ${shardId} changed on a node that cannot propose to its Raft group`));
+        return;
+      }
       shard.notePending(seq);
     }
     ex.clearUnitOps();
+    if (replication !== null) return;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flushAll());
@@ -386,6 +410,37 @@ export class Engine {
   private shardDurable(shard: Shard, seq: number): void {
     shard.markDurable(seq);
     if (this.flushesInCycle > 0 && --this.flushesInCycle === 0 && !this.flushScheduled) this.flushAll();
+    this.advanceDurable();
+    if (!this.closed) this.storage.maybeMerge(shard, "flush");
+  }
+
+  /** Switches the write path to a replicated log (cluster mode); call before anything executes. */
+  useReplication(replication: ReplicatedLog): void {
+    this.replication = replication;
+    this.executor.expiryFence = (shard) => replication.writable(shard);
+  }
+
+  /** Whether this node may change a shard (always in standalone). */
+  writable(shard: number): boolean {
+    return this.replication === null || this.replication.writable(shard);
+  }
+
+  /** Cluster mode: the shard's entries up to `seq` are committed (majority durable, and here). */
+  replicatedDurable(shardId: number, seq: number): void {
+    (this.shards[shardId] as Shard).markDurable(seq);
+    this.advanceDurable();
+  }
+
+  /** Cluster mode: applies an entry another node proposed and the group committed. */
+  applyReplicated(shardId: number, entry: LogEntry, server: ServerContext | null): void {
+    try {
+      this.applyLogged(shardId, entry, server);
+    } finally {
+      this.storage.afterUnit();
+    }
+  }
+
+  private advanceDurable(): void {
     let low = Infinity;
     for (const s of this.shards) low = Math.min(low, s.firstPendingSeq());
     const next = low === Infinity ? this.appendedSeq : low - 1;
@@ -393,7 +448,6 @@ export class Engine {
       this.durableSeq = next;
       for (const l of this.durableListeners) l();
     }
-    if (!this.closed) this.storage.maybeMerge(shard, "flush");
   }
 
   /** Registers a listener called whenever the durable watermark advances. */

@@ -96,6 +96,7 @@ export class Evictor {
     let best: Candidate | null = null;
     const databases = this.server.config.int("databases");
     for (const shard of this.engine.shards) {
+      if (!this.engine.writable(shard.id)) continue; // cluster mode: evict only where this node leads
       for (let db = 0; db < databases; db++) {
         const d = shard.state.db(db);
         const source: Set<string> | Map<string, Entry> = volatile ? d.expires : d.map;

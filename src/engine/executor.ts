@@ -71,6 +71,13 @@ export class Executor implements CommandContext, ViewHost {
   private writtenMany = false;
   /** Whether the current command looked at keys of more than one shard (reads and writes). */
   private accessedMany = false;
+  /** Cluster mode: whether this node may delete an expired key of a shard (only the shard's leader does). */
+  expiryFence: ((shard: number) => boolean) | null = null;
+
+  mayExpire(shard: number): boolean {
+    return this.expiryFence === null || this.expiryFence(shard);
+  }
+
   /** Set from maxmemory-policy by the server: LFU counters are only kept when a policy uses them. */
   lfu = false;
   /** The first shard accessed by the current command (-1: none yet). */

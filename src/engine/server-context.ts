@@ -5,6 +5,7 @@ import type { CommandTable } from "../commands/table.ts";
 import type { ClientState } from "../server/client-state.ts";
 import type { PubSubHub } from "../server/pubsub.ts";
 import type { Engine } from "./engine.ts";
+import type { ClusterNode } from "../raft/cluster.ts";
 
 /** Per-command counters for INFO commandstats. */
 export interface CommandStat {
@@ -87,6 +88,8 @@ export interface ServerContext {
   clients(): Iterable<ClientHandle>;
   /** Pub/sub hub (subscriptions, PUBLISH, keyspace notifications); absent where nothing can subscribe. */
   readonly pubsub?: PubSubHub;
+  /** Cluster mode: this node's view of the cluster (absent or null: standalone). */
+  readonly cluster?: ClusterNode | null;
   /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */
   requestShutdown(): void;
 }

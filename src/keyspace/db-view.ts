@@ -24,6 +24,8 @@ export interface ViewHost {
   keyspaceLookup(hit: boolean): void;
   /** A whole database of a shard is about to be emptied or swapped. */
   beforeFlush(shard: number, db: number): void;
+  /** Whether an expired key of this shard may be deleted here (cluster: only on the shard's leader). */
+  mayExpire(shard: number): boolean;
   /** A key was found expired and deleted (lazily): it must be logged as a delete. */
   expired(shard: number, db: number, key: string): void;
   /** A cold value must be loaded before it can be used. */
@@ -66,6 +68,8 @@ export class DbView {
   /** True (and deletes) when the entry has expired; never expires during replay. */
   private expireIfNeeded(shard: number, db: ShardDb, key: string, e: Entry): boolean {
     if (e.expireAt === 0 || e.expireAt > this.host.now || this.host.replaying) return false;
+    // A follower hides the expired key; the leader's logged delete removes it.
+    if (!this.host.mayExpire(shard)) return true;
     this.host.beforeWrite(shard, this.index, key, e);
     db.remove(key);
     this.host.expired(shard, this.index, key);

@@ -15,6 +15,8 @@ export class ClientState {
   replyMode: ReplyMode = "on";
   /** Set by QUIT, CLIENT KILL, protocol errors: close once the pending replies are written. */
   closeAfterReply = false;
+  /** READONLY (cluster mode): reads may be served by a shard's follower, from its committed state. */
+  clusterReadonly = false;
   /** Queued commands while in MULTI (null outside MULTI). */
   multi: Uint8Array[][] | null = null;
   /** A queued command failed in MULTI: EXEC answers EXECABORT. */

@@ -9,6 +9,7 @@ import { latin1 } from "../keyspace/entry.ts";
 import type { Connection } from "./connection.ts";
 import { Evictor, errOom } from "../engine/eviction.ts";
 import { commandStat } from "../engine/server-context.ts";
+import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -129,6 +130,10 @@ export class Dispatcher {
       if (client.multi) client.multiError = true;
       return null;
     }
+    if (this.server.cluster && !this.clusterAdmits(conn, cmd, argv)) {
+      stat.rejectedCalls++;
+      return null;
+    }
     if (client.multi && !multiImmediate.has(top.spec.name)) {
       if (top.flags.includes("no_multi")) {
         stat.rejectedCalls++;
@@ -157,6 +162,75 @@ export class Dispatcher {
       return null;
     }
     return { cmd, top, durability };
+  }
+
+  /**
+   * Cluster mode (Redis Cluster's getNodeByQuery): a keyed command runs here only if all its keys share
+   * one slot and this node is the writable leader of that slot's shard (or, for a read on a READONLY
+   * connection, holds the shard at all); otherwise it is answered with CROSSSLOT, MOVED (to the shard's
+   * leader), TRYAGAIN (this node was just elected and is catching up) or CLUSTERDOWN (no leader known).
+   * EXEC checks its queued commands together and discards the transaction when they cannot run here; a
+   * command refused inside MULTI makes EXEC abort, as in Redis. Keyless writes (FLUSHALL, FLUSHDB,
+   * SWAPDB, BUNKER.CONFIG SET) change every shard and need a node that leads all of them.
+   */
+  private clusterAdmits(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): boolean {
+    const cluster = this.server.cluster;
+    if (!cluster) return true;
+    const client = conn.state;
+    const top = cmd.parent ?? cmd;
+    const isExec = top.spec.name === "exec" && client.multi !== null;
+    const queued: [Command, readonly Uint8Array[]][] = [];
+    if (isExec) {
+      for (const q of client.multi ?? []) {
+        const c = this.lookupQuiet(q);
+        if (c) queued.push([c, q]);
+      }
+    } else queued.push([cmd, argv]);
+    let slot = -1;
+    let writes = false;
+    let keylessWrite = false;
+    let error: string | null = null;
+    for (const [c, av] of queued) {
+      const idx = c.spec.keySpecs.length === 0 ? [] : keyIndexes(c, av);
+      if (c.isWrite) writes = true;
+      if (idx.length === 0 && c.isWrite) keylessWrite = true;
+      for (const i of idx) {
+        const s = keySlot(latin1(av[i] as Uint8Array));
+        if (slot === -1) slot = s;
+        else if (s !== slot) error = "CROSSSLOT Keys in request don't hash to the same slot";
+      }
+    }
+    const shards = this.engine.shards.length;
+    if (error === null && keylessWrite) {
+      for (let s = 0; s < shards; s++) {
+        if (!this.engine.writable(s)) {
+          error = `ERR ${cmd.fullName.toUpperCase()} changes every shard: in this cluster version it runs only on a node that leads all of them`;
+          break;
+        }
+      }
+    }
+    if (error === null && slot !== -1 && !(client.clusterReadonly && !writes)) {
+      const route = cluster.route(shardOfSlot(slot, shards));
+      if (route.kind === "moved") error = `MOVED ${slot} ${route.leader.host}:${route.leader.port}`;
+      else if (route.kind === "unavailable") {
+        error = cluster.leaderOf(shardOfSlot(slot, shards)) === cluster.self.id ? "TRYAGAIN This node was just elected leader of the slot and is catching up" : "CLUSTERDOWN Hash slot not served";
+      }
+    }
+    if (error === null) return true;
+    conn.writer.error(error);
+    if (isExec) {
+      client.multi = null;
+      client.multiError = false;
+      this.engine.watches.unwatchAll(client);
+    } else if (client.multi && !multiImmediate.has(top.spec.name)) client.multiError = true;
+    return false;
+  }
+
+  /** The command (or subcommand) argv names, without replying anything. */
+  private lookupQuiet(argv: readonly Uint8Array[]): Command | undefined {
+    const cmd = this.server.table.get(latin1(argv[0] as Uint8Array));
+    if (!cmd || cmd.subcommands.size === 0 || argv.length < 2) return cmd;
+    return cmd.subcommands.get(latin1(argv[1] as Uint8Array).toLowerCase());
   }
 
   /** "async" when every key of the command is in an async namespace (and on one shard). */

@@ -10,8 +10,11 @@ import { Dispatcher } from "./dispatch.ts";
 import { isClientBlocked } from "./blocking.ts";
 import { PubSubHub } from "./pubsub.ts";
 import { keyspaceEventFlags } from "./notify.ts";
+import type { ClusterNode } from "../raft/cluster.ts";
 
 export const bunkerVersion = "7.0.15";
+/** How long a graceful shutdown in cluster mode waits for in-flight writes to commit. */
+const clusterShutdownWaitMs = 5000;
 
 export interface ServerOptions {
   readonly config: Config;
@@ -20,6 +23,8 @@ export interface ServerOptions {
   readonly log: (line: string) => void;
   /** Called after a graceful shutdown completed. */
   readonly onShutdown: () => void;
+  /** Cluster mode: this node's Raft groups and membership (absent: standalone). */
+  readonly cluster?: ClusterNode;
   /** False when the engine outlives this server (embedded listeners). Default true. */
   readonly closeEngineOnShutdown?: boolean;
 }
@@ -33,6 +38,7 @@ export class Server implements ServerContext, ConnectionHost {
   readonly startedMs = Date.now();
   readonly version = bunkerVersion;
   readonly mode = "standalone" as const;
+  readonly cluster: ClusterNode | null;
   readonly dispatcher: Dispatcher;
   readonly pubsub = new PubSubHub();
   tcpPort = 0;
@@ -47,6 +53,7 @@ export class Server implements ServerContext, ConnectionHost {
     this.config = opts.config;
     this.table = opts.table;
     this.engine = opts.engine;
+    this.cluster = opts.cluster ?? null;
     this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
     this.dispatcher = new Dispatcher(this, this.engine);
     this.wirePubSub();
@@ -187,13 +194,16 @@ export class Server implements ServerContext, ConnectionHost {
     this.shuttingDown = true;
     this.listener?.stop(false);
     if (this.cronTimer) clearInterval(this.cronTimer);
-    await this.engine.waitDurable();
+    // A cluster node without a majority may never see its last writes committed: bounded wait.
+    const durable = this.engine.waitDurable();
+    await (this.cluster === null ? durable : Promise.race([durable, new Promise((r) => setTimeout(r, clusterShutdownWaitMs))]));
     for (const c of this.connections) c.flush();
     const deadline = Date.now() + 2000;
     while ([...this.connections].some((c) => c.hasPendingOutput) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 5));
     }
     for (const c of [...this.connections]) c.close();
+    this.cluster?.stop();
     if (this.opts.closeEngineOnShutdown !== false) await this.engine.close();
     this.listener?.stop(true);
     this.opts.onShutdown();

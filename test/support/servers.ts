@@ -87,11 +87,11 @@ export async function startRedis(opts: { args?: string[] } = {}): Promise<Server
 
 /** Starts Bunker (src/main.ts under the running Bun) on a free port; `dir` defaults to a fresh temporary one. */
 export async function startBunker(
-  opts: { args?: string[]; dir?: string; env?: Record<string, string> } = {},
+  opts: { args?: string[]; dir?: string; env?: Record<string, string>; port?: number } = {},
 ): Promise<ServerHandle> {
   const ownsDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "bunker-test-")));
-  return startWithPortRetry({
+  const spec: StartSpec = {
     name: "bunker",
     dir,
     ownsDir,
@@ -109,7 +109,9 @@ export async function startBunker(
       dir,
       ...(opts.args ?? []),
     ],
-  });
+  };
+  // A caller that names the port (cluster members must know each other's ports) gets exactly that one.
+  return opts.port === undefined ? startWithPortRetry(spec) : startOnce(spec, opts.port);
 }
 
 interface StartSpec {

@@ -1,0 +1,357 @@
+// Cluster mode: one Raft group per shard, every group on every member, all multiplexed on one transport.
+//
+// Write path on a shard's leader: the engine executes a command in memory (speculatively, as in
+// standalone), then hands the shard's encoded log entry to propose(); the reply waits for the shard's
+// durable watermark, which this driver advances when the entry is committed (persisted by a majority)
+// and this node has fsynced it too. Followers apply committed entries with Engine.applyLogged, the code
+// recovery uses. Per group the driver honours the core's contract: persist (fsync) -> send -> apply ->
+// advance, one Ready at a time, groups independently.
+//
+// Correctness of the speculative apply:
+//  - a new leader accepts commands for a shard only once it has applied every entry up to its term's
+//    first (empty) entry, so its memory holds everything committed before it executes anything;
+//  - after that, every committed entry of the group is one this node proposed (recognised by index and
+//    term) and is not applied twice;
+//  - if one of its proposals is replaced by another leader's entry (same index, other term), the
+//    node's memory holds a write that never happened: it stops (onFatal) and, restarted, rebuilds its
+//    state from the committed log. A leader that steps down keeps waiting: its proposals may still be
+//    committed by the next leader, and then its replies are released normally.
+import { join } from "node:path";
+import type { Engine } from "../engine/engine.ts";
+import type { ServerContext } from "../engine/server-context.ts";
+import type { LogIo } from "../storage/io.ts";
+import { ByteWriter, decodeBody, encodeEntry, recordHeaderBytes, type LogEntry } from "../storage/record.ts";
+import { decodeConfChange, type Entry, type Message, RaftNode, type Ready, SeededRandom } from "./core/index.ts";
+import { GroupLog, type GroupStorage } from "./group-log.ts";
+import { Transport } from "./transport/index.ts";
+
+export interface ClusterMember {
+  readonly id: number;
+  /** RESP address clients are redirected to. */
+  readonly host: string;
+  readonly port: number;
+  /** Raft transport port. */
+  readonly clusterPort: number;
+}
+
+export class ClusterConfigError extends Error {
+  override readonly name = "ClusterConfigError";
+}
+
+/** Redis Cluster's offset between a node's client port and its bus port, used when none is given. */
+export const clusterPortOffset = 10000;
+
+/**
+ * Parses `id=host:port[@clusterport],...`. `self` is this node as its own flags describe it; it is added
+ * when the list leaves it out, and must agree with its entry when the list names it.
+ */
+export function parseClusterPeers(text: string, self: ClusterMember): ClusterMember[] {
+  const members = new Map<number, ClusterMember>();
+  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const m = /^(\d+)=([^:@]+):(\d+)(?:@(\d+))?$/.exec(part);
+    if (!m) throw new ClusterConfigError(`cluster-peers: '${part}' is not id=host:port[@clusterport]`);
+    const id = Number(m[1]);
+    const port = Number(m[3]);
+    const clusterPort = m[4] !== undefined ? Number(m[4]) : port + clusterPortOffset;
+    if (id < 1 || id > 65535 || port < 1 || port > 65535 || clusterPort < 1 || clusterPort > 65535) throw new ClusterConfigError(`cluster-peers: '${part}' is out of range`);
+    if (members.has(id)) throw new ClusterConfigError(`cluster-peers: node ${id} is listed twice`);
+    members.set(id, { id, host: m[2] as string, port, clusterPort });
+  }
+  const listed = members.get(self.id);
+  if (listed === undefined) members.set(self.id, self);
+  else if (listed.port !== self.port) throw new ClusterConfigError(`cluster-peers: node ${self.id} is listed with port ${listed.port} but runs with --port ${self.port}`);
+  if (members.size < 2) throw new ClusterConfigError("cluster-peers: a cluster needs at least 2 members");
+  return [...members.values()].sort((a, b) => a.id - b.id);
+}
+
+/** A node's 40-character name as CLUSTER NODES/SLOTS/SHARDS report it (Redis uses 40 hex digits). */
+export function clusterNodeName(id: number): string {
+  return String(id).padStart(40, "0");
+}
+
+/** Timing of the groups: Raft counts in ticks of this driver. */
+export const clusterTiming = {
+  tickMs: 50,
+  /** Election timeout: 10-20 ticks (the core randomises), so a dead leader is replaced in 0.5-1 s. */
+  electionTimeoutTicks: 10,
+  heartbeatTimeoutTicks: 1,
+} as const;
+
+export interface ClusterOptions {
+  readonly self: ClusterMember;
+  readonly members: readonly ClusterMember[];
+  readonly secret: string;
+  readonly shards: number;
+  /** The node's data directory; group logs go into `<dir>/raft/`. */
+  readonly dir: string;
+  readonly io: LogIo;
+  readonly engine: Engine;
+  /** Listen address of the transport. */
+  readonly bindHost: string;
+  /** The node can no longer be correct (log I/O failed, a speculative write was lost): stop it. */
+  readonly onFatal: (err: Error) => void;
+  readonly log?: (line: string) => void;
+  readonly seed?: number;
+}
+
+interface Proposal {
+  readonly index: number;
+  readonly term: number;
+  readonly seq: number;
+}
+
+/** One shard's Raft group on this node. */
+class Group {
+  running = false;
+  scheduled = false;
+  /** Index of the last committed entry handed to the state machine. */
+  applied = 0;
+  /** The term in which this node leads (0: not leading), and the index of that term's first entry. */
+  leaderTerm = 0;
+  termStart = 0;
+  /** Leader, caught up with everything before its term: may execute commands for this shard. */
+  writable = false;
+  /** This node's proposals not yet committed, in log order (a FIFO with a moving head). */
+  pending: Proposal[] = [];
+  pendingHead = 0;
+
+  constructor(
+    readonly shard: number,
+    readonly node: RaftNode,
+    readonly storage: GroupStorage,
+    readonly log: GroupLog,
+  ) {}
+
+  get pendingCount(): number {
+    return this.pending.length - this.pendingHead;
+  }
+}
+
+/** Where a command for a shard must go. */
+export type ShardRoute = { readonly kind: "local" } | { readonly kind: "moved"; readonly leader: ClusterMember } | { readonly kind: "unavailable" };
+
+export class ClusterNode {
+  readonly self: ClusterMember;
+  readonly members: readonly ClusterMember[];
+  private readonly groups: Group[] = [];
+  private readonly transport: Transport;
+  private readonly byId = new Map<number, ClusterMember>();
+  private readonly encoder = new ByteWriter(4096);
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private failed = false;
+  /** Set once the server exists: handlers applied on followers see it. */
+  server: ServerContext | null = null;
+  private readonly linksUp = new Set<number>();
+
+  constructor(private readonly opts: ClusterOptions) {
+    this.self = opts.self;
+    this.members = opts.members;
+    for (const m of opts.members) this.byId.set(m.id, m);
+    const voters = opts.members.map((m) => m.id);
+    const raftDir = join(opts.dir, "raft");
+    opts.io.makeDirs(raftDir);
+    const random = new SeededRandom(opts.seed ?? (Date.now() ^ (opts.self.id * 0x9e3779b1)) >>> 0);
+    for (let shard = 0; shard < opts.shards; shard++) {
+      const { log, storage } = GroupLog.open(opts.io, join(raftDir, `group-${String(shard).padStart(3, "0")}.log`), { voters, learners: [] });
+      const node = new RaftNode({
+        id: opts.self.id,
+        storage,
+        random,
+        electionTimeoutTicks: clusterTiming.electionTimeoutTicks,
+        heartbeatTimeoutTicks: clusterTiming.heartbeatTimeoutTicks,
+      });
+      this.groups.push(new Group(shard, node, storage, log));
+    }
+    opts.io.fsyncDir(raftDir);
+    const peers = new Map(opts.members.filter((m) => m.id !== opts.self.id).map((m) => [m.id, { host: m.host, port: m.clusterPort }]));
+    this.transport = new Transport({
+      nodeId: opts.self.id,
+      listen: { host: opts.bindHost, port: opts.self.clusterPort },
+      peers,
+      secret: opts.secret,
+      onMessage: (from, group, message) => this.receive(from, group, message),
+      onLinkChange: (peer, up) => {
+        if (up) this.linksUp.add(peer);
+        else this.linksUp.delete(peer);
+      },
+      log: opts.log ?? (() => {}),
+    });
+  }
+
+  start(): void {
+    this.transport.start();
+    this.tickTimer = setInterval(() => this.tick(), clusterTiming.tickMs);
+    // Committed entries persisted before a restart are applied again from the first Ready.
+    for (const g of this.groups) this.schedule(g);
+  }
+
+  stop(): void {
+    if (this.tickTimer !== null) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.transport.stop();
+  }
+
+  // ---- what the engine and the dispatcher ask ----
+
+  /** Whether this node may execute commands that change (or lazily expire keys of) this shard. */
+  writable(shard: number): boolean {
+    const g = this.groups[shard];
+    return g !== undefined && g.writable && g.node.state === "leader" && g.node.term === g.leaderTerm && !this.failed;
+  }
+
+  route(shard: number): ShardRoute {
+    if (this.writable(shard)) return { kind: "local" };
+    const lead = this.leaderOf(shard);
+    const leader = lead === this.self.id ? undefined : this.byId.get(lead);
+    return leader === undefined ? { kind: "unavailable" } : { kind: "moved", leader };
+  }
+
+  /** The shard's leader as this node last heard (0: none known). */
+  leaderOf(shard: number): number {
+    return this.groups[shard]?.node.lead ?? 0;
+  }
+
+  member(id: number): ClusterMember | undefined {
+    return this.byId.get(id);
+  }
+
+  linkUp(id: number): boolean {
+    return id === this.self.id || this.linksUp.has(id);
+  }
+
+  groupStatus(shard: number): { term: number; commit: number; applied: number; lastIndex: number; role: string; pending: number } {
+    const g = this.groups[shard];
+    if (g === undefined) return { term: 0, commit: 0, applied: 0, lastIndex: 0, role: "none", pending: 0 };
+    return { term: g.node.term, commit: g.node.log.committed, applied: g.applied, lastIndex: g.node.log.lastIndex(), role: g.node.state, pending: g.pendingCount };
+  }
+
+  /**
+   * Proposes one unit's entry for a shard this node leads. Returns false (and proposes nothing) when it
+   * is not the shard's writable leader: the caller's in-memory change then has no place in the log.
+   */
+  propose(shard: number, entry: LogEntry): boolean {
+    const g = this.groups[shard];
+    if (g === undefined || !this.writable(shard)) return false;
+    const w = this.encoder;
+    w.reset();
+    encodeEntry(w, entry, this.opts.io.crc32c);
+    g.node.propose(w.view_(0).slice());
+    g.pending.push({ index: g.node.log.lastIndex(), term: g.node.term, seq: entry.seq });
+    this.schedule(g);
+    return true;
+  }
+
+  // ---- the driver loop ----
+
+  private tick(): void {
+    for (const g of this.groups) {
+      g.node.tick();
+      this.schedule(g);
+    }
+  }
+
+  private receive(from: number, group: number, raw: unknown): void {
+    const g = this.groups[group];
+    if (g === undefined || typeof raw !== "object" || raw === null) return;
+    const m = raw as Message;
+    if (m.to !== this.self.id || m.from !== from) return;
+    // Entries are kept in the log: copy them out of the socket's chunk.
+    const entries = m.entries.length === 0 ? m.entries : m.entries.map((e) => ({ term: e.term, index: e.index, type: e.type, data: Uint8Array.prototype.slice.call(e.data) }));
+    g.node.step({ ...m, entries, snapshot: m.snapshot });
+    this.schedule(g);
+  }
+
+  private schedule(g: Group): void {
+    if (g.scheduled || g.running || this.failed) return;
+    g.scheduled = true;
+    queueMicrotask(() => {
+      g.scheduled = false;
+      if (!g.running && g.node.hasReady()) void this.run(g);
+    });
+  }
+
+  private async run(g: Group): Promise<void> {
+    g.running = true;
+    try {
+      while (!this.failed && g.node.hasReady()) {
+        const rd = g.node.ready();
+        this.noteLeadership(g);
+        await this.persist(g, rd);
+        for (const m of rd.messages) this.transport.send(m.to, g.shard, m);
+        this.apply(g, rd.committedEntries);
+        g.node.advance(rd);
+      }
+    } catch (e: unknown) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      g.running = false;
+    }
+    if (!this.failed && g.node.hasReady()) this.schedule(g);
+  }
+
+  private noteLeadership(g: Group): void {
+    const node = g.node;
+    if (node.state === "leader") {
+      if (g.leaderTerm !== node.term) {
+        // A new term of leadership: nothing may execute until everything before its first entry is applied.
+        g.leaderTerm = node.term;
+        g.termStart = node.log.lastIndex();
+        g.writable = false;
+      }
+    } else {
+      g.leaderTerm = 0;
+      g.writable = false;
+    }
+  }
+
+  private async persist(g: Group, rd: Ready): Promise<void> {
+    if (rd.entries.length === 0 && rd.hardState === undefined) return;
+    g.log.write(rd.entries, rd.hardState);
+    g.storage.append(rd.entries);
+    if (rd.hardState !== undefined) g.storage.hardState = rd.hardState;
+    if (rd.mustSync) await g.log.sync();
+  }
+
+  private apply(g: Group, entries: readonly Entry[]): void {
+    for (const e of entries) {
+      g.applied = e.index;
+      if (e.type === "conf-change") {
+        g.node.applyConfChange(decodeConfChange(e.data));
+        continue;
+      }
+      const head = g.pendingHead < g.pending.length ? (g.pending[g.pendingHead] as Proposal) : undefined;
+      if (head !== undefined && head.index <= e.index) {
+        if (head.index !== e.index || head.term !== e.term) {
+          this.fail(new Error(`shard ${g.shard}: a write this node executed as leader (index ${head.index}, term ${head.term}) was replaced by another leader's entry; restart to rebuild the shard from the committed log`));
+          return;
+        }
+        g.pendingHead++;
+        if (g.pendingHead > 1024 && g.pendingHead * 2 > g.pending.length) {
+          g.pending = g.pending.slice(g.pendingHead);
+          g.pendingHead = 0;
+        }
+        this.opts.engine.replicatedDurable(g.shard, head.seq);
+        continue;
+      }
+      if (e.data.length === 0) continue; // a new leader's empty entry
+      if (g.writable) {
+        this.fail(new Error(`bug: shard ${g.shard} leader asked to apply an entry it did not propose (index ${e.index})`));
+        return;
+      }
+      this.opts.engine.applyReplicated(g.shard, decodeProposal(e.data), this.server);
+    }
+    if (g.leaderTerm !== 0 && g.leaderTerm === g.node.term && g.applied >= g.termStart) g.writable = true;
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    for (const g of this.groups) g.writable = false;
+    this.opts.onFatal(err);
+  }
+}
+
+/** A proposal is one framed log record (CRC32C included), exactly as the shard log would store it. */
+function decodeProposal(data: Uint8Array): LogEntry {
+  return decodeBody(data.subarray(recordHeaderBytes));
+}
