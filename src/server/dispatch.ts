@@ -39,6 +39,22 @@ export class Dispatcher {
   }
 
 
+  /**
+   * Replies a rejection of `cmd` (Redis's rejectCommand): EXEC, rejected for any reason (arity, NOAUTH,
+   * OOM, pub/sub context), discards the transaction and unwatches every key even outside MULTI, and
+   * answers EXECABORT with the reason.
+   */
+  private reject(conn: Connection, cmd: Command, error: string): void {
+    if (cmd.spec.name !== "exec") return conn.writer.error(error);
+    const client = conn.state;
+    client.multi = null;
+    client.multiError = false;
+    this.engine.watches.unwatchAll(client);
+    // Redis formats these rejections without the ERR code (NOAUTH and OOM keep theirs).
+    const reason = error.startsWith("ERR ") ? error.slice(4) : error;
+    conn.writer.error(`EXECABORT Transaction discarded because of: ${reason}`);
+  }
+
   /** Resolves argv to a command or subcommand, writing the error reply when it cannot. */
   resolve(conn: Connection, argv: readonly Uint8Array[]): Command | null {
     const w = conn.writer;
@@ -64,7 +80,7 @@ export class Dispatcher {
     }
     if (!arityOk(cmd.spec.arity, argv.length)) {
       commandStat(this.server.stats, cmd.fullName).rejectedCalls++;
-      w.error(errArity(cmd.fullName));
+      this.reject(conn, cmd, errArity(cmd.fullName));
       return null;
     }
     return cmd;
@@ -126,7 +142,7 @@ export class Dispatcher {
     const stat = commandStat(this.server.stats, cmd.fullName);
     if (!client.authenticated && !top.flags.includes("no_auth")) {
       stat.rejectedCalls++;
-      w.error("NOAUTH Authentication required.");
+      this.reject(conn, cmd, "NOAUTH Authentication required.");
       if (client.multi) client.multiError = true;
       return null;
     }
@@ -147,12 +163,12 @@ export class Dispatcher {
     }
     if (client.proto === 2 && client.inPubSub && !pubsubAllowed.has(top.spec.name)) {
       stat.rejectedCalls++;
-      w.error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+      this.reject(conn, cmd, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return null;
     }
     if (this.mayGrowMemory(top, client.multi) && !this.evictor.makeRoom()) {
       stat.rejectedCalls++;
-      w.error(errOom);
+      this.reject(conn, cmd, errOom);
       return null;
     }
     const durability = this.durabilityOf(cmd, argv);

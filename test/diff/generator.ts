@@ -3,7 +3,7 @@
 // and malformed numbers and unknown options come up often. The same seed always gives the same scripts.
 import type { Arg } from "../support/resp.ts";
 import type { Command, DiffCase } from "./case.ts";
-import type { Normaliser } from "./normalise.ts";
+import { type Normaliser, inExecReply } from "./normalise.ts";
 
 /** A deterministic source of randomness; the only one generated scripts may use. */
 export interface Rng {
@@ -143,6 +143,47 @@ export function scriptSeed(seed: number, index: number): number {
   return mix32(seed ^ Math.imul(index + 1, 0x27d4eb2d));
 }
 
+const commandWord = (arg: Arg | undefined): string => (typeof arg === "string" ? arg.toUpperCase() : "");
+
+/**
+ * Follows MULTI/EXEC in a generated script so that the normalisers of a queued command also apply to its
+ * element of EXEC's reply. Counts as queued every command inside MULTI but MULTI and WATCH (refused
+ * without being queued); a command refused with an error makes EXEC fail as a whole, so its slot does
+ * not matter.
+ */
+class QueuedNormalisers {
+  private inMulti = false;
+  private queued: { position: number; normalisers: readonly Normaliser[] }[] = [];
+  private position = 0;
+
+  /** Extra normalisers for command `index` (argv), given its own. */
+  after(argv: readonly Arg[], index: number, own: readonly Normaliser[]): Normaliser[] {
+    const word = commandWord(argv[0]);
+    const bare = argv.length === 1;
+    if (!this.inMulti) {
+      if (word === "MULTI" && bare) this.begin();
+      return [];
+    }
+    if (word === "EXEC" && bare) {
+      const extra = this.queued.flatMap((q) => q.normalisers.map((n) => inExecReply(n, index, q.position)));
+      this.inMulti = false;
+      return extra;
+    }
+    if ((word === "DISCARD" && bare) || word === "RESET" || word === "QUIT") this.inMulti = false;
+    else if (word !== "MULTI" && word !== "WATCH") {
+      if (own.length > 0) this.queued.push({ position: this.position, normalisers: own });
+      this.position++;
+    }
+    return [];
+  }
+
+  private begin(): void {
+    this.inMulti = true;
+    this.queued = [];
+    this.position = 0;
+  }
+}
+
 /** Generates `count` scripts as differential cases named "generated #<i> (seed <seed>)". */
 export function generateCases(options: GenerateOptions): DiffCase[] {
   const templates = options.families.flatMap((family) => family.templates);
@@ -158,10 +199,13 @@ export function generateCases(options: GenerateOptions): DiffCase[] {
     const cmds: Command[] = [];
     const normalise: Normaliser[] = [];
     const length = rng.int(commandsMin, commandsMax);
+    const transaction = new QueuedNormalisers();
     for (let index = 0; index < length; index++) {
       const template = pickWeighted(rng, templates, totalWeight);
-      cmds.push(template.build(context));
-      normalise.push(...(template.normalise?.(index) ?? []));
+      const argv = template.build(context);
+      const own = template.normalise?.(index) ?? [];
+      cmds.push(argv);
+      normalise.push(...own, ...transaction.after(argv, index, own));
     }
     cases.push({ name: `generated #${i} (seed ${options.seed})`, cmds, normalise });
   }

@@ -249,5 +249,26 @@ export function replaceText(pattern: RegExp, on?: Scope): Normaliser {
 export const clientInfoVolatileFields =
   /(?<=(?:^|\s)(?:id|addr|laddr|fd|age|idle|qbuf|qbuf-free|argv-mem|multi-mem|rbs|rbp|obl|oll|omem|tot-mem)=)\S*/g;
 
+/**
+ * Applies `inner` to element `position` of the array (EXEC) reply of command `index`, leaving the other
+ * elements alone. The generator wraps the normalisers of a command queued inside MULTI with it, so a
+ * random or unordered reply keeps the same allowance when it arrives inside EXEC's reply.
+ */
+export function inExecReply(inner: Normaliser, index: number, position: number): Normaliser {
+  return {
+    label: `inExecReply(${inner.label}, #${index}[${position}])`,
+    appliesTo: (_argv, at) => at === index,
+    apply: (reference, candidate) => {
+      if (reference.type !== "array" || candidate.type !== "array" || reference.value === null || candidate.value === null) return [reference, candidate];
+      const left = reference.value[position];
+      const right = candidate.value[position];
+      if (left === undefined || right === undefined) return [reference, candidate];
+      const [newLeft, newRight] = inner.apply(left, right);
+      const replaceAt = (items: readonly Reply[], item: Reply): Reply[] => items.map((old, i) => (i === position ? item : old));
+      return [withValue(reference, replaceAt(reference.value, newLeft)), withValue(candidate, replaceAt(candidate.value, newRight))];
+    },
+  };
+}
+
 /** Applied to every case by the harness: HELLO reports the server's identity, version and connection id. */
 export const defaultNormalisers: readonly Normaliser[] = [ignoreFields(["server", "version", "id", "mode"], "HELLO")];

@@ -14,6 +14,7 @@ import { cases as sort } from "./sort.ts";
 import { cases as bitmaps } from "./bitmaps.ts";
 import { cases as hyperloglog } from "./hyperloglog.ts";
 import { cases as encodings } from "./encodings.ts";
+import { cases as transactions } from "./transactions.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -30,4 +31,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "bitmaps", cases: bitmaps },
   { family: "hyperloglog", cases: hyperloglog },
   { family: "encodings", cases: encodings },
+  { family: "transactions", cases: transactions },
 ];

@@ -8,6 +8,9 @@ import { templates as hashes } from "./hashes.ts";
 import { templates as sets } from "./sets.ts";
 import { templates as lists } from "./lists.ts";
 import { templates as bitmaps } from "./bitmaps.ts";
+import { templates as zsets } from "./zsets.ts";
+import { templates as hyperloglog } from "./hyperloglog.ts";
+import { templates as transactions } from "./transactions.ts";
 
 export const templateFamilies: readonly TemplateFamily[] = [
   { family: "connection", templates: connection },
@@ -18,4 +21,7 @@ export const templateFamilies: readonly TemplateFamily[] = [
   { family: "lists", templates: lists },
   { family: "keys", templates: keys },
   { family: "bitmaps", templates: bitmaps },
+  { family: "zsets", templates: zsets },
+  { family: "hyperloglog", templates: hyperloglog },
+  { family: "transactions", templates: transactions },
 ];
