@@ -120,13 +120,13 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   }
   const value = latin1(argv[2] as Uint8Array);
   const expireAt = flags & flagKEEPTTL && old !== undefined ? old.expireAt : opts.expireAt;
+  // Redis replies to GET before setting, so the old value precedes the notifications ("new" included).
+  if (flags & flagGET) old === undefined ? ctx.reply.nullBulk() : ctx.reply.bulk((old as StringEntry).data as string);
   ctx.db.set(key, newStringEntry(value, expireAt));
   ctx.dirty++;
   if (flags & flagsExpire) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", opts.expireAtText]);
   else if (flags & flagKEEPTTL) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "KEEPTTL"]);
   else ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
-  // Redis replies to GET before setting, so the old value precedes the notifications.
-  if (flags & flagGET) old === undefined ? ctx.reply.nullBulk() : ctx.reply.bulk((old as StringEntry).data as string);
   notify(ctx, "string", "set", key);
   if (flags & flagsExpire) notify(ctx, "generic", "expire", key);
   if (!(flags & flagGET)) ctx.reply.simple("OK");
@@ -199,12 +199,12 @@ function getset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[1] as Uint8Array);
   const old = getString(ctx, key);
   if (old === false) return;
-  const previous = old === undefined ? null : stringValue(old);
+  // Redis replies before setting: the old value precedes the "new" and "set" notifications.
+  if (old === undefined) ctx.reply.nullBulk();
+  else ctx.reply.bulk(stringValue(old));
   ctx.db.set(key, newStringEntry(latin1(argv[2] as Uint8Array)));
   ctx.dirty++;
   ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
-  if (previous === null) ctx.reply.nullBulk();
-  else ctx.reply.bulk(previous);
   notify(ctx, "string", "set", key);
 }
 

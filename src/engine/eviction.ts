@@ -14,6 +14,7 @@ import { lfuDecayed } from "../keyspace/memory.ts";
 import type { ShardDb } from "../keyspace/shard-state.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "../server/client-state.ts";
+import { keyspaceEventFlags } from "../server/notify.ts";
 import type { Engine } from "./engine.ts";
 import type { ServerContext } from "./server-context.ts";
 
@@ -131,8 +132,17 @@ export class Evictor {
 
   private evict(c: Candidate): void {
     this.client.db = c.db;
-    this.engine.execute(this.client, this.server, this.writer, this.del, [Buffer.from("DEL"), Buffer.from(c.key, "latin1")]);
+    // Redis notifies an evicted key with "evicted" alone: the "del" of the DEL run here is muted.
+    const hub = this.server.pubsub;
+    const notifyFlags = hub?.notifyFlags ?? 0;
+    if (hub !== undefined && notifyFlags !== 0) hub.notifyFlags = 0;
+    try {
+      this.engine.execute(this.client, this.server, this.writer, this.del, [Buffer.from("DEL"), Buffer.from(c.key, "latin1")]);
+    } finally {
+      if (hub !== undefined && notifyFlags !== 0) hub.notifyFlags = notifyFlags;
+    }
     this.writer.reset();
     this.server.stats.evictedKeys++;
+    hub?.keyspaceEvent(keyspaceEventFlags.evicted, "evicted", c.key, c.db);
   }
 }

@@ -16,6 +16,7 @@ import { opCmd, opDel, opPut, type LogOp } from "../storage/record.ts";
 import { encodeValue, valueTypeCodes } from "../storage/value-codec.ts";
 import { seededRandom } from "./clock.ts";
 import type { ServerContext } from "./server-context.ts";
+import { keyspaceEventFlags } from "../server/notify.ts";
 
 export interface ExecutorHost {
   readonly shards: readonly ShardState[];
@@ -119,10 +120,19 @@ export class Executor implements CommandContext, ViewHost {
   /** Whether the running command is read-only: only those count hits and misses (Redis's lookupKeyRead). */
   private readOnlyCommand = false;
 
-  keyspaceLookup(hit: boolean): void {
+  keyspaceLookup(hit: boolean, db: number, key: string): void {
     if (this.replaying || !this.readOnlyCommand || !this.server) return;
     if (hit) this.server.stats.keyspaceHits++;
-    else this.server.stats.keyspaceMisses++;
+    else {
+      this.server.stats.keyspaceMisses++;
+      // Read-only commands only: write handlers also use get() where Redis uses lookupKeyWrite (no keymiss).
+      this.server.pubsub?.keyspaceEvent(keyspaceEventFlags.keyMiss, "keymiss", key, db);
+    }
+  }
+
+  keyCreated(db: number, key: string): void {
+    if (this.replaying || !this.server) return;
+    this.server.pubsub?.keyspaceEvent(keyspaceEventFlags.new, "new", key, db);
   }
 
   accessed(shard: number): void {

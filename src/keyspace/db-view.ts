@@ -20,8 +20,10 @@ export interface ViewHost {
   /** A key of this shard was looked at (read or write): a command that read other shards than it
    * wrote cannot be replayed from one shard's log, so its effects are logged as key states. */
   accessed(shard: number): void;
-  /** A read lookup hit or missed (INFO keyspace_hits / keyspace_misses). */
-  keyspaceLookup(hit: boolean): void;
+  /** A read lookup hit or missed (INFO keyspace_hits / keyspace_misses, and the keymiss event). */
+  keyspaceLookup(hit: boolean, db: number, key: string): void;
+  /** A key was added where none lived (Redis's dbAdd: the "new" keyspace event). */
+  keyCreated(db: number, key: string): void;
   /** A whole database of a shard is about to be emptied or swapped. */
   beforeFlush(shard: number, db: number): void;
   /** Whether an expired key of this shard may be deleted here (cluster: only on the shard's leader). */
@@ -82,10 +84,10 @@ export class DbView {
     const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined || this.expireIfNeeded(s, db, key, e)) {
-      this.host.keyspaceLookup(false);
+      this.host.keyspaceLookup(false, this.index, key);
       return undefined;
     }
-    this.host.keyspaceLookup(true);
+    this.host.keyspaceLookup(true, this.index, key);
     if (!this.host.noTouch && !this.host.replaying) this.touch(e);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     return e;
@@ -119,11 +121,14 @@ export class DbView {
   set(key: string, entry: Entry): void {
     const db = this.shardDb(key);
     const s = this.shardIndex;
-    this.host.beforeWrite(s, this.index, key, db.map.get(key));
+    const old = db.map.get(key);
+    this.host.beforeWrite(s, this.index, key, old);
     entry.accessedAt = this.host.now;
     db.put(key, entry);
     this.resizedDbs.push(db);
     this.resizedKeys.push(key);
+    // An expired entry not yet collected counts as absent, as Redis deletes it on the lookup before dbAdd.
+    if (old === undefined || (old.expireAt !== 0 && old.expireAt <= this.host.now)) this.host.keyCreated(this.index, key);
   }
 
   delete(key: string): boolean {

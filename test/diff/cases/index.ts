@@ -15,6 +15,7 @@ import { cases as bitmaps } from "./bitmaps.ts";
 import { cases as hyperloglog } from "./hyperloglog.ts";
 import { cases as encodings } from "./encodings.ts";
 import { cases as transactions } from "./transactions.ts";
+import { cases as notify } from "./notify.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -32,4 +33,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "hyperloglog", cases: hyperloglog },
   { family: "encodings", cases: encodings },
   { family: "transactions", cases: transactions },
+  { family: "notify", cases: notify },
 ];

@@ -1,0 +1,36 @@
+// Differential cases for the keyspace notification classes emitted outside the command handlers: "new"
+// (class n, Redis's dbAdd: a key is added where none lived, before the command's own event) and "keymiss"
+// (class m, a read lookup that misses), received by the connection that caused them over RESP3. Each
+// command is followed by PINGs so that every push is compared (RESP2 refuses the commands while subscribed,
+// identically on both servers).
+import { type DiffCase, script as scriptLines } from "../case.ts";
+
+const resetNotify = "CONFIG SET notify-keyspace-events ''";
+const pingsAfterEach = 5;
+
+/** A script that subscribes to every keyspace channel, runs each line followed by PINGs, then resets. */
+function watched(name: string, events: string, setup: readonly string[], lines: readonly string[]): DiffCase {
+  const body = lines.flatMap((line) => [line, ...Array.from({ length: pingsAfterEach }, () => "PING")]);
+  const c = scriptLines(name, [...setup, `CONFIG SET notify-keyspace-events ${events}`, "PSUBSCRIBE __key*__:*", ...body, "PUNSUBSCRIBE", resetNotify]);
+  return c;
+}
+
+export const cases: DiffCase[] = [
+  watched("notify: new for keys created by each family", "KEn", [], [
+    "SET a 1", "SET a 2", "SET b 1 NX", "SET b 2 NX", "INCR c", "INCR c", "APPEND d x", "SETRANGE e 2 x", "SETBIT f 3 1", "MSET a 1 g 2", "MSETNX h 1 i 2",
+    "HSET h1 f v", "HSET h1 g v", "HINCRBY h2 f 1", "SADD s x", "SADD s y", "ZADD z 1 x", "ZADD z 2 y", "ZINCRBY z2 1 x",
+    "PFADD p x", "PFADD p y", "SUNIONSTORE s2 s", "SUNIONSTORE s2 s", "SINTERSTORE s3 nosuch", "ZUNIONSTORE z3 1 z", "ZRANGESTORE z4 z 0 -1", "SMOVE s s4 x",
+    "BITOP OR bo f f", "SET k v GET", "GETSET j v",
+  ]),
+  watched("notify: new for RENAME, COPY, MOVE, RESTORE and expiry", "KEgn", [], [
+    "SET a 1", "RENAME a b", "SET a 2", "RENAME a b", "RENAMENX b c", "COPY c d", "COPY c d REPLACE", "MOVE d 1", "SELECT 1", "DEL d", "SELECT 0", "SET e v PX 100000000",
+    "SET f v EXAT 1", "SET x 1", "DUMP x", "DEL x",
+  ]),
+  watched("notify: keymiss on read lookups that miss", "KEm", ["SET str v", "LPUSH list x", "SADD set x"], [
+    "GET nosuch", "GET str", "MGET str nosuch other", "STRLEN nosuch", "GETRANGE nosuch 0 1",
+    "LRANGE nosuch 0 -1", "LINDEX nosuch 0", "LLEN nosuch", "HGET nosuch f", "HGETALL nosuch", "HLEN nosuch", "SMEMBERS nosuch", "SCARD nosuch", "SISMEMBER nosuch x",
+    "SUNION set nosuch", "ZSCORE nosuch x", "ZRANGE nosuch 0 -1", "ZCARD nosuch", "PFCOUNT nosuch", "BITCOUNT nosuch", "GETBIT nosuch 1", "DUMP nosuch", "OBJECT ENCODING nosuch",
+    "DBSIZE", "RANDOMKEY", "SCAN 0", "KEYS nosuch*",
+  ]),
+  watched("notify: neither new nor keymiss under A alone", "KEA", [], ["SET a 1", "GET nosuch", "SADD l x"]),
+];
