@@ -9,7 +9,7 @@ import { isClientBlocked } from "../server/blocking.ts";
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
 export function clientInfoLine(c: ClientState, nowMs: number, blocked = false): string {
-  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") + (blocked ? "b" : "") || "N";
+  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") + (blocked ? "b" : "") + (c.watchDirty ? "d" : "") || "N";
   const age = Math.floor((nowMs - c.createdMs) / 1000);
   const idle = Math.floor((nowMs - c.lastInteractionMs) / 1000);
   return (

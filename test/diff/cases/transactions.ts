@@ -3,6 +3,7 @@
 // which Redis answers with EXECABORT and which discards the transaction and the watched keys even
 // outside MULTI.
 import { type DiffCase, script } from "../case.ts";
+import { clientInfoVolatileFields, replaceText } from "../normalise.ts";
 
 export const cases: DiffCase[] = [
   script("transactions: MULTI queues, EXEC runs in order", ["MULTI", "SET a 1", "INCR a", "GET a", "LPUSH a x", "EXEC", "GET a"]),
@@ -16,5 +17,10 @@ export const cases: DiffCase[] = [
   script("transactions: EXEC with arguments outside MULTI drops the watches", ["WATCH a", "EXEC x", "SET a 1", "MULTI", "GET a", "EXEC"]),
   script("transactions: EXEC with arguments inside MULTI discards the transaction", ["MULTI", "SET a 1", "EXEC x", "EXEC", "GET a", "MULTI", "SET a 1", "EXEC x y z", "DISCARD"]),
   script("transactions: EXEC while subscribed (RESP2: rejected as EXECABORT)", ["SUBSCRIBE c", "EXEC", "EXEC x", "UNSUBSCRIBE c"]),
+  {
+    name: "transactions: CLIENT INFO shows flags=d once a watched key changed, until EXEC or UNWATCH",
+    cmds: ["WATCH a", "CLIENT INFO", "SET a 1", "CLIENT INFO", "UNWATCH", "CLIENT INFO", "WATCH a", "SET a 2", "MULTI", "CLIENT INFO", "EXEC", "CLIENT INFO"].map((line) => line.split(" ")),
+    normalise: [replaceText(clientInfoVolatileFields, "CLIENT INFO")],
+  },
   script("transactions: SELECT and SWAPDB inside EXEC", ["MULTI", "SELECT 1", "SET a 1", "SWAPDB 0 1", "SELECT 0", "GET a", "EXEC", "GET a"]),
 ];
