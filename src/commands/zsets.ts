@@ -774,16 +774,13 @@ function zpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], max: bool
   if (argv.length === 3) {
     const c = rangedLongArg(ctx, argv[2] as Uint8Array, 0n, errPositive);
     if (c === null) return;
-    if (c === 0) {
-      ctx.reply.arrayHeader(0);
-      return;
-    }
     count = c;
   }
   const key = latin1(argv[1] as Uint8Array);
+  // Redis checks the key's type before answering a count of 0.
   const e = lookupZset(ctx, key, true);
   if (e === false) return;
-  if (e === undefined) {
+  if (e === undefined || count === 0) {
     ctx.reply.arrayHeader(0);
     return;
   }

@@ -223,6 +223,15 @@ export const cases: DiffCase[] = [
     ...Array.from({ length: 40 }, (_, i) => `PING tail ${i}`),
     "PUNSUBSCRIBE",
   ])),
+  script("zsets: ZPOPMIN/ZPOPMAX with count 0 still check the key's type", [
+    "SET s x",
+    "ZPOPMIN s 0",
+    "ZPOPMAX s 0",
+    "ZPOPMIN missing 0",
+    "ZADD z 1 a",
+    "ZPOPMAX z 0",
+    "ZCARD z",
+  ]),
 ];
 
 /** Appends CONFIG SET notify-keyspace-events "" (an empty argument, which a script line cannot hold). */
