@@ -1,6 +1,6 @@
 // COMMAND and its subcommands, all derived from the declarations in the command table.
-import type { CommandContext, CommandSpec, KeySpec, ArgSpec } from "./types.ts";
-import { arityOk, keyIndexes, type Command } from "./table.ts";
+import type { CommandContext, CommandSpec, KeySpec, KeySpecFlag, ArgSpec } from "./types.ts";
+import { arityOk, asciiEqualsIgnoreCase, keyIndexes, type Command } from "./table.ts";
 import { latin1, word } from "./args.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
 import { errSyntax } from "../protocol/errors.ts";
@@ -230,19 +230,74 @@ function getKeys(ctx: CommandContext, argv: readonly Uint8Array[], withFlags: bo
   if (cmd && cmd.subcommands.size > 0 && rest.length >= 2) cmd = cmd.subcommands.get(word(rest[1])) ?? cmd;
   if (!cmd) return w.error("ERR Invalid command specified");
   if (!arityOk(cmd.spec.arity, rest.length)) return w.error("ERR Invalid number of arguments specified for command");
-  const idx = keyIndexes(cmd, rest);
-  if (idx.length === 0) return w.error(cmd.spec.keySpecs.every((k) => k.flags.includes("NOT_KEY")) ? "ERR The command has no key arguments" : "ERR Invalid arguments specified for command");
-  w.arrayHeader(idx.length);
-  for (const i of idx) {
+  const found = keysWithFlags(cmd, rest);
+  if (found.length === 0) return w.error(cmd.spec.keySpecs.every((k) => k.flags.includes("NOT_KEY")) ? "ERR The command has no key arguments" : "ERR Invalid arguments specified for command");
+  w.arrayHeader(found.length);
+  for (const { index, flags } of found) {
     if (withFlags) {
       w.arrayHeader(2);
-      w.bulk(rest[i] as Uint8Array);
-      const spec = cmd.spec.keySpecs.find(() => true);
-      const flags = spec?.flags ?? [];
+      w.bulk(rest[index] as Uint8Array);
       w.setHeader(flags.length);
       for (const f of flags) w.simple(keySpecFlagText(f));
-    } else w.bulk(rest[i] as Uint8Array);
+    } else w.bulk(rest[index] as Uint8Array);
   }
+}
+
+interface FoundKey {
+  readonly index: number;
+  readonly flags: readonly KeySpecFlag[];
+}
+
+/**
+ * The keys of a call with the flags of the key spec that found each, as Redis 7.0's
+ * getKeysFromCommandWithSpecs: key specs when all of them can be followed, otherwise the command's
+ * own key finder (SORT and SORT_RO: their BY/GET/STORE specs are "unknown"), otherwise none.
+ */
+function keysWithFlags(cmd: Command, argv: readonly Uint8Array[]): FoundKey[] {
+  const specs = cmd.spec.keySpecs.filter((k) => !k.flags.includes("NOT_KEY"));
+  if (specs.some((k) => k.beginSearch.type === "unknown" || k.findKeys.type === "unknown" || k.flags.includes("VARIABLE_FLAGS"))) {
+    if (cmd.fullName === "sort") return sortKeys(argv);
+    if (cmd.fullName === "sort_ro") return [{ index: 1, flags: sortSourceFlags }];
+    if (cmd.fullName === "set") return [{ index: 1, flags: argv.slice(3).some((a) => asciiEqualsIgnoreCase(a, "get")) ? readWriteFlags : overwriteFlags }];
+    if (cmd.fullName === "bitfield") return [{ index: 1, flags: bitfieldReadOnly(argv) ? sortSourceFlags : readWriteFlags }];
+    return [];
+  }
+  const out: FoundKey[] = [];
+  for (const k of specs) {
+    for (const index of keyIndexes({ ...cmd, singleKey: null, spec: { ...cmd.spec, keySpecs: [k] } }, argv)) out.push({ index, flags: k.flags });
+  }
+  return out;
+}
+
+const sortSourceFlags: readonly KeySpecFlag[] = ["RO", "ACCESS"];
+const sortStoreFlags: readonly KeySpecFlag[] = ["OW", "UPDATE"];
+const overwriteFlags = sortStoreFlags;
+const readWriteFlags: readonly KeySpecFlag[] = ["RW", "ACCESS", "UPDATE"];
+
+/** BITFIELD reads only when every subcommand is a complete GET or OVERFLOW (anything else counts as a write). */
+function bitfieldReadOnly(argv: readonly Uint8Array[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    const rest = argv.length - i - 1;
+    const a = argv[i] as Uint8Array;
+    if (asciiEqualsIgnoreCase(a, "get") && rest >= 2) i += 2;
+    else if (asciiEqualsIgnoreCase(a, "overflow") && rest >= 1) i += 1;
+    else return false;
+  }
+  return true;
+}
+
+/** SORT's key finder: the source, and the argument after the last STORE not consumed by LIMIT/BY/GET. */
+function sortKeys(argv: readonly Uint8Array[]): FoundKey[] {
+  const out: FoundKey[] = [{ index: 1, flags: sortSourceFlags }];
+  let store = -1;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i] as Uint8Array;
+    if (asciiEqualsIgnoreCase(a, "limit")) i += 2;
+    else if (asciiEqualsIgnoreCase(a, "by") || asciiEqualsIgnoreCase(a, "get")) i += 1;
+    else if (asciiEqualsIgnoreCase(a, "store") && i + 1 < argv.length) store = i + 1;
+  }
+  if (store >= 0) out.push({ index: store, flags: sortStoreFlags });
+  return out;
 }
 
 function listCmd(ctx: CommandContext, argv: readonly Uint8Array[]): void {

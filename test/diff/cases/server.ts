@@ -89,6 +89,26 @@ export const cases: DiffCase[] = [
     "COMMAND GETKEYS no-such-command x",
     "COMMAND GETKEYS SET a",
   ]),
+  // SORT's BY/GET/STORE key specs are "unknown": Redis falls back to SORT's own key finder (the last
+  // STORE not consumed by LIMIT/BY/GET); GETKEYSANDFLAGS gives each key its own spec's flags.
+  script("server: COMMAND GETKEYS of SORT and SORT_RO, GETKEYSANDFLAGS per key", [
+    "COMMAND GETKEYS SORT abc store def",
+    "COMMAND GETKEYS SORT abc store invalid store stillbad store def",
+    "COMMAND GETKEYS SORT abc BY store GET store LIMIT store store ASC",
+    "COMMAND GETKEYS SORT abc store",
+    "COMMAND GETKEYS SORT_RO abc BY x GET y",
+    "COMMAND GETKEYSANDFLAGS SORT abc BY x STORE d",
+    "COMMAND GETKEYSANDFLAGS RENAME a b",
+    "COMMAND GETKEYSANDFLAGS LMOVE a b LEFT RIGHT",
+    "COMMAND GETKEYSANDFLAGS SET k v",
+    "COMMAND GETKEYSANDFLAGS SET k v NX GET",
+    "COMMAND GETKEYSANDFLAGS BITFIELD k GET u8 0 OVERFLOW WRAP",
+    "COMMAND GETKEYSANDFLAGS BITFIELD k GET u8 0 SET u8 0 1",
+    "COMMAND GETKEYSANDFLAGS BITFIELD k GET u8",
+    "COMMAND GETKEYSANDFLAGS BITFIELD_RO k GET u8 0",
+    "COMMAND GETKEYSANDFLAGS ZUNIONSTORE d 2 a b",
+    "COMMAND GETKEYSANDFLAGS LMPOP 2 a b LEFT",
+  ]),
   script("server: COMMAND with an unknown subcommand", ["COMMAND BOGUS", "COMMAND bogus x"]),
   // Encoding thresholds are accepted (Redis's test suite and tuning scripts set them); Bunker ignores them.
   script("server: CONFIG GET/SET of the encoding thresholds", [
