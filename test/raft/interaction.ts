@@ -11,6 +11,7 @@ import {
   type Message,
   type NodeId,
   ProposalDroppedError,
+  RAFT_DEFAULTS,
   RaftNode,
   SeededRandom,
 } from "../../src/raft/core/index.ts";
@@ -29,7 +30,11 @@ interface ScenarioNode {
   applied: string[];
   confState: ConfState;
   crashed: boolean;
+  /** Core limits this node was added with, kept across restarts. */
+  readonly raftOptions: Partial<typeof RAFT_DEFAULTS>;
 }
+
+type RaftLimitName = keyof typeof RAFT_DEFAULTS;
 
 export class Interaction {
   private readonly nodes = new Map<NodeId, ScenarioNode>();
@@ -113,10 +118,13 @@ export class Interaction {
     const first = this.nodes.size + 1;
     const ids = Array.from({ length: count }, (_, i) => first + i);
     const confState = { voters: parseIdList(options.get("voters")) ?? ids, learners: parseIdList(options.get("learners")) ?? [] };
+    options.delete("voters");
+    options.delete("learners");
+    const raftOptions = { ...this.raftOptions, ...parseRaftLimits(options) };
     for (const id of ids) {
       const storage = new MemoryStorage(confState);
-      const node = new RaftNode({ id, storage, random: new SeededRandom(id), ...this.raftOptions });
-      this.nodes.set(id, { id, storage, node, applied: [], confState, crashed: false });
+      const node = new RaftNode({ id, storage, random: new SeededRandom(id), ...raftOptions });
+      this.nodes.set(id, { id, storage, node, applied: [], confState, crashed: false, raftOptions });
       out.push(`${id}: voters=(${confState.voters.join(",")}) learners=(${confState.learners.join(",")})`);
     }
   }
@@ -223,7 +231,7 @@ export class Interaction {
     const text = textDecoder.decode(snapshot.data);
     n.applied = text === "" ? [] : text.split(",");
     n.confState = snapshot.meta.confState;
-    n.node = new RaftNode({ id: n.id, storage: n.storage, random: new SeededRandom(n.id * 7919), applied: snapshot.meta.index, ...this.raftOptions });
+    n.node = new RaftNode({ id: n.id, storage: n.storage, random: new SeededRandom(n.id * 7919), applied: snapshot.meta.index, ...n.raftOptions });
     n.crashed = false;
     this.queue = this.queue.filter((m) => m.to !== n.id);
     this.status(n, out);
@@ -283,6 +291,20 @@ function parseOptions(args: string[]): Map<string, string> {
     if (eq > 0) options.set(arg.slice(0, eq), arg.slice(eq + 1));
   }
   return options;
+}
+
+/** "max-entries-per-message=1" sets the core's maxEntriesPerMessage; an unknown name is a script error. */
+function parseRaftLimits(options: ReadonlyMap<string, string>): Partial<typeof RAFT_DEFAULTS> {
+  const limits: Partial<Record<RaftLimitName, number | boolean>> = {};
+  for (const [option, text] of options) {
+    const name = option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!Object.hasOwn(RAFT_DEFAULTS, name)) throw new Error(`add-nodes: unknown option ${option}`);
+    const isFlag = typeof RAFT_DEFAULTS[name as RaftLimitName] === "boolean";
+    const value = isFlag ? text === "true" : Number(text);
+    if (isFlag ? text !== "true" && text !== "false" : !Number.isFinite(value)) throw new Error(`add-nodes: bad value ${option}=${text}`);
+    limits[name as RaftLimitName] = value;
+  }
+  return limits as Partial<typeof RAFT_DEFAULTS>;
 }
 
 function parseIdList(text: string | undefined): NodeId[] | undefined {

@@ -1,7 +1,10 @@
 // A deterministic simulator: N nodes of the real Raft core in one process on a virtual clock, with a
 // simulated disk (unsynced writes lost on crash, the last one possibly torn) and network (loss, delay,
 // reordering, duplication, symmetric and asymmetric partitions), crashes and restarts, all driven by one
-// seed. A safety phase with faults is followed by a liveness phase with faults off.
+// seed. A safety phase with faults is followed by a liveness phase with faults off. Some seeds run a
+// leader-churn profile that stages the histories of the Raft paper's Figure 8: new leaders crash (often
+// muted first) right after their election, so old-term entries spread one message at a time across many
+// terms, and a checker flags any committed entry that a leader lacks or a log overwrites.
 import {
   type ConfChange,
   type ConfState,
@@ -33,7 +36,16 @@ export const SIM_LIMITS = {
   downtimeTicksMax: 60,
   /** Messages a node steps per time unit before yielding (its inbox is bounded by what arrives). */
   inboxStepsPerUnitMax: 1000,
+  /** Seeds in this fraction run the leader-churn profile; the choice comes from a side stream of the seed. */
+  leaderChurnSeedFraction: 0.4,
+  /** Leader churn: a new leader crashes within this many units of its election (when chosen to). */
+  churnLeaderCrashDelayUnitsMax: 40,
+  /** Leader churn: crashed nodes come back sooner, so deposed leaders compete again with their old tails. */
+  churnDowntimeTicksMax: 20,
 };
+
+/** Mixed into the seed for the side stream that picks the profile, so other seeds replay as before. */
+const profileSeedSalt = 0x2f8d1b67;
 
 export interface SimStats {
   nodes: number;
@@ -51,6 +63,8 @@ export interface SimStats {
   messagesSent: number;
   messagesDropped: number;
   livenessTicks: number;
+  leaderChurnSeeds: number;
+  leaderCrashesScheduled: number;
 }
 
 export class SimulationFailure extends Error {
@@ -182,6 +196,8 @@ interface SimNode {
   inFlightReady: Ready | undefined;
   readyDoneAt: number;
   checkedCommit: number;
+  /** Leader churn: when this node crashes (0: not scheduled). */
+  crashAt: number;
 }
 
 interface Faults {
@@ -190,6 +206,14 @@ interface Faults {
   crashChancePerTick: number;
   partitionChancePerTick: number;
   membershipChanges: boolean;
+  /** Leader churn: the chance that a new leader is scheduled to crash soon after its election. */
+  newLeaderCrashChance: number;
+  /** Leader churn: the chance that a new leader is also cut off from everyone, its new entries kept local. */
+  newLeaderMuteChance: number;
+  /** Leader churn: the chance that a leader is cut off and crashes when a follower acknowledges an entry
+   * of an earlier term (it is catching that follower up), so the earlier term's entries end on a majority
+   * while its own do not (Figure 8 (c)). */
+  catchUpCrashChance: number;
 }
 
 export class Simulator {
@@ -205,6 +229,8 @@ export class Simulator {
   private readonly snapshotChunkBytes: number;
   private readonly compactEveryEntries: number;
   private readonly snapshotPaddingBytes: number;
+  private readonly maxEntriesPerMessage: number;
+  private readonly downtimeTicksMax: number;
   private proposalCounter = 0;
   // Checker state.
   private readonly leaderOfTerm = new Map<number, NodeId>();
@@ -217,17 +243,35 @@ export class Simulator {
 
   constructor(readonly seed: number) {
     this.random = new SeededRandom(seed);
-    const nodeCount = this.random.chance(0.5) ? 3 : 5;
+    let nodeCount = this.random.chance(0.5) ? 3 : 5;
     this.faults = {
       lossChance: this.random.intBelow(20) / 100,
       duplicateChance: this.random.intBelow(6) / 100,
       crashChancePerTick: this.random.intBelow(4) / 200,
       partitionChancePerTick: this.random.intBelow(4) / 100,
       membershipChanges: this.random.chance(0.5),
+      newLeaderCrashChance: 0,
+      newLeaderMuteChance: 0,
+      catchUpCrashChance: 0,
     };
     this.snapshotChunkBytes = 16 + this.random.intBelow(112);
     this.compactEveryEntries = 10 + this.random.intBelow(40);
     this.snapshotPaddingBytes = this.random.intBelow(400);
+    this.maxEntriesPerMessage = 8;
+    this.downtimeTicksMax = SIM_LIMITS.downtimeTicksMax;
+    const leaderChurn = new SeededRandom(seed ^ profileSeedSalt).chance(SIM_LIMITS.leaderChurnSeedFraction);
+    if (leaderChurn) {
+      // Figure 8 needs five voters (two competing minorities plus swing voters), fixed membership, and
+      // appends small enough that a follower can hold an old-term entry without the new leader's own.
+      nodeCount = 5;
+      this.faults.membershipChanges = false;
+      this.faults.newLeaderCrashChance = 0.3 + this.random.intBelow(50) / 100;
+      this.faults.newLeaderMuteChance = (30 + this.random.intBelow(60)) / 100;
+      this.faults.catchUpCrashChance = (20 + this.random.intBelow(60)) / 100;
+      this.faults.crashChancePerTick = this.random.intBelow(2) / 200;
+      this.maxEntriesPerMessage = 1 + this.random.intBelow(2);
+      this.downtimeTicksMax = SIM_LIMITS.churnDowntimeTicksMax;
+    }
     const memberCount = this.faults.membershipChanges ? 3 : nodeCount;
     const confState: ConfState = { voters: Array.from({ length: memberCount }, (_, i) => i + 1), learners: [] };
     for (let id = 1; id <= nodeCount; id++) {
@@ -246,6 +290,7 @@ export class Simulator {
         inFlightReady: undefined,
         readyDoneAt: 0,
         checkedCommit: 0,
+        crashAt: 0,
       };
       this.nodes.push(node);
     }
@@ -265,6 +310,8 @@ export class Simulator {
       messagesSent: 0,
       messagesDropped: 0,
       livenessTicks: 0,
+      leaderChurnSeeds: leaderChurn ? 1 : 0,
+      leaderCrashesScheduled: 0,
     };
   }
 
@@ -299,7 +346,7 @@ export class Simulator {
       electionTimeoutTicks: SIM_LIMITS.electionTimeoutTicks,
       heartbeatTimeoutTicks: SIM_LIMITS.heartbeatTimeoutTicks,
       snapshotChunkBytes: this.snapshotChunkBytes,
-      maxEntriesPerMessage: 8,
+      maxEntriesPerMessage: this.maxEntriesPerMessage,
       maxInflightMessages: 4,
       applied,
     });
@@ -315,6 +362,7 @@ export class Simulator {
     for (let unit = 0; unit < SIM_LIMITS.tickUnits; unit++) {
       this.now++;
       if (this.faultsOn && this.random.chance(this.faults.crashChancePerTick / SIM_LIMITS.tickUnits)) this.crashSomeNode();
+      if (this.faultsOn) this.crashScheduled();
       this.deliverDue();
       for (const node of this.nodes) this.runNode(node);
     }
@@ -355,6 +403,10 @@ export class Simulator {
     if (node !== undefined) this.crash(node);
   }
 
+  private crashScheduled(): void {
+    for (const node of this.nodes) if (!node.crashed && node.crashAt !== 0 && node.crashAt <= this.now) this.crash(node);
+  }
+
   private crash(node: SimNode): void {
     const { lost, torn } = node.disk.crash(this.random);
     this.trace(`${node.id} CRASH lost=${lost} torn=${torn}`);
@@ -362,7 +414,8 @@ export class Simulator {
     node.inbox = [];
     node.inFlightReady = undefined;
     node.pendingTicks = 0;
-    node.restartAt = this.now + (1 + this.random.intBelow(SIM_LIMITS.downtimeTicksMax)) * SIM_LIMITS.tickUnits;
+    node.crashAt = 0;
+    node.restartAt = this.now + (1 + this.random.intBelow(this.downtimeTicksMax)) * SIM_LIMITS.tickUnits;
     this.stats.crashes++;
     this.stats.lostWrites += lost;
     if (torn) this.stats.tornWrites++;
@@ -489,6 +542,7 @@ export class Simulator {
       this.trace(`${node.id} step ${describeMessage(message)}`);
       node.raft.step(message);
       this.checkLeader(node);
+      if (message.type === "app-resp" && !message.reject) this.maybeCutLeaderMidCatchUp(node, message.index);
     }
     for (; node.pendingTicks > 0; node.pendingTicks--) {
       node.raft.tick();
@@ -497,7 +551,10 @@ export class Simulator {
     if (!node.raft.hasReady()) return;
     const rd = node.raft.ready();
     if (rd.snapshot !== undefined) node.disk.write({ kind: "apply-snapshot", snapshot: rd.snapshot });
-    if (rd.entries.length > 0) node.disk.write({ kind: "append", entries: rd.entries });
+    if (rd.entries.length > 0) {
+      this.checkNotOverwritingCommitted(node, rd.entries);
+      node.disk.write({ kind: "append", entries: rd.entries });
+    }
     if (rd.hardState !== undefined) node.disk.write({ kind: "hard-state", ...rd.hardState });
     if (rd.mustSync) {
       node.inFlightReady = rd;
@@ -567,9 +624,58 @@ export class Simulator {
       this.leaderOfTerm.set(term, node.id);
       this.stats.leadersElected++;
       this.stats.maxTerm = Math.max(this.stats.maxTerm, term);
+      this.checkLeaderComplete(node);
+      this.maybeDoomLeader(node);
     } else {
       this.check(existing === node.id, `election safety: nodes ${existing} and ${node.id} both lead term ${term}`);
     }
+  }
+
+  /** Leader completeness: a new leader's log holds every entry committed so far (above its snapshot). */
+  private checkLeaderComplete(node: SimNode): void {
+    const log = node.raft.log;
+    for (let i = Math.max(1, log.firstIndex()); i <= this.maxCommitted; i++) {
+      const known = this.committedAt.get(i);
+      if (known === undefined) continue;
+      const term = log.term(i);
+      this.check(term === known.term, `leader completeness: node ${node.id} leads term ${node.raft.term} with ${term ?? "nothing"} at committed index ${i} (${known.term}/"${known.data}")`);
+    }
+  }
+
+  /**
+   * No log replaces a committed entry it holds: checked on every append the driver persists. (A deposed
+   * leader may still append its own entries where others have committed different ones; it never held
+   * those, so only replacing what the disk has counts.)
+   */
+  private checkNotOverwritingCommitted(node: SimNode, entries: readonly Entry[]): void {
+    const storage = node.disk.live;
+    for (const entry of entries) {
+      if (entry.index > this.maxCommitted || entry.index > storage.lastIndex()) return;
+      const known = this.committedAt.get(entry.index);
+      if (known === undefined || known.term === entry.term || entry.index < storage.firstIndex()) continue;
+      if (storage.term(entry.index) !== known.term) continue;
+      this.fail(`committed entry ${entry.index} (${known.term}/"${known.data}") overwritten on node ${node.id} by ${describeEntry(entry)}`);
+    }
+  }
+
+  /** Leader churn: schedule the new leader's crash soon, sometimes muting it first (Figure 8 (b) and (c)). */
+  private maybeDoomLeader(node: SimNode): void {
+    if (!this.faultsOn || this.faults.newLeaderCrashChance === 0 || !this.random.chance(this.faults.newLeaderCrashChance)) return;
+    node.crashAt = this.now + 1 + this.random.intBelow(SIM_LIMITS.churnLeaderCrashDelayUnitsMax);
+    this.stats.leaderCrashesScheduled++;
+    if (!this.random.chance(this.faults.newLeaderMuteChance)) return;
+    for (const other of this.nodes) if (other.id !== node.id) this.blocked.add(`${node.id}->${other.id}`);
+  }
+
+  private maybeCutLeaderMidCatchUp(node: SimNode, acknowledgedIndex: number): void {
+    if (!this.faultsOn || this.faults.catchUpCrashChance === 0 || node.raft.state !== "leader" || node.crashAt !== 0) return;
+    const term = node.raft.log.term(acknowledgedIndex);
+    if (term === undefined || term >= node.raft.term || !this.random.chance(this.faults.catchUpCrashChance)) return;
+    // Muted at once so that nothing it sends from now on (its own term's entries) arrives; it crashes
+    // after its next Ready is durable, so whatever it commits meanwhile is seen by the checker.
+    for (const other of this.nodes) if (other.id !== node.id) this.blocked.add(`${node.id}->${other.id}`);
+    node.crashAt = this.now + 1 + SIM_LIMITS.fsyncDelayUnitsMax + this.random.intBelow(SIM_LIMITS.tickUnits);
+    this.stats.leaderCrashesScheduled++;
   }
 
   /** State machine safety: every node's state after applying index i is the same. */
