@@ -9,6 +9,7 @@ import { Deque } from "../keyspace/deque.ts";
 import { errNoSuchKey, errOutOfRange, errPositive, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { parseInteger } from "../protocol/numbers.ts";
 import { blockClient, blockedKeyHint, blockingTimeoutArg } from "../server/blocking.ts";
+import { notify } from "../server/notify.ts";
 
 type Side = "left" | "right";
 
@@ -53,9 +54,18 @@ function push(list: Deque<string>, side: Side, v: string): void {
   else list.pushBack(v);
 }
 
-/** Deletes the key when its list became empty. */
+/** Deletes the key when its list became empty (with its `del` event, as Redis). */
 function dropIfEmpty(ctx: CommandContext, key: string, e: ListEntry): void {
-  if (e.data.length === 0) ctx.db.delete(key);
+  if (e.data.length === 0) {
+    ctx.db.delete(key);
+    notify(ctx, "generic", "del", key);
+  }
+}
+
+/** After popping from `side` (Redis's listElementsRemoved): the lpop/rpop event, then the key's deletion. */
+function popped(ctx: CommandContext, key: string, e: ListEntry, side: Side): void {
+  notify(ctx, "list", side === "left" ? "lpop" : "rpop", key);
+  dropIfEmpty(ctx, key, e);
 }
 
 /** LEFT or RIGHT, else a syntax error. */
@@ -86,6 +96,7 @@ function pushGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Sid
   for (let i = 2; i < argv.length; i++) push(e.data, side, latin1(argv[i] as Uint8Array));
   ctx.dirty += argv.length - 2;
   ctx.reply.integer(e.data.length);
+  notify(ctx, "list", side === "left" ? "lpush" : "rpush", key);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -106,9 +117,11 @@ function popGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Side
     ctx.reply.bulk(pop(e.data, side));
     ctx.dirty++;
   } else {
+    // LPOP key 0 replies an empty array without touching the list.
+    if (count === 0) return ctx.reply.arrayHeader(0);
     popRangeReply(ctx, e, side, count);
   }
-  dropIfEmpty(ctx, key, e);
+  popped(ctx, key, e, side);
 }
 
 /** Pops up to `count` elements and replies with them as an array. */
@@ -152,6 +165,7 @@ function lset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   e.data.set(index, latin1(argv[3] as Uint8Array));
   ctx.dirty++;
   ctx.reply.simple("OK");
+  notify(ctx, "list", "lset", key);
 }
 
 /** Redis's start/end normalisation for LRANGE and LTRIM: [start, end] inclusive, or null if empty. */
@@ -190,13 +204,13 @@ function ltrim(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const range = normaliseRange(start, end, length);
   const fromLeft = range === null ? length : range[0];
   const fromRight = range === null ? 0 : length - range[1] - 1;
-  if (fromLeft + fromRight > 0) {
-    const e = writeList(ctx, key) as ListEntry;
-    for (let i = 0; i < fromLeft; i++) e.data.popFront();
-    for (let i = 0; i < fromRight; i++) e.data.popBack();
-    ctx.dirty += fromLeft + fromRight;
-    dropIfEmpty(ctx, key, e);
-  }
+  // Redis signals the key (WATCH) and emits ltrim even when nothing is trimmed.
+  const e = writeList(ctx, key) as ListEntry;
+  for (let i = 0; i < fromLeft; i++) e.data.popFront();
+  for (let i = 0; i < fromRight; i++) e.data.popBack();
+  ctx.dirty += fromLeft + fromRight;
+  notify(ctx, "list", "ltrim", key);
+  dropIfEmpty(ctx, key, e);
   ctx.reply.simple("OK");
 }
 
@@ -223,6 +237,7 @@ function linsert(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const e = writeList(ctx, key) as ListEntry;
   e.data.insertAt(where === "before" ? at : at + 1, latin1(argv[4] as Uint8Array));
   ctx.dirty++;
+  notify(ctx, "list", "linsert", key);
   ctx.reply.integer(e.data.length);
 }
 
@@ -247,6 +262,7 @@ function lrem(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     const e = writeList(ctx, key) as ListEntry;
     e.data.replaceAll(values.filter((_, i) => keep[i]));
     ctx.dirty += removed;
+    notify(ctx, "list", "lrem", key);
     dropIfEmpty(ctx, key, e);
   } else {
     ctx.db.get(key);
@@ -327,9 +343,10 @@ function moveElement(ctx: CommandContext, srcKey: string, dstKey: string, from: 
     ctx.db.set(dstKey, dst);
   }
   push(dst.data, to, value);
-  dropIfEmpty(ctx, srcKey, src);
-  ctx.dirty++;
+  notify(ctx, "list", to === "left" ? "lpush" : "rpush", dstKey);
   ctx.reply.bulk(value);
+  popped(ctx, srcKey, src, from);
+  ctx.dirty++;
 }
 
 /** Type checks for a move: false after replying WRONGTYPE. Source must exist. */
@@ -409,7 +426,7 @@ function bpopGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Sid
     ctx.reply.bulk(key);
     ctx.reply.bulk(pop(e.data, side));
     ctx.dirty++;
-    dropIfEmpty(ctx, key, e);
+    popped(ctx, key, e, side);
     ctx.propagate([side === "left" ? "LPOP" : "RPOP", arg]);
     return;
   }
@@ -464,7 +481,7 @@ function mpopFirst(ctx: CommandContext, keyArgs: readonly Uint8Array[], side: Si
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk(key);
     popRangeReply(ctx, e, side, count);
-    dropIfEmpty(ctx, key, e);
+    popped(ctx, key, e, side);
     if (propagate) ctx.propagate([side === "left" ? "LPOP" : "RPOP", arg, String(count)]);
     return true;
   }

@@ -32,5 +32,15 @@ export const cases: DiffCase[] = [
     "SUNION set nosuch", "ZSCORE nosuch x", "ZRANGE nosuch 0 -1", "ZCARD nosuch", "PFCOUNT nosuch", "BITCOUNT nosuch", "GETBIT nosuch 1", "DUMP nosuch", "OBJECT ENCODING nosuch",
     "DBSIZE", "RANDOMKEY", "SCAN 0", "KEYS nosuch*",
   ]),
+  // Lists (Redis 7.0 t_list.c): pushes after the reply, linsert/lrem/ltrim before it, pops after it and
+  // then del when emptied, LMOVE's push on the destination before the reply and the source's pop after.
+  watched("notify: list events and their order against the reply", "KEA", [], [
+    "LPUSH l a b c", "RPUSH l d", "LPUSHX l e", "RPUSHX l f", "LPUSHX nosuch x", "LINSERT l BEFORE a x", "LINSERT l BEFORE nosuch x",
+    "LSET l 0 y", "LREM l 1 y", "LREM l 1 nosuch", "LTRIM l 0 -1", "LTRIM l 0 3", "LPOP l", "RPOP l", "LPOP l 0", "LPOP l 1",
+    "RPUSH m 1 2 3", "RPOP m 5", "RPUSH m 1 2", "LMOVE m n LEFT RIGHT", "RPOPLPUSH m n", "LMOVE n n RIGHT LEFT", "LMPOP 2 nosuch n RIGHT COUNT 1",
+    "BLPOP n 0", "RPUSH o 1", "BRPOP o 0", "RPUSH o 1 2", "BLMOVE o p RIGHT LEFT 0", "BRPOPLPUSH o p 0", "BLMPOP 0 1 p LEFT COUNT 5",
+    "RPUSH q 1", "LTRIM q 5 10", "EXISTS q",
+  ]),
+  watched("notify: list events masked to the list class", "Kl", [], ["SET foo bar", "LPUSH mylist a", "DEL mylist", "RPUSH mylist a", "LPOP mylist"]),
   watched("notify: neither new nor keymiss under A alone", "KEA", [], ["SET a 1", "GET nosuch", "SADD l x"]),
 ];
