@@ -139,10 +139,10 @@ export class SegmentLog {
           io.closeFile(wfd);
           break;
         }
-        const body = data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len);
-        const entry = decodeBody(body);
-        if (entry.seq > afterSeq) {
-          entries.push(entry);
+        // The seq sits at a fixed place (after the kind byte): records a snapshot already covers are
+        // skipped without decoding (a merge leaves the active segment in place, so they are common).
+        if (dv.getFloat64(at + recordHeaderBytes + 1, true) > afterSeq) {
+          entries.push(decodeBody(data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len)));
           positions.push({ segment: id, offset: at });
         }
         at += recordHeaderBytes + len;
