@@ -133,9 +133,12 @@ export class Engine {
         this.watches.touch(db, key);
         for (const h of this.keyChangeHooks) h(shard, db, key, old);
       },
-      dbWillFlush: (shard, db) => {
-        const map = (this.shards[shard] as Shard).state.db(db).map;
-        this.watches.touchDb(db, (key) => map.has(key));
+      dbWillFlush: (shard, db, swappedWith) => {
+        const state = (this.shards[shard] as Shard).state;
+        const map = state.db(db).map;
+        // SWAPDB (Redis's touchAllWatchedKeysInDb): a watched key changes if it exists on either side.
+        const other = swappedWith === undefined ? null : state.db(swappedWith).map;
+        this.watches.touchDb(db, other === null ? (key) => map.has(key) : (key) => map.has(key) || other.has(key));
         for (const h of this.flushHooks) h(shard, db);
       },
       keyExpired: (_shard, db, key) => {

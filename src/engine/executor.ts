@@ -23,7 +23,8 @@ export interface ExecutorHost {
   readonly table: CommandTable;
   /** A key's state is about to change (WATCH, snapshot copy-on-write). */
   keyWillChange(shard: number, db: number, key: string, old: Entry | undefined): void;
-  dbWillFlush(shard: number, db: number): void;
+  /** `swappedWith`: SWAPDB's other database (a watched key existing in either is touched). */
+  dbWillFlush(shard: number, db: number, swappedWith?: number): void;
   keyExpired(shard: number, db: number, key: string): void;
   loadColdSync(shard: number, entry: Entry): void;
 }
@@ -151,9 +152,9 @@ export class Executor implements CommandContext, ViewHost {
     else if (shard !== this.writtenShard) this.writtenMany = true;
   }
 
-  beforeFlush(shard: number, db: number): void {
+  beforeFlush(shard: number, db: number, swappedWith?: number): void {
     this.noteWritten(shard);
-    this.host.dbWillFlush(shard, db);
+    this.host.dbWillFlush(shard, db, swappedWith);
   }
 
   expired(shard: number, db: number, key: string): void {

@@ -24,8 +24,8 @@ export interface ViewHost {
   keyspaceLookup(hit: boolean, db: number, key: string): void;
   /** A key was added where none lived (Redis's dbAdd: the "new" keyspace event). */
   keyCreated(db: number, key: string): void;
-  /** A whole database of a shard is about to be emptied or swapped. */
-  beforeFlush(shard: number, db: number): void;
+  /** A whole database of a shard is about to be emptied, or swapped with `swappedWith`. */
+  beforeFlush(shard: number, db: number, swappedWith?: number): void;
   /** Whether an expired key of this shard may be deleted here (cluster: only on the shard's leader). */
   mayExpire(shard: number): boolean;
   /** A key was found expired and deleted (lazily): it must be logged as a delete. */
@@ -192,8 +192,8 @@ export class DbView {
     const h = this.host;
     for (let s = 0; s < h.shards.length; s++) {
       if (h.restrictShard >= 0 && s !== h.restrictShard) continue;
-      h.beforeFlush(s, a);
-      h.beforeFlush(s, b);
+      h.beforeFlush(s, a, b);
+      h.beforeFlush(s, b, a);
       const st = h.shards[s] as ShardState;
       const da = st.db(a);
       st.dbs[a] = st.db(b);

@@ -22,5 +22,13 @@ export const cases: DiffCase[] = [
     cmds: ["WATCH a", "CLIENT INFO", "SET a 1", "CLIENT INFO", "UNWATCH", "CLIENT INFO", "WATCH a", "SET a 2", "MULTI", "CLIENT INFO", "EXEC", "CLIENT INFO"].map((line) => line.split(" ")),
     normalise: [replaceText(clientInfoVolatileFields, "CLIENT INFO")],
   },
+  // SWAPDB touches a watched key that exists in either database (Redis 7.0's touchAllWatchedKeysInDb),
+  // so a missing key that the swap creates aborts the EXEC; keys missing on both sides do not.
+  script("transactions: SWAPDB touches watched keys existing in either database", [
+    "SELECT 1", "SET x 30", "SELECT 0", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
+    "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
+    "WATCH nosuch", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
+    "SELECT 1", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
+  ]),
   script("transactions: SELECT and SWAPDB inside EXEC", ["MULTI", "SELECT 1", "SET a 1", "SWAPDB 0 1", "SELECT 0", "GET a", "EXEC", "GET a"]),
 ];
