@@ -247,6 +247,36 @@ function decodeKeyRecord(io: LogIo, path: string, data: Uint8Array, at: number, 
   return { entry, recordBytes: recordHeaderBytes + len };
 }
 
+/**
+ * The value bytes of the single-PUT record the hint `h` describes, checked without building a LogEntry:
+ * CRC over the record, then the fixed layout (record.ts) compared field by field with the hint. Start-up
+ * does this once per key, so it avoids the generic decoder's allocations.
+ */
+function hintedValue(io: LogIo, path: string, data: Uint8Array, dv: DataView, at: number, h: HintRecord): Uint8Array {
+  const mismatch = (detail: string): CorruptLogError => new CorruptLogError(path, h.recordOffset, `snapshot record does not match its hint (${detail})`);
+  const len = at + recordHeaderBytes <= data.length ? dv.getUint32(at + 4, true) : -1;
+  if (len <= 0 || recordHeaderBytes + len !== h.recordBytes || at + recordHeaderBytes + len > data.length) throw mismatch("length");
+  if (io.crc32c(data.subarray(at + 4, at + recordHeaderBytes + len)) !== dv.getUint32(at, true)) {
+    throw new CorruptLogError(path, h.recordOffset, "snapshot record checksum mismatch");
+  }
+  // body: kind u8, seq f64, time f64, seed u32, participants u16 (0), ops u32 (1), then the PUT op:
+  // kind u8, db u8, key (u32 + bytes), value type u8, expireAt f64, value (u32 + bytes).
+  let p = at + recordHeaderBytes;
+  if (data[p] !== entryKindSnapshot || dv.getUint16(p + 21, true) !== 0 || dv.getUint32(p + 23, true) !== 1) throw mismatch("header");
+  p += 27;
+  if (data[p] !== opPut || data[p + 1] !== h.db) throw mismatch("op");
+  const keyLength = dv.getUint32(p + 2, true);
+  if (keyLength !== h.key.length) throw mismatch("key");
+  p += 6;
+  for (let i = 0; i < keyLength; i++) if (data[p + i] !== h.key.charCodeAt(i)) throw mismatch("key");
+  p += keyLength;
+  if (data[p] !== h.typeCode || dv.getFloat64(p + 1, true) !== h.expireAt) throw mismatch("type or expiry");
+  const valueLength = dv.getUint32(p + 9, true);
+  p += 13;
+  if (valueLength !== h.valueBytes || p + valueLength !== at + recordHeaderBytes + len) throw mismatch("value");
+  return data.subarray(p, p + valueLength);
+}
+
 export interface LoadedSnapshot {
   readonly generation: number;
   readonly seq: number;
@@ -367,14 +397,11 @@ function loadWithHint(io: LogIo, file: SnapshotFileRef, records: readonly HintRe
     }
     const run = new Uint8Array(new ArrayBuffer(runEnd - r.recordOffset));
     if (io.preadInto(file.fd, run, r.recordOffset) !== run.length) throw new CorruptLogError(file.path, r.recordOffset, "snapshot shorter than its hint says");
+    const runView = new DataView(run.buffer);
     for (let k = i; k < j; k++) {
       const h = records[k] as HintRecord;
-      const { entry } = decodeKeyRecord(io, file.path, run, h.recordOffset - r.recordOffset, h.recordOffset);
-      const op = entry.ops[0];
-      if (entry.ops.length !== 1 || op?.kind !== opPut || op.key !== h.key || op.db !== h.db) {
-        throw new CorruptLogError(file.path, h.recordOffset, "snapshot record does not match its hint");
-      }
-      opts.onKey(op.db, op.key, decodeValue(op.valueType, op.value, op.expireAt));
+      const value = hintedValue(io, file.path, run, runView, h.recordOffset - r.recordOffset, h);
+      opts.onKey(h.db, h.key, decodeValue(h.typeCode, value, h.expireAt));
     }
     i = j;
   }

@@ -1,7 +1,7 @@
 // Serialises a value for PUT records (cross-shard writes and merge snapshots).
 //   string: the bytes; hash: count (field value)*; list/set: count member*; zset: count (score member)*
 import { Deque } from "../keyspace/deque.ts";
-import { newEntry, newStringEntry, type Entry, type ValueType } from "../keyspace/entry.ts";
+import { latin1, newEntry, newStringEntry, type Entry, type ValueType } from "../keyspace/entry.ts";
 import { SortedSet } from "../keyspace/sorted-set.ts";
 import { ByteWriter } from "./record.ts";
 
@@ -47,7 +47,7 @@ export function encodeValue(e: Entry): Uint8Array {
 export function decodeValue(typeCode: number, bytes: Uint8Array, expireAt: number): Entry {
   const type = typeOfCode[typeCode];
   if (type === undefined) throw new Error(`unknown value type code ${typeCode}`);
-  if (type === "string") return newStringEntry(Buffer.from(bytes).toString("latin1"), expireAt);
+  if (type === "string") return newStringEntry(latin1(bytes), expireAt);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const u32 = (): number => {
