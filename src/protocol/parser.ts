@@ -148,7 +148,7 @@ export class RespParser {
    * the limits; a caller that feeds without draining can use this for a query-buffer limit.
    */
   bufferedBytes(): number {
-    let n = this.chunk.length - this.pos + this.carry.length;
+    let n = this.chunk.length - this.pos + this.carryLength;
     for (let i = this.queueHead; i < this.queue.length; i++) n += this.queue[i]!.length;
     if (this.bulkBuffer !== null) n += this.bulkBuffer.length;
     for (const a of this.argv) n += a.length;

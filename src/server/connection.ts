@@ -63,6 +63,9 @@ export class Connection {
   onData(chunk: Uint8Array): void {
     if (this.isClosed) return;
     this.parser.feed(chunk);
+    // While the batch runs, CLIENT LIST/INFO show the whole input read so far, the running command
+    // included (Redis trims its query buffer only after processing what it read).
+    this.state.queryBufferBytes = this.parser.bufferedBytes();
     this.process();
     // An incomplete frame larger than client-query-buffer-limit: Redis closes such a client.
     this.state.queryBufferBytes = this.parser.bufferedBytes();
