@@ -181,6 +181,25 @@ test("BLMPOP and BRPOPLPUSH waiters are served", async () => {
   });
 });
 
+for (const proto of [2, 3] as const) {
+  test(`CLIENT UNBLOCK answers a waiter's timeout reply or the UNBLOCKED error; argument errors (RESP${proto})`, async () => {
+    await same(async (port) => {
+      const a = await client(port, proto);
+      const b = await client(port);
+      const id = (await cmd(a, "CLIENT ID")).slice(1, -2);
+      const out: string[] = [];
+      for (const [blocking, reason] of [["BLPOP k 0", ""], ["BZPOPMIN z 0", " TIMEOUT"], ["BLMOVE s d LEFT LEFT 0", " ERROR"], ["BLMPOP 0 1 k LEFT", " timeout"]] as const) {
+        const waiting = start(a, blocking);
+        await sleep(settleMs);
+        out.push(await cmd(b, `CLIENT UNBLOCK ${id}${reason}`), await waiting);
+      }
+      out.push(await cmd(b, `CLIENT UNBLOCK ${id}`), await cmd(a, "PING"));
+      out.push(await cmd(b, "CLIENT UNBLOCK 99999"), await cmd(b, "CLIENT UNBLOCK x"), await cmd(b, "CLIENT UNBLOCK x foo"), await cmd(b, "CLIENT UNBLOCK 1 2 3"));
+      return out;
+    });
+  });
+}
+
 test("a served pop (logged as its non-blocking form) survives SIGKILL and restart", async () => {
   const node = await startBunker({ args: ["--shards", "4"] });
   let restarted: ServerHandle | undefined;

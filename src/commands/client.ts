@@ -1,11 +1,11 @@
-// CLIENT: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP.
+// CLIENT: ID, SETNAME, GETNAME, LIST, INFO, KILL, UNBLOCK, SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP.
 import type { CommandContext, CommandSpec } from "./types.ts";
 import type { ClientHandle } from "../engine/server-context.ts";
 import type { ClientState } from "../server/client-state.ts";
 import { intArg, latin1, word } from "./args.ts";
 import { errSyntax } from "../protocol/errors.ts";
 import { validClientName } from "./connection.ts";
-import { isClientBlocked } from "../server/blocking.ts";
+import { isClientBlocked, unblockClient } from "../server/blocking.ts";
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
 export function clientInfoLine(c: ClientState, nowMs: number, blocked = false): string {
@@ -47,6 +47,23 @@ function list(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     out += clientInfoLine(h.state, now, isClientBlocked(ctx.server.engine, h.state)) + "\n";
   }
   ctx.reply.verbatim(out);
+}
+
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as Redis 7.0. */
+function unblock(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  if (argv.length > 4) return ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${latin1(argv[1] as Uint8Array)}'. Try CLIENT HELP.`);
+  let error: string | null = null;
+  if (argv.length === 4) {
+    const reason = word(argv[3]);
+    if (reason === "error") error = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    else if (reason !== "timeout") return ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  }
+  const id = intArg(ctx, argv[2]);
+  if (id === null) return;
+  for (const h of ctx.server.clients()) {
+    if (h.state.id === id) return ctx.reply.integer(unblockClient(ctx.server.engine, h.state, error) ? 1 : 0);
+  }
+  ctx.reply.integer(0);
 }
 
 function kill(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -221,6 +238,9 @@ export const clientCommand: CommandSpec = {
     { ...sub, name: "list", arity: -2, flags: ["admin", ...subFlags], summary: "Lists open connections.", complexity: "O(N) where N is the number of client connections", tips: ["nondeterministic_output"], handler: list },
     { ...sub, name: "info", arity: 2, flags: subFlags, summary: "Returns information about the connection.", since: "6.2.0", complexity: "O(1)", tips: ["nondeterministic_output"], handler: (ctx) => ctx.reply.verbatim(clientInfoLine(ctx.client, Date.now()) + "\n") },
     { ...sub, name: "kill", arity: -3, flags: ["admin", ...subFlags], summary: "Terminates open connections.", complexity: "O(N) where N is the number of client connections", handler: kill },
+    { ...sub, name: "unblock", arity: -3, flags: ["admin", ...subFlags], summary: "Unblock a client blocked in a blocking command from a different connection", since: "5.0.0", complexity: "O(log N) where N is the number of client connections",
+      arguments: [{ name: "client-id", type: "integer" }, { name: "timeout_error", type: "oneof", optional: true, arguments: [{ name: "timeout", type: "pure-token", token: "TIMEOUT" }, { name: "error", type: "pure-token", token: "ERROR" }] }],
+      handler: unblock },
     {
       ...sub, name: "setinfo", arity: 4, flags: subFlags, summary: "Sets information specific to the client or connection.", since: "7.2.0", complexity: "O(1)",
       handler: (ctx, argv) => {

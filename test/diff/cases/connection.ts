@@ -131,6 +131,11 @@ export const cases: DiffCase[] = [
     "HELLO",
   ]),
   script("connection: RESET arity error", ["RESET now"]),
+  script("connection: CLIENT UNBLOCK of clients that are not blocked, argument errors, declaration", [
+    "CLIENT UNBLOCK 99999", "CLIENT UNBLOCK 99999 TIMEOUT", "CLIENT UNBLOCK 99999 error", "CLIENT UNBLOCK -1",
+    "CLIENT UNBLOCK x", "CLIENT UNBLOCK x foo", "CLIENT UNBLOCK 1 foo", "CLIENT UNBLOCK 1 2 3", "CLIENT UNBLOCK",
+    "COMMAND INFO CLIENT|UNBLOCK", "COMMAND DOCS CLIENT|UNBLOCK",
+  ]),
   script("connection: CLIENT KILL errors for unknown users, clients and options", [
     "CLIENT KILL USER nobody",
     "CLIENT KILL ID 99999",
