@@ -110,6 +110,12 @@ function popGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Side
     count = Number(v);
   }
   const key = latin1(argv[1] as Uint8Array);
+  if (count === 0) {
+    // LPOP key 0 changes nothing: looked up without taking the list for writing (no WATCH touch), as Redis.
+    const current = ctx.db.peek(key);
+    if (current === undefined) return ctx.reply.nullArray();
+    return current.type === "list" ? ctx.reply.arrayHeader(0) : ctx.reply.error(errWrongType);
+  }
   const e = writeList(ctx, key);
   if (e === false) return;
   if (e === undefined) return count < 0 ? ctx.reply.nullBulk() : ctx.reply.nullArray();
@@ -117,8 +123,6 @@ function popGeneric(ctx: CommandContext, argv: readonly Uint8Array[], side: Side
     ctx.reply.bulk(pop(e.data, side));
     ctx.dirty++;
   } else {
-    // LPOP key 0 replies an empty array without touching the list.
-    if (count === 0) return ctx.reply.arrayHeader(0);
     popRangeReply(ctx, e, side, count);
   }
   popped(ctx, key, e, side);

@@ -24,6 +24,12 @@ export const cases: DiffCase[] = [
   },
   // SWAPDB touches a watched key that exists in either database (Redis 7.0's touchAllWatchedKeysInDb),
   // so a missing key that the swap creates aborts the EXEC; keys missing on both sides do not.
+  // LPOP key 0 leaves the key alone (WATCH untouched); LTRIM signals the key even when it trims nothing.
+  script("transactions: WATCH after LPOP key 0 and after a no-op LTRIM", [
+    "RPUSH l 1 2", "WATCH l", "LPOP l 0", "MULTI", "PING", "EXEC",
+    "WATCH l", "LTRIM l 0 -1", "MULTI", "PING", "EXEC",
+    "SET s v", "LPOP s 0", "LPOP nosuch 0", "RPOP l 0",
+  ]),
   script("transactions: SWAPDB touches watched keys existing in either database", [
     "SELECT 1", "SET x 30", "SELECT 0", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
     "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
