@@ -121,12 +121,14 @@ function smove(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     ctx.db.delete(source);
     notify(ctx, "generic", "del", source);
   }
-  let to = lookupSet(ctx, destination, true);
-  if (to === undefined) {
-    to = newEntry("set", new Set<string>());
-    ctx.db.set(destination, to);
-  }
-  if (to !== false && !to.data.has(member)) {
+  // The destination is taken for writing (WATCH, logging) only when the member is added, as Redis.
+  const existing = ctx.db.peek(destination) as SetEntry | undefined;
+  if (existing === undefined || !existing.data.has(member)) {
+    let to = existing === undefined ? undefined : (lookupSet(ctx, destination, true) as SetEntry);
+    if (to === undefined) {
+      to = newEntry("set", new Set<string>());
+      ctx.db.set(destination, to);
+    }
     to.data.add(member);
     ctx.dirty++;
     notify(ctx, "set", "sadd", destination);

@@ -30,6 +30,12 @@ export const cases: DiffCase[] = [
     "WATCH l", "LTRIM l 0 -1", "MULTI", "PING", "EXEC",
     "SET s v", "LPOP s 0", "LPOP nosuch 0", "RPOP l 0",
   ]),
+  // SMOVE signals the destination only when it adds the member (Redis 7.0's smoveCommand).
+  script("transactions: SMOVE of a member the watched destination already has", [
+    "SADD src a b", "SADD dst a", "WATCH dst", "SMOVE src dst a", "MULTI", "SCARD dst", "EXEC",
+    "WATCH dst", "SMOVE src dst b", "MULTI", "SCARD dst", "EXEC",
+    "WATCH src", "SADD src x", "SMOVE src dst a", "MULTI", "PING", "EXEC",
+  ]),
   script("transactions: SWAPDB touches watched keys existing in either database", [
     "SELECT 1", "SET x 30", "SELECT 0", "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
     "WATCH x", "SWAPDB 0 1", "MULTI", "PING", "EXEC",
