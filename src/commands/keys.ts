@@ -28,7 +28,7 @@ function del(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 
 function exists(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (ctx.db.peek(latin1(argv[i] as Uint8Array)) !== undefined) n++;
+  for (let i = 1; i < argv.length; i++) if (ctx.db.peekRead(latin1(argv[i] as Uint8Array)) !== undefined) n++;
   ctx.reply.integer(n);
 }
 
@@ -40,7 +40,7 @@ function keyArg(argv: readonly Uint8Array[], i: number): string {
 }
 
 function type(ctx: CommandContext, argv: readonly Uint8Array[]): void {
-  const e = ctx.db.peek(keyArg(argv, 1));
+  const e = ctx.db.peekRead(keyArg(argv, 1));
   ctx.reply.simple(e === undefined ? "none" : e.type);
 }
 
@@ -373,7 +373,7 @@ function pexpireat(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 
 /** Redis ttlGenericCommand: -2 without the key, -1 without an expiry; seconds round to nearest. */
 function ttlGeneric(ctx: CommandContext, argv: readonly Uint8Array[], how: { ms: boolean; absolute: boolean }): void {
-  const e = ctx.db.peek(keyArg(argv, 1));
+  const e = ctx.db.peekRead(keyArg(argv, 1));
   if (e === undefined) return ctx.reply.integer(-2);
   if (e.expireAt === 0) return ctx.reply.integer(-1);
   let t = how.absolute ? e.expireAt : e.expireAt - ctx.now;

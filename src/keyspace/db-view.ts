@@ -102,6 +102,16 @@ export class DbView {
     return e;
   }
 
+  /**
+   * peek() that counts as a read (Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH), used by EXISTS, TYPE
+   * and TTL): keyspace hits/misses and the keymiss notification, but no access-time update.
+   */
+  peekRead(key: string): Entry | undefined {
+    const e = this.peek(key);
+    this.host.keyspaceLookup(e !== undefined, this.index, key);
+    return e;
+  }
+
   /** Lookup for modification in place (Redis lookupKeyWrite): call before changing `entry.data`. */
   getForWrite(key: string): Entry | undefined {
     const db = this.shardDb(key);

@@ -42,5 +42,9 @@ export const cases: DiffCase[] = [
     "RPUSH q 1", "LTRIM q 5 10", "EXISTS q",
   ]),
   watched("notify: list events masked to the list class", "Kl", [], ["SET foo bar", "LPUSH mylist a", "DEL mylist", "RPUSH mylist a", "LPOP mylist"]),
+  watched("notify: keymiss from EXISTS, TYPE and the TTL family (not OBJECT)", "KEm", ["SET str v"], [
+    "EXISTS nosuch", "EXISTS str nosuch other", "TYPE nosuch", "TYPE str", "TTL nosuch", "PTTL nosuch", "EXPIRETIME nosuch", "PEXPIRETIME nosuch",
+    "TTL str", "OBJECT FREQ nosuch", "OBJECT IDLETIME nosuch", "MEMORY USAGE nosuch",
+  ]),
   watched("notify: neither new nor keymiss under A alone", "KEA", [], ["SET a 1", "GET nosuch", "SADD l x"]),
 ];
