@@ -2,10 +2,9 @@
 // pops with counts, inserts/removals in the middle, blocking forms that found data and were logged as
 // their non-blocking forms), SIGKILL, restart on the same directory, and read back identical replies.
 import { afterAll, expect, test } from "bun:test";
-import { RawClient } from "./support/raw-client.ts";
+import { sendPipeline as run } from "./support/raw-client.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
 
-const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 const split = (lines: string[]): string[][] => lines.map((l) => l.split(" "));
 
 const writes = split([
@@ -60,14 +59,6 @@ afterAll(async () => {
   if (first) await first.removeDir(); // the helper created the directory for the first start
 });
 
-async function run(port: number, commands: string[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    return (await c.sendMany(commands)).map(text);
-  } finally {
-    c.close();
-  }
-}
 
 test("list writes read back identically after SIGKILL and restart", async () => {
   server = first = await startBunker({ args: ["--shards", "4"] });

@@ -6,13 +6,12 @@ import { readFileSync, readdirSync, writeFileSync, truncateSync } from "node:fs"
 import { mkdtemp as makeTempDir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RawClient } from "./support/raw-client.ts";
+import { sendPipeline as run } from "./support/raw-client.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
 import { seededRandom } from "../src/engine/clock.ts";
 import { decodeBody, recordHeaderBytes, type LogEntry } from "../src/storage/record.ts";
 import { keySlot, shardOfSlot } from "../src/keyspace/slot.ts";
 
-const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 const seed = Number(process.env.RECOVERY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const rng = seededRandom(seed);
 
@@ -37,14 +36,6 @@ async function start(dir: string, extra: string[] = [], shards = 1): Promise<Ser
   return s;
 }
 
-async function run(port: number, commands: string[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    return (await c.sendMany(commands)).map(text);
-  } finally {
-    c.close();
-  }
-}
 
 interface RecordSpan {
   start: number;

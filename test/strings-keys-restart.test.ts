@@ -4,10 +4,9 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RawClient } from "./support/raw-client.ts";
+import { sendPipeline as run } from "./support/raw-client.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
 
-const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 const split = (lines: string[]): string[][] => lines.map((l) => l.split(" "));
 const futureSeconds = Math.floor(Date.now() / 1000) + 50_000;
 
@@ -94,14 +93,6 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function run(port: number, commands: string[][]): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    return (await c.sendMany(commands)).map(text);
-  } finally {
-    c.close();
-  }
-}
 
 test("string and key writes read back identically after SIGKILL and restart", async () => {
   const dir = await mkdtemp(join(tmpdir(), "bunker-strings-keys-"));

@@ -172,3 +172,13 @@ export class RawClient {
     }
   }
 }
+
+/** Sends `commands` as one pipeline on a fresh connection and returns each reply as a latin1 string. */
+export async function sendPipeline(port: number, commands: readonly (readonly Arg[])[]): Promise<string[]> {
+  const c = await RawClient.connect(port);
+  try {
+    return (await c.sendMany(commands)).map((b) => Buffer.from(b).toString("latin1"));
+  } finally {
+    c.close();
+  }
+}
