@@ -269,6 +269,19 @@ describe("FETCH_OR_COMPUTE", () => {
     expect(await c.ping()).toBe("PONG");
     expect(await a.call("FETCH_OR_COMPUTE_RESULT", "foc:lease", "late", 60000)).toBe(0);
     expect(await c.call("FETCH_OR_COMPUTE", "foc:lease", 200)).toEqual(["hit", "late"]);
+    // b's claim ended with a's result: b is no longer the computer, so its result does not replace the
+    // value the waiters were handed (nil: not stored).
+    expect(await b.call("FETCH_OR_COMPUTE_RESULT", "foc:lease", "b's", 60000)).toBe(null);
+    expect(await c.get("foc:lease")).toBe("late");
+  });
+
+  test("the current computer's result replaces a value someone else stored meanwhile", async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    expect(await a.call("FETCH_OR_COMPUTE", "foc:own", 5000)).toEqual(["compute", null]);
+    await b.set("foc:own", "by-set");
+    expect(await b.call("FETCH_OR_COMPUTE_RESULT", "foc:own", "by-b", 60000)).toBe(null);
+    expect(await a.call("FETCH_OR_COMPUTE_RESULT", "foc:own", "by-a", 60000)).toBe(0);
+    expect(await b.get("foc:own")).toBe("by-a");
   });
 
   test("inside MULTI a claimed key answers COMPUTING instead of waiting", async () => {

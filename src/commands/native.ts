@@ -14,6 +14,7 @@ import { newEntry, newStringEntry, type Entry, type HashEntry } from "../keyspac
 import { errSyntax, errWrongType } from "../protocol/errors.ts";
 import { ComputeWaiters, computeWaitersOf } from "../server/compute-waiters.ts";
 import { requestPark } from "../server/park.ts";
+import { keySlot } from "../keyspace/slot.ts";
 
 /** Largest absolute time (ms) a record may hold: stays an exact JS integer. */
 const timeMsMax = Number.MAX_SAFE_INTEGER;
@@ -315,7 +316,7 @@ function fetchOrCompute(ctx: CommandContext, argv: readonly Uint8Array[]): void 
   const id = ComputeWaiters.idOf(ctx.db.index, key);
   const computer = waiters.computerOf(id);
   if (computer === undefined || computer === ctx.client) {
-    waiters.claim(id, ctx.client, ttlMs);
+    waiters.claim(id, keySlot(key), ctx.client, ttlMs);
     ctx.reply.arrayHeader(2);
     ctx.reply.bulk("compute");
     const hint = argv[3];
@@ -337,6 +338,17 @@ function fetchOrComputeResult(ctx: CommandContext, argv: readonly Uint8Array[]):
   const expireAt = expireAtArg(ctx, argv[3], "fetch_or_compute_result");
   if (expireAt === null) return;
   const key = latin1(argv[1] as Uint8Array);
+  // A result from a client that is not the current computer (its lease lapsed, it was replaced after a
+  // leader change, or it never claimed) fills a missing value but never overwrites one: otherwise a
+  // stale computer arriving late would replace the value every waiter was already handed. Nothing is
+  // logged when it is refused; replicas only ever see the resulting SET.
+  if (!ctx.replaying && ctx.db.get(key) !== undefined) {
+    const computer = computeWaitersOf(ctx.server).computerOf(ComputeWaiters.idOf(ctx.db.index, key));
+    if (computer !== ctx.client) {
+      ctx.reply.nullBulk();
+      return;
+    }
+  }
   ctx.db.set(key, newStringEntry(latin1(argv[2] as Uint8Array), expireAt));
   ctx.dirty++;
   ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", String(expireAt)]);

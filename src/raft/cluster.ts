@@ -19,6 +19,7 @@
 import { join } from "node:path";
 import type { Engine } from "../engine/engine.ts";
 import type { ServerContext } from "../engine/server-context.ts";
+import { shardOfSlot } from "../keyspace/slot.ts";
 import type { LogIo } from "../storage/io.ts";
 import { ByteWriter, decodeBody, encodeEntry, recordHeaderBytes, type LogEntry } from "../storage/record.ts";
 import { decodeConfChange, type Entry, type Message, RaftNode, type Ready, SeededRandom } from "./core/index.ts";
@@ -142,6 +143,7 @@ export class ClusterNode {
   /** Set once the server exists: handlers applied on followers see it. */
   server: ServerContext | null = null;
   private readonly linksUp = new Set<number>();
+  private readonly leadershipLostListeners = new Set<(shard: number) => void>();
 
   constructor(private readonly opts: ClusterOptions) {
     this.self = opts.self;
@@ -204,6 +206,31 @@ export class ClusterNode {
     const lead = this.leaderOf(shard);
     const leader = lead === this.self.id ? undefined : this.byId.get(lead);
     return leader === undefined ? { kind: "unavailable" } : { kind: "moved", leader };
+  }
+
+  /**
+   * The error a command for `slot` gets on this node instead of running (the dispatcher's answer:
+   * MOVED to the leader, TRYAGAIN while this node catches up as new leader, CLUSTERDOWN with no leader
+   * known), or null when this node may run it.
+   */
+  redirectFor(slot: number): string | null {
+    const shard = shardOfSlot(slot, this.groups.length);
+    const route = this.route(shard);
+    if (route.kind === "local") return null;
+    if (route.kind === "moved") return `MOVED ${slot} ${route.leader.host}:${route.leader.port}`;
+    return this.leaderOf(shard) === this.self.id ? "TRYAGAIN This node was just elected leader of the slot and is catching up" : "CLUSTERDOWN Hash slot not served";
+  }
+
+  /**
+   * Calls `listener(shard)` each time this node stops leading a shard (it steps down, or a later term
+   * begins): state held in memory on behalf of the old leadership (compute claims, parked waiters) must
+   * not outlive it. Returns a function that removes the listener.
+   */
+  onLeadershipLost(listener: (shard: number) => void): () => void {
+    this.leadershipLostListeners.add(listener);
+    return () => {
+      this.leadershipLostListeners.delete(listener);
+    };
   }
 
   /** The shard's leader as this node last heard (0: none known). */
@@ -291,6 +318,7 @@ export class ClusterNode {
 
   private noteLeadership(g: Group): void {
     const node = g.node;
+    const lost = g.leaderTerm !== 0 && (node.state !== "leader" || node.term !== g.leaderTerm);
     if (node.state === "leader") {
       if (g.leaderTerm !== node.term) {
         // A new term of leadership: nothing may execute until everything before its first entry is applied.
@@ -302,6 +330,7 @@ export class ClusterNode {
       g.leaderTerm = 0;
       g.writable = false;
     }
+    if (lost) for (const listener of this.leadershipLostListeners) listener(g.shard);
   }
 
   private async persist(g: Group, rd: Ready): Promise<void> {

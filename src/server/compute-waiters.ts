@@ -7,6 +7,13 @@
 // claim ends, every waiter's FETCH_OR_COMPUTE runs again, in arrival order. After a RESULT they find
 // the value; after a lapse (computer gone or past its lease) the first finds no claim and becomes the
 // computer, and the rest park again behind it, keeping their original deadlines.
+//
+// Cluster mode: claims and waiters live on the node that leads the key's shard, so they belong to that
+// leadership. When the node stops leading the shard they end at once: every waiter is answered with
+// the redirect a new command would get (MOVED, TRYAGAIN or CLUSTERDOWN) so its client asks the new
+// leader, and a waiter re-run after a lease lapse is answered the same way instead of claiming on a
+// node that no longer leads. Otherwise a deposed leader could hand out a second computer next to the
+// new leader's, or keep waiters parked behind a claim nobody can resolve.
 import type { ServerContext } from "../engine/server-context.ts";
 import type { ClientState } from "./client-state.ts";
 import { onClientClose, takeParkRequest, type ParkedConnection } from "./park.ts";
@@ -25,6 +32,8 @@ interface Waiter {
 
 interface Claim {
   readonly id: string;
+  /** The key's hash slot: whether this node still serves it decides the claim's life in a cluster. */
+  readonly slot: number;
   readonly computer: ClientState;
   leaseTimer: ReturnType<typeof setTimeout> | null;
   cancelClose: () => void;
@@ -46,7 +55,11 @@ export class ComputeWaiters {
   /** Set while a parked command is re-run: a waiter that parks again keeps its first deadline. */
   private carried: { deadlineMs: number; timeoutMs: number } | null = null;
 
-  constructor(private readonly rerun: (conn: ParkedConnection, argv: readonly Uint8Array[]) => void) {}
+  constructor(
+    private readonly rerun: (conn: ParkedConnection, argv: readonly Uint8Array[]) => void,
+    /** The error a command for the slot gets on this node instead of running (cluster mode), or null. */
+    private readonly redirect: (slot: number) => string | null = () => null,
+  ) {}
 
   static idOf(db: number, key: string): string {
     return `${db}:${key}`;
@@ -62,11 +75,11 @@ export class ComputeWaiters {
   }
 
   /** Makes `client` the computer for `id` (or refreshes its lease); the claim lapses after `leaseMs`. */
-  claim(id: string, client: ClientState, leaseMs: number): void {
+  claim(id: string, slot: number, client: ClientState, leaseMs: number): void {
     let c = this.claims.get(id);
     if (c !== undefined && c.computer !== client) throw new Error("bug: claiming a key another client computes");
     if (c === undefined) {
-      c = { id, computer: client, leaseTimer: null, cancelClose: () => {}, waiters: [] };
+      c = { id, slot, computer: client, leaseTimer: null, cancelClose: () => {}, waiters: [] };
       this.claims.set(id, c);
       const claim = c;
       c.cancelClose = onClientClose(client, () => this.end(claim));
@@ -117,12 +130,29 @@ export class ComputeWaiters {
     return waiters.length;
   }
 
+  /**
+   * This node stopped leading some shard (cluster mode): every claim on a slot it can no longer serve
+   * ends, and its waiters are answered with the redirect (their clients retry on the new leader). The
+   * computer is told nothing: its FETCH_OR_COMPUTE_RESULT will be redirected like any write. Returns the
+   * number of claims ended.
+   */
+  leadershipLost(): number {
+    let ended = 0;
+    for (const c of [...this.claims.values()]) {
+      const error = this.redirect(c.slot);
+      if (error === null) continue;
+      ended++;
+      for (const w of this.detach(c)) this.respond(w, error);
+    }
+    return ended;
+  }
+
   /** Ends a claim (resolved, computer gone, lease lapsed): waiters re-run on the next turn. */
   private end(c: Claim): number {
     if (this.claims.get(c.id) !== c) return 0;
     const waiters = this.detach(c);
     // After the current command's unit has been logged, so the re-run replies carry its barrier.
-    if (waiters.length > 0) queueMicrotask(() => this.rerunAll(waiters));
+    if (waiters.length > 0) queueMicrotask(() => this.rerunAll(c.slot, waiters));
     return waiters.length;
   }
 
@@ -148,11 +178,18 @@ export class ComputeWaiters {
     w.cancelClose();
   }
 
-  private rerunAll(waiters: readonly Waiter[]): void {
+  private rerunAll(slot: number, waiters: readonly Waiter[]): void {
     for (const w of waiters) {
       if (w.conn.closed) continue;
       if (Date.now() >= w.deadlineMs) {
         this.respond(w, waiterTimeoutError(w.timeoutMs));
+        continue;
+      }
+      // Re-runs bypass the dispatcher: check the routing it would have checked (the node may have
+      // stopped leading the slot since the waiter parked).
+      const redirect = this.redirect(slot);
+      if (redirect !== null) {
+        this.respond(w, redirect);
         continue;
       }
       this.carried = { deadlineMs: w.deadlineMs, timeoutMs: w.timeoutMs };
@@ -182,12 +219,18 @@ const registries = new WeakMap<ServerContext, ComputeWaiters>();
 export function computeWaitersOf(server: ServerContext): ComputeWaiters {
   let r = registries.get(server);
   if (r === undefined) {
-    r = new ComputeWaiters((conn, argv) => {
-      const cmd = server.table.get("fetch_or_compute");
-      if (cmd === undefined) throw new Error("bug: FETCH_OR_COMPUTE is not declared");
-      server.engine.execute(conn.state, server, conn.writer, cmd, argv);
-    });
-    registries.set(server, r);
+    const cluster = server.cluster ?? null;
+    const waiters = new ComputeWaiters(
+      (conn, argv) => {
+        const cmd = server.table.get("fetch_or_compute");
+        if (cmd === undefined) throw new Error("bug: FETCH_OR_COMPUTE is not declared");
+        server.engine.execute(conn.state, server, conn.writer, cmd, argv);
+      },
+      cluster === null ? undefined : (slot) => cluster.redirectFor(slot),
+    );
+    cluster?.onLeadershipLost(() => waiters.leadershipLost());
+    registries.set(server, waiters);
+    r = waiters;
   }
   return r;
 }
