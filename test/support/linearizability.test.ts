@@ -3,7 +3,7 @@
 // sequential register under random overlapping timings, which must pass, and must fail once one read is mutated.
 import { describe, expect, test } from "bun:test";
 import { seededRandom } from "../../src/engine/clock.ts";
-import { checkRegisterHistory, type RegisterInput, type RegisterOperation, type RegisterOutput, stepRegister } from "./linearizability.ts";
+import { checkRegisterHistory, staleReadMutation, type RegisterInput, type RegisterOperation, type RegisterOutput, stepRegister } from "./linearizability.ts";
 
 let nextClient = 0;
 function op(input: RegisterInput, output: RegisterOutput | undefined, callMs: number, returnMs: number, opts: { key?: string; client?: number } = {}): RegisterOperation {
@@ -170,7 +170,7 @@ describe("randomized histories from a sequential register", () => {
     let mutated = 0;
     for (const seed of seeds) {
       const history = randomHistory(seed, { clients: 6, opsPerClient: 60, keys: 3 });
-      const stale = findStaleReadMutation(history);
+      const stale = staleReadMutation(history);
       if (stale === null) continue;
       mutated++;
       history[stale.index] = { ...(history[stale.index] as RegisterOperation), output: stale.value };
@@ -179,21 +179,3 @@ describe("randomized histories from a sequential register", () => {
     expect(mutated).toBeGreaterThan(seeds.length / 2);
   });
 });
-
-/**
- * A read R and a value v such that v's only writer W1 returned before another completed write W2 on the same key
- * began, and W2 returned before R began: R returning v is then impossible (all written values are unique).
- */
-function findStaleReadMutation(history: readonly RegisterOperation[]): { index: number; value: string } | null {
-  const writes = history.filter((o) => o.input.kind === "write" && o.output === "ok");
-  for (let index = 0; index < history.length; index++) {
-    const r = history[index] as RegisterOperation;
-    if (r.input.kind !== "read") continue;
-    for (const w2 of writes) {
-      if (w2.key !== r.key || !(w2.returnMs < r.callMs)) continue;
-      const w1 = writes.find((w) => w.key === r.key && w.returnMs < w2.callMs && w.input.kind === "write" && w.input.value !== r.output);
-      if (w1 !== undefined && w1.input.kind === "write") return { index, value: w1.input.value };
-    }
-  }
-  return null;
-}

@@ -259,3 +259,22 @@ function explainViolation(ops: readonly RegisterOperation[], deepest: readonly n
     ...blocked,
   ].join("\n");
 }
+
+/**
+ * A read R and a value v such that v's only writer W1 returned before another completed write W2 on the same key
+ * began, and W2 returned before R began: R returning v is then impossible when every written value is unique.
+ * Used to show that a checker run over a recorded history would catch a stale read.
+ */
+export function staleReadMutation(history: readonly RegisterOperation[]): { index: number; value: string } | null {
+  const writes = history.filter((o) => o.input.kind === "write" && o.output === "ok");
+  for (let index = 0; index < history.length; index++) {
+    const r = history[index] as RegisterOperation;
+    if (r.input.kind !== "read") continue;
+    for (const w2 of writes) {
+      if (w2.key !== r.key || !(w2.returnMs < r.callMs)) continue;
+      const w1 = writes.find((w) => w.key === r.key && w.returnMs < w2.callMs && w.input.kind === "write" && w.input.value !== r.output);
+      if (w1 !== undefined && w1.input.kind === "write") return { index, value: w1.input.value };
+    }
+  }
+  return null;
+}
