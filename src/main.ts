@@ -69,6 +69,8 @@ function main(): void {
         salvage: config.bool("salvage"),
         hotValueBytesMax: config.int("hot-value-bytes-max"),
         mergeDeadRatioPercent: config.int("merge-dead-ratio"),
+        mergeGrowthPercent: config.int("auto-aof-rewrite-percentage"),
+        mergeMinBytes: config.int("auto-aof-rewrite-min-size"),
         // Cluster mode keeps each shard's history in its Raft log (src/raft/group-log.ts), not in merges.
         autoMerge: membership === null,
         warn: (message) => console.error(`bunker: ${message}`),
@@ -127,6 +129,8 @@ function main(): void {
   config.onChange((name) => {
     if (name === "hot-value-bytes-max") engine.storage.hotValueBytesMax = config.int(name);
     if (name === "merge-dead-ratio") engine.storage.mergeDeadRatioPercent = config.int(name);
+    if (name === "auto-aof-rewrite-percentage") engine.storage.mergeGrowthPercent = config.int(name);
+    if (name === "auto-aof-rewrite-min-size") engine.storage.mergeMinBytes = config.int(name);
   });
   server = new Server({
     config,

@@ -1,6 +1,7 @@
 // Crash safety of merges on an in-memory disk with a power-cut model: a cut at every single disk
-// operation of a merge (while clients keep writing) recovers every acknowledged write and nothing
-// else; a merge whose I/O fails leaves the shard serving and the next merge succeeding.
+// operation of a merge (sealing the active segment included, while clients keep writing) recovers every
+// acknowledged write and nothing else; a merge whose I/O fails leaves the shard serving and the next
+// merge succeeding.
 import { expect, test } from "bun:test";
 import { buildCommandTable } from "../src/commands/index.ts";
 import { Config } from "../src/config/config.ts";
@@ -10,6 +11,7 @@ import { newStats, type ServerContext } from "../src/engine/server-context.ts";
 import { ReplyWriter } from "../src/protocol/writer.ts";
 import { ClientState } from "../src/server/client-state.ts";
 import { MemoryIo } from "../src/storage/memory-io.ts";
+import { SegmentLog } from "../src/storage/segment-log.ts";
 
 const seed = Number(process.env.MERGE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const table = buildCommandTable();
@@ -114,21 +116,42 @@ test(`a power cut at any disk operation of a merge loses no acknowledged write (
       durableAtCut = engine.durableSeq;
       image = io.crash((unsynced) => Math.floor(rng() * (unsynced + 1)));
     };
+    const set = (key: string, value: string): void => {
+      run(["SET", key, value]);
+      written.push({ key, value, seq: engine.appendedSeq });
+    };
+    // Writes still pending when the merge starts (at or below its seq), then more in the same batch
+    // before it is flushed: the merge seals the active segment, so that batch is split at S.
+    for (let i = 0; i < 4; i++) set(`pre${cutAt}-${i}`, `p${i}`);
+    const sealedSegment = engine.shards[0]?.log.currentSegment ?? 0;
     const merging = engine.merge(0);
     let done = false;
     void merging.then(() => (done = true));
+    for (let i = 0; i < 4; i++) set(`split${cutAt}-${i}`, `s${i}`);
     // Clients keep writing while the merge runs: overwrite base keys and add new ones.
     for (let i = 0; !done && i < 400; i++) {
       const key = rng() < 0.5 ? `base${Math.floor(rng() * 30)}` : `new${cutAt}-${i}`;
-      const value = `m${cutAt}-${i}-` + "x".repeat(Math.floor(rng() * 60));
-      run(["SET", key, value]);
-      written.push({ key, value, seq: engine.appendedSeq });
+      set(key, `m${cutAt}-${i}-` + "x".repeat(Math.floor(rng() * 60)));
       if (i % 3 === 0) await tick();
     }
-    await merging;
+    const result = await merging;
     await engine.waitDurable();
     await engine.close();
-    if (image === null) break; // the merge finished before the cut: every operation has been tried
+    if (image === null) {
+      // The merge finished before the cut: every operation has been tried. It sealed the segment it
+      // started in, so a restart reads the snapshot plus only what was written after its seq...
+      expect(result.firstSegment).toBe(sealedSegment + 1);
+      const shardDir = `${dir}/shard-000`;
+      const { report } = SegmentLog.open({ dir: shardDir, io: io.crash(), segmentBytesMax: 2048, salvage: false, firstSegment: result.firstSegment });
+      expect(report.entries.length).toBeGreaterThan(0);
+      expect(report.entries.every((e) => e.seq > result.seq)).toBe(true);
+      // ...and every write comes back, the split batch's and those made during the merge included.
+      const model = new Map(baseModel);
+      for (const w of written) model.set(w.key, w.value);
+      const got = readBack(io, model.keys());
+      for (const [k, v] of model) expect({ k, v: got.get(k) }).toEqual({ k, v });
+      break;
+    }
     cutsTested++;
     // Expected after the cut: base values, then every write acknowledged (durable) by the cut in
     // order; a write not yet acknowledged may or may not be there, but nothing else may.

@@ -58,7 +58,7 @@ function sections(ctx: CommandContext): Section[] {
       ["aof_last_bgrewrite_status", st.lastMergeStatus === "err" ? "err" : "ok"], ["aof_rewrites", st.merges],
       ["aof_last_write_status", e.shards.every((sh) => sh.log.healthy) ? "ok" : "err"], ["bunker_recovery_ms", Math.round(e.recovery.durationMs)],
       ["bunker_recovery_entries", e.recovery.entries], ["bunker_recovery_torn_bytes", e.recovery.tornBytes], ["bunker_recovery_dropped_incomplete", e.recovery.droppedIncompleteTx],
-      ["bunker_recovery_snapshot_keys", e.recovery.snapshotKeys],
+      ["bunker_recovery_snapshot_keys", e.recovery.snapshotKeys], ["bunker_recovery_log_bytes", e.recovery.bytesRead],
       ["bunker_log_bytes_written", logBytes], ["bunker_fsyncs", fsyncs], ["bunker_appended_seq", e.appendedSeq], ["bunker_durable_seq", e.durableSeq],
       ["bunker_merges", st.merges], ["bunker_merges_in_progress", st.mergesInProgress], ["bunker_last_merge_ms", Math.round(st.lastMergeDurationMs)],
       ["bunker_last_merge_status", st.lastMergeStatus], ["bunker_log_dead_ratio", st.deadRatio.toFixed(4)], ["bunker_log_retained_bytes", st.logBytes],

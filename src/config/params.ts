@@ -53,6 +53,9 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "pipeline-depth-max", kind: "int", defaultValue: "1024", min: 16, mutable: true, description: "commands run from one client's pipeline per turn before other clients get theirs" },
   { name: "segment-bytes-max", kind: "bytes", defaultValue: "67108864", min: 4096, mutable: true, description: "log segment size at which a new segment starts" },
   { name: "hot-value-bytes-max", kind: "bytes", defaultValue: "65536", min: 0, mutable: true, description: "string values larger than this stay cold (read from disk on demand)" },
+  // Redis's names: a merge is Bunker's AOF rewrite. Per shard: each shard's log is merged on its own.
+  { name: "auto-aof-rewrite-percentage", kind: "int", defaultValue: "100", min: 0, max: 2147483647, mutable: true, description: "merge a shard's log when it grew by this percentage over its last snapshot (0: never on growth)" },
+  { name: "auto-aof-rewrite-min-size", kind: "bytes", defaultValue: "67108864", min: 0, mutable: true, description: "no automatic merge of a shard log smaller than this (nor than segment-bytes-max)" },
   { name: "merge-dead-ratio", kind: "int", defaultValue: "50", min: 1, max: 100, mutable: true, description: "merge a shard's log when dead bytes exceed this percentage" },
   { name: "salvage", kind: "bool", defaultValue: "no", mutable: false, description: "start even if a segment is corrupt in the middle (drops the corrupt tail of that segment)" },
   { name: "hz", kind: "int", defaultValue: "10", min: 1, max: 500, mutable: true, description: "background task frequency (active expiry, eviction)" },

@@ -42,7 +42,11 @@ export interface EngineOptions {
   readonly hotValueBytesMax?: number;
   /** Merge a shard when this percentage of its log is dead (config merge-dead-ratio). */
   readonly mergeDeadRatioPercent?: number;
-  /** Start merges on rotation and on the dead ratio (default true; tests merge by hand). */
+  /** Merge a shard when its log grew by this percentage over its last snapshot (config auto-aof-rewrite-percentage; 0: never). */
+  readonly mergeGrowthPercent?: number;
+  /** No automatic merge of a shard log smaller than this (config auto-aof-rewrite-min-size). */
+  readonly mergeMinBytes?: number;
+  /** Start merges on rotation, on the dead ratio and on growth (default true; tests merge by hand). */
   readonly autoMerge?: boolean;
   /** Operator messages that are not fatal (a failed merge). */
   readonly warn?: (message: string) => void;
@@ -123,7 +127,13 @@ export class Engine {
         shardOfKey: (key) => this.executor.shardOfKey(key),
         warn: opts.warn ?? (() => {}),
       },
-      { hotValueBytesMax: opts.hotValueBytesMax ?? 65536, mergeDeadRatioPercent: opts.mergeDeadRatioPercent ?? 50, autoMerge: opts.autoMerge ?? true },
+      {
+        hotValueBytesMax: opts.hotValueBytesMax ?? 65536,
+        mergeDeadRatioPercent: opts.mergeDeadRatioPercent ?? 50,
+        mergeGrowthPercent: opts.mergeGrowthPercent ?? 100,
+        mergeMinBytes: opts.mergeMinBytes ?? 64 * 1024 * 1024,
+        autoMerge: opts.autoMerge ?? true,
+      },
     );
     this.executor = new Executor({
       shards: shards.map((s) => s.state),

@@ -12,6 +12,11 @@
 // shrink that to the size of a new snapshot ("live bytes"). Live bytes are estimated per database Map
 // (entryBytesEstimate summed, kept current from the key-change hook and after each unit), scaled by
 // how the last merge's real snapshot size compared with the estimate. dead ratio = 1 - live / log.
+//
+// Growth. A store that is only ever added to has no dead bytes, but its start-up still replays every
+// record written since the last snapshot. Like Redis's auto-aof-rewrite-percentage, a shard is also
+// merged when its log bytes have grown by that percentage over the last snapshot's size. A merge
+// seals the active segment at its seq, so afterwards start-up reads the snapshot plus only the tail.
 import { keyIndexes, type Command } from "../commands/table.ts";
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import { latin1 } from "../keyspace/entry.ts";
@@ -20,14 +25,6 @@ import type { LogIo } from "../storage/io.ts";
 import { coldFileShard } from "../storage/snapshot.ts";
 import type { Clock } from "./clock.ts";
 import type { Shard } from "./shard.ts";
-
-/**
- * A merge is not worth starting for a log smaller than this (nor before this much was written since the
- * last); capped by segment-bytes-max. Like Redis's auto-aof-rewrite-min-size (64 MB): a merge rewrites
- * every live key, so merging a small log often costs more CPU than the disk it saves (measured: a 1 MB
- * floor ran 52 merges during 400k SETs over 100k keys and doubled the CPU per SET).
- */
-const mergeBytesFloor = 64 * 1024 * 1024;
 
 export interface StorageHost {
   readonly shards: readonly Shard[];
@@ -67,6 +64,16 @@ const touchScanMax = 8;
 export class StorageManager {
   hotValueBytesMax: number;
   mergeDeadRatioPercent: number;
+  /** Merge when the log grew by this percentage over the last snapshot (0: never on growth). */
+  mergeGrowthPercent: number;
+  /**
+   * A merge is not worth starting for a shard log smaller than this (nor, on dead bytes, before half
+   * this was written since the last); capped by segment-bytes-max. Redis's auto-aof-rewrite-min-size
+   * (64 MB): a merge rewrites every live key, so merging a small log often costs more CPU than the disk
+   * it saves (measured: a 1 MB floor ran 52 merges during 400k SETs over 100k keys and doubled the CPU
+   * per SET).
+   */
+  mergeMinBytes: number;
   /** Set once any entry may be cold (a merge cooled one, or a snapshot loaded one); never reset. */
   mayHaveCold = false;
   /** Merges start on their own (rotation, dead ratio); tests turn this off and call merge(). */
@@ -91,10 +98,12 @@ export class StorageManager {
 
   constructor(
     private readonly host: StorageHost,
-    opts: { hotValueBytesMax: number; mergeDeadRatioPercent: number; autoMerge: boolean },
+    opts: { hotValueBytesMax: number; mergeDeadRatioPercent: number; mergeGrowthPercent: number; mergeMinBytes: number; autoMerge: boolean },
   ) {
     this.hotValueBytesMax = opts.hotValueBytesMax;
     this.mergeDeadRatioPercent = opts.mergeDeadRatioPercent;
+    this.mergeGrowthPercent = opts.mergeGrowthPercent;
+    this.mergeMinBytes = opts.mergeMinBytes;
     this.autoMerge = opts.autoMerge;
   }
 
@@ -276,10 +285,27 @@ export class StorageManager {
   /** Starts a merge of the shard when it is due. `rotation`: a segment was just sealed. */
   maybeMerge(shard: Shard, reason: "rotation" | "flush"): void {
     if (!this.autoMerge || shard.merge !== null || !shard.log.healthy) return;
-    const floor = Math.min(this.host.segmentBytesMax, mergeBytesFloor);
-    if (this.logBytes(shard) < floor || shard.log.bytesWritten - shard.bytesWrittenAtMerge < floor / 2) return;
+    const floor = Math.min(this.host.segmentBytesMax, this.mergeMinBytes);
+    const log = this.logBytes(shard);
+    if (log < floor) return;
+    if (this.grown(shard, log)) {
+      void this.merge(shard.id).catch(() => {});
+      return;
+    }
+    if (shard.log.bytesWritten - shard.bytesWrittenAtMerge < floor / 2) return;
     const due = this.deadRatio(shard) * 100 >= this.mergeDeadRatioPercent || (reason === "rotation" && shard.hotLargeValues > 0);
     if (due) void this.merge(shard.id).catch(() => {});
+  }
+
+  /**
+   * Whether the log outgrew the last snapshot by mergeGrowthPercent (Redis compares the AOF with its
+   * size after the last rewrite; the snapshot is what a merge leaves, the sealed tail aside).
+   * Without a snapshot yet, any log above the floor has grown.
+   */
+  private grown(shard: Shard, logBytes: number): boolean {
+    if (this.mergeGrowthPercent <= 0) return false;
+    const base = shard.snapshotBytes;
+    return base === 0 || (logBytes - base) * 100 >= base * this.mergeGrowthPercent;
   }
 
   /** Merges one shard now (or joins the merge already running). Resolves with its result. */
@@ -288,6 +314,9 @@ export class StorageManager {
     if (shard.mergePromise !== null) return shard.mergePromise;
     const started = this.host.clock.monotonicMs();
     const writtenAtStart = shard.log.bytesWritten;
+    // Everything up to S is appended already: seal the segment after it, so the snapshot covers all
+    // the segments below the next one and start-up reads only what comes after S.
+    const firstSegment = shard.log.sealPending();
     const merge = new Merge(
       {
         shard: shardId,
@@ -303,7 +332,7 @@ export class StorageManager {
       },
       shard.generation + 1,
       this.host.appendedSeq(),
-      shard.log.currentSegment,
+      firstSegment,
     );
     shard.merge = merge;
     const promise = merge.run().then(

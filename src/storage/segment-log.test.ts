@@ -181,6 +181,52 @@ describe("SegmentLog", () => {
     await log2.close();
   });
 
+  test("sealPending ends the segment after what was appended, splitting the pending batch and waiting for a flush in flight", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io);
+    const durable: number[] = [];
+    log.onDurable = (seq) => durable.push(seq);
+    const waitDurable = async (seq: number): Promise<void> => {
+      for (let spins = 0; (durable[durable.length - 1] ?? 0) < seq; spins++) {
+        if (spins > 10_000) throw new Error(`seq ${seq} never became durable`);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    // Nothing pending or in flight: the segment is sealed at once.
+    await write(log, 1, 5);
+    log.onDurable = (seq) => durable.push(seq);
+    log.chainFlushes = false; // as the engine runs it: each flush is requested
+    expect(log.sealPending()).toBe(2);
+    expect(log.currentSegment).toBe(2);
+    // A flush in flight (6..8) and a pending batch (9..10) when sealing; 11..12 arrive after the seal.
+    for (let s = 6; s <= 8; s++) log.append(entry(s));
+    log.requestFlush();
+    for (let s = 9; s <= 10; s++) log.append(entry(s));
+    expect(log.sealPending()).toBe(3);
+    for (let s = 11; s <= 12; s++) log.append(entry(s));
+    await waitDurable(8);
+    expect(log.requestFlush()).toBe(true);
+    await waitDurable(10);
+    // The prefix up to the seal point was reported durable on its own, then the segment was sealed.
+    expect(durable.slice(-2)).toEqual([8, 10]);
+    expect(log.currentSegment).toBe(3);
+    log.requestFlush();
+    await waitDurable(12);
+    // A seal with nothing pending but a flush in flight seals once that flush is durable.
+    log.append(entry(13));
+    log.requestFlush();
+    expect(log.sealPending()).toBe(4);
+    log.append(entry(14));
+    await waitDurable(13);
+    expect(log.currentSegment).toBe(4);
+    log.requestFlush();
+    await waitDurable(14);
+    await log.close();
+    expect(seqs(open(io, { firstSegment: 2 }).report.entries)).toEqual(range(6, 14));
+    expect(seqs(open(io, { firstSegment: 3 }).report.entries)).toEqual(range(11, 14));
+    expect(seqs(open(io, { firstSegment: 4 }).report.entries)).toEqual([14]);
+  });
+
   test("a crash keeps every entry reported durable, and what survives is a prefix", async () => {
     const rng = seededRandom(7);
     for (let round = 0; round < 30; round++) {

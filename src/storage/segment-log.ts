@@ -3,6 +3,13 @@
 // Group commit: entries are encoded into `pending`; one flush at a time writes the whole pending batch
 // with pwrite and then runs fdatasync off the JavaScript thread. Entries appended while a flush runs
 // form the next batch. `onDurable(seq)` reports the highest seq whose record is on disk.
+//
+// Sealing (for merges): sealPending() ends the current segment after what is appended so far. Entries
+// appended later go to the next segment, so a merge's snapshot at seq S can cover every segment below
+// it. The seal happens where a size rotation would: after a flush is durable, so a sealed segment is
+// complete on disk before the next one exists (recovery treats a bad record in a sealed segment as
+// corruption). When entries arrived after the seal point, the flush writes only the batch's prefix up
+// to that point and leaves the rest pending for the next segment.
 import { join } from "node:path";
 import { ByteWriter, decodeBody, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
 import type { LogIo } from "./io.ts";
@@ -67,6 +74,10 @@ export class SegmentLog {
   private pending = new ByteWriter();
   private spare = new ByteWriter();
   private pendingLastSeq = 0;
+  /** Bytes at the head of `pending` that still belong to the current segment, which is then sealed (-1: no seal). */
+  private sealAtBytes = -1;
+  /** Seq of the last entry before the seal point. */
+  private sealLastSeq = 0;
   private flushing = false;
   private fd = -1;
   private segmentId = 0;
@@ -140,7 +151,8 @@ export class SegmentLog {
           break;
         }
         // The seq sits at a fixed place (after the kind byte): records a snapshot already covers are
-        // skipped without decoding (a merge leaves the active segment in place, so they are common).
+        // skipped without decoding (a merge seals the segment at its seq, but a size rotation just
+        // before the seal point can leave some of them in the next segment).
         if (dv.getFloat64(at + recordHeaderBytes + 1, true) > afterSeq) {
           entries.push(decodeBody(data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len)));
           positions.push({ segment: id, offset: at });
@@ -227,31 +239,55 @@ export class SegmentLog {
    */
   chainFlushes = true;
 
+  /**
+   * Seals the current segment after everything appended so far (see the file comment). Returns the id
+   * of the first segment that can hold entries appended from now on: every segment below it holds
+   * only entries appended before this call (once the seal has happened, which is before any of those
+   * entries is reported durable). A failed log is not sealed (nothing will be durable again anyway).
+   */
+  sealPending(): number {
+    if (this.failed !== null) return this.segmentId;
+    if (!this.flushing && this.pending.length === 0) {
+      // Everything appended is durable: seal now, unless the segment is still empty. The caller is
+      // starting a merge, so onRotate (which may start one) is not called.
+      if (this.fileOffset > 0) this.rotate(false);
+      return this.segmentId;
+    }
+    this.sealAtBytes = this.pending.length;
+    this.sealLastSeq = this.pendingLastSeq;
+    return this.segmentId + 1;
+  }
+
   /** Starts a flush unless one is running or nothing is pending; returns whether it started one. */
   requestFlush(): boolean {
     if (this.flushing || this.pending.length === 0 || this.failed) return false;
     this.flushing = true;
     const batch = this.pending;
-    const lastSeq = this.pendingLastSeq;
+    // A seal point inside the batch: write only up to it; the rest goes to the next segment.
+    const split = this.sealAtBytes > 0 && this.sealAtBytes < batch.length ? this.sealAtBytes : batch.length;
+    const lastSeq = split < batch.length ? this.sealLastSeq : this.pendingLastSeq;
+    if (this.sealAtBytes > 0) this.sealAtBytes = 0;
     this.pending = this.spare;
     this.spare = batch;
+    if (split < batch.length) this.pending.raw(batch.view_(split));
     const { io } = this.opts;
     try {
-      io.pwriteAll(this.fd, batch.view_(0), this.fileOffset);
+      io.pwriteAll(this.fd, batch.view_(0, split), this.fileOffset);
     } catch (e: unknown) {
       this.fail(e);
       return false;
     }
-    this.fileOffset += batch.length;
-    this.bytesWritten += batch.length;
-    this.retainedBytes += batch.length;
+    this.fileOffset += split;
+    this.bytesWritten += split;
+    this.retainedBytes += split;
     this.segmentBytes.set(this.segmentId, this.fileOffset);
     batch.reset();
     io.fdatasyncAsync(this.fd).then(
       () => {
         this.fsyncCount++;
         this.flushing = false;
-        if (this.fileOffset >= this.opts.segmentBytesMax) this.rotate();
+        // sealAtBytes 0: the segment holds everything before the seal point, durably now.
+        if (this.fileOffset >= this.opts.segmentBytesMax || this.sealAtBytes === 0) this.rotate();
         this.onDurable(lastSeq);
         if (this.chainFlushes) this.requestFlush();
       },
@@ -260,10 +296,13 @@ export class SegmentLog {
     return true;
   }
 
-  private rotate(): void {
+  private rotate(notify = true): void {
+    // A size rotation before the seal point also satisfies the seal: the segments below the id
+    // sealPending returned hold only entries appended before it.
+    this.sealAtBytes = -1;
     this.opts.io.closeFile(this.fd);
     this.openSegment(this.segmentId + 1);
-    this.onRotate(this.segmentId - 1);
+    if (notify) this.onRotate(this.segmentId - 1);
   }
 
   /** Called after a segment is sealed (its id): merge and hint files hook in here. */
