@@ -1,0 +1,122 @@
+// Bunker's restart time alone (compare.ts measures it beside redis-server, in a 15-minute run): starts
+// Bunker with its defaults on a free loopback port, loads never-overwritten keys with pipelined SETs
+// (compare.ts's memory/restart load: 32-byte values), waits until no merge runs, then restarts it
+// (SIGTERM, spawn, ms until DBSIZE answers) `--rounds` times and prints what start-up read (INFO
+// persistence). With several counts the keys are added to the same store between measurements.
+//
+//   bun bench/restart.ts [--keys 1000000,5000000] [--rounds 3] [--bunker-rev REV]
+//
+// --bunker-rev REV runs a `git archive` of REV (native library built in a scratch directory) instead
+// of the working tree: the way to measure "before" against "after".
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { preloadKeys } from "./loadgen.ts";
+
+const repoRoot = resolve(import.meta.dir, "..");
+const argv = process.argv.slice(2);
+function flag(name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : (argv[i + 1] ?? fallback);
+}
+const counts = flag("keys", "1000000,5000000").split(",").map(Number);
+const rounds = Number(flag("rounds", "3"));
+const bunkerRev = flag("bunker-rev", "");
+const valueBytes = 32;
+/** How long start-up may take before the run gives up. */
+const serveTimeoutMs = 300_000;
+/** How long the merges started by the load may take to finish. */
+const mergeTimeoutMs = 600_000;
+
+const scratch = mkdtempSync(join(tmpdir(), "bunker-restart-"));
+
+function bunkerTree(): string {
+  if (bunkerRev === "") return repoRoot;
+  const tree = join(scratch, "tree");
+  mkdirSync(tree);
+  const archive = Bun.spawnSync(["git", "archive", "--format=tar", bunkerRev, "src", "native", "package.json", "tsconfig.json", "bunfig.toml"], { cwd: repoRoot });
+  if (archive.exitCode !== 0) throw new Error(`git archive ${bunkerRev}: ${archive.stderr.toString()}`);
+  const untar = Bun.spawnSync(["tar", "-x", "-C", tree], { stdin: archive.stdout });
+  if (untar.exitCode !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
+  symlinkSync(join(repoRoot, "node_modules"), join(tree, "node_modules"));
+  const make = Bun.spawnSync(["make", "-s", "-C", join(tree, "native")]);
+  if (make.exitCode !== 0) throw new Error(`make -C native: ${make.stderr.toString()}`);
+  return tree;
+}
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = listener.port;
+    listener.stop(true);
+    if (port !== 6379) return port;
+  }
+}
+
+function cli(port: number, ...args: string[]): string | null {
+  const p = Bun.spawnSync(["redis-cli", "-p", String(port), ...args]);
+  return p.exitCode === 0 ? p.stdout.toString() : null;
+}
+
+function info(port: number): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of (cli(port, "INFO", "persistence") ?? "").split("\n")) {
+    const at = line.indexOf(":");
+    if (at > 0) out.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  return out;
+}
+
+const tree = bunkerTree();
+const port = await freePort();
+const dir = join(scratch, "data");
+const stderrPath = join(scratch, "bunker.stderr");
+const command = [process.execPath, "src/main.ts", "--port", String(port), "--dir", dir];
+const spawn = (): ReturnType<typeof Bun.spawn> => Bun.spawn(command, { cwd: tree, stdout: "ignore", stderr: Bun.file(stderrPath) });
+
+async function waitServing(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
+  const deadline = performance.now() + serveTimeoutMs;
+  while (performance.now() < deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`bunker exited:\n${existsSync(stderrPath) ? readFileSync(stderrPath, "utf8").slice(-2000) : ""}`);
+    if (cli(port, "DBSIZE")?.trim().match(/^\d+$/)) return;
+    await Bun.sleep(5);
+  }
+  throw new Error("bunker did not start serving");
+}
+
+async function stop(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
+  proc.kill("SIGTERM");
+  await proc.exited;
+}
+
+let proc = spawn();
+try {
+  await waitServing(proc);
+  console.log(`Bunker ${bunkerRev === "" ? "working tree" : bunkerRev} at ${tree}; data in ${dir}`);
+  let loaded = 0;
+  for (const keys of counts) {
+    const t0 = performance.now();
+    await preloadKeys({ port, keyCount: keys, valueBytes }, { firstKey: loaded });
+    loaded = keys;
+    const deadline = performance.now() + mergeTimeoutMs;
+    while (info(port).get("bunker_merges_in_progress") !== "0" && performance.now() < deadline) await Bun.sleep(200);
+    const before = info(port);
+    console.log(`${keys} keys loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; merges ${before.get("bunker_merges")}, log written ${before.get("bunker_log_bytes_written")} B, retained (snapshots + segments) ${before.get("bunker_log_retained_bytes")} B`);
+    const ms: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      await stop(proc);
+      const t = performance.now();
+      proc = spawn();
+      await waitServing(proc);
+      ms.push(performance.now() - t);
+      const after = info(port);
+      const fields = ["bunker_recovery_ms", "bunker_recovery_snapshot_keys", "bunker_recovery_entries", "bunker_recovery_log_bytes"].map((f) => `${f}=${after.get(f) ?? "-"}`);
+      console.log(`  restart ${r + 1}: ${ms[r]?.toFixed(0)} ms (${fields.join(" ")})`);
+    }
+    const sorted = [...ms].sort((a, b) => a - b);
+    console.log(`restart after ${keys} keys: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms of ${ms.map((x) => x.toFixed(0)).join(", ")}`);
+  }
+} finally {
+  await stop(proc);
+  rmSync(scratch, { recursive: true, force: true });
+}
