@@ -472,3 +472,53 @@ test("a leader that steps down redirects its parked waiters instead of keeping t
   expect(await keyed(computer, "FETCH_OR_COMPUTE_RESULT", key, "stale", 600_000)).toBeNull();
   expect(await computer.get(key)).toBe(`by-waiter-${computedBy[0]}`);
 }, 90_000);
+
+test("BLPOP waiters on a leader that steps down block again on the new leader; the old node keeps running", async () => {
+  const key = "{race}:queue";
+  const leaderPort = await raceLeader(nodes);
+  const old = nodes.find((n) => n.port === leaderPort) as Node;
+  const poppers = Array.from({ length: 3 }, () => clusterClient());
+  const popped = poppers.map(async (c) => {
+    for (;;) {
+      try {
+        return (await c.blpop(key, 0)) as [string, string] | null;
+      } catch (e: unknown) {
+        if (serverError(e) !== null) throw e;
+        await Bun.sleep(50);
+      }
+    }
+  });
+  await Bun.sleep(300);
+  old.handle.proc.kill("SIGSTOP");
+  try {
+    await raceLeader(nodes.filter((n) => n !== old), old.port);
+  } finally {
+    old.handle.proc.kill("SIGCONT");
+  }
+  // Pushes go to the new leader; the old node applies them as a follower. Its former waiters must not be
+  // served there (a pop on a shard it does not lead would stop it): they were redirected and wait on the
+  // new leader, which serves them.
+  const pusher = clusterClient();
+  await until("the old leader to step down", async () => {
+    const r = plain(old.port);
+    try {
+      await r.set(`${key}:probe`, "x");
+      return null;
+    } catch (e: unknown) {
+      return e instanceof Error && e.message.startsWith("MOVED") ? true : null;
+    } finally {
+      r.disconnect();
+    }
+  });
+  for (let i = 0; i < poppers.length; i++) await pusher.rpush(key, `item-${i}`);
+  const got = await Promise.all(popped);
+  expect(got.map((g) => g?.[1]).sort()).toEqual(["item-0", "item-1", "item-2"]);
+  await Bun.sleep(500);
+  expect(old.handle.proc.exitCode).toBeNull();
+  const r = plain(old.port);
+  try {
+    expect(await r.ping()).toBe("PONG");
+  } finally {
+    r.disconnect();
+  }
+}, 90_000);

@@ -22,6 +22,13 @@
 // in its place. On timeout the client gets `onTimeout` (default: the null array, as Redis replies for
 // lists and sorted sets). A client that disconnects while waiting is forgotten.
 //
+// Cluster mode: waiters belong to the leadership of their keys' shard (all keys of a command share one
+// slot there). When the node stops leading it, they are answered with the redirect a new command would
+// get (MOVED, TRYAGAIN, CLUSTERDOWN) so the client blocks again on the new leader; and a waiter is never
+// served on a node that does not lead its slot. Otherwise a write replicated from the new leader would
+// make the key ready here and the re-run's pop would change a shard this node does not lead (which
+// stops the node), or the waiter would simply sleep on a node that no longer receives writes.
+//
 // Wiring: parking and close notification use server/park.ts (the connection pauses after the command
 // and hands itself over); the only change outside is Engine.afterUnitHooks, called after each unit of
 // Engine.execute, where waiters are served (Redis serves right after the writing command, before the
@@ -34,6 +41,7 @@ import type { Entry } from "../keyspace/entry.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
 import { errTimeoutNegative, errTimeoutNotFloat } from "../protocol/errors.ts";
 import { longDoubleToNumber, parseLongDouble } from "../protocol/numbers.ts";
+import { keySlot } from "../keyspace/slot.ts";
 import type { ClientState } from "./client-state.ts";
 import { onClientClose, requestPark, type ParkedConnection } from "./park.ts";
 
@@ -58,6 +66,8 @@ interface Waiter {
   /** Ids ("db\0key") the waiter is queued under. */
   readonly ids: readonly string[];
   readonly ready: (entry: Entry) => boolean;
+  /** The keys' hash slot (cluster mode routes by it). */
+  readonly slot: number;
   readonly onTimeout: (reply: ReplyWriter) => void;
   timer: ReturnType<typeof setTimeout> | null;
   deadlineMs: number;
@@ -92,6 +102,7 @@ class BlockingRegistry {
   /** While re-running a waiter's command: that client and the ready key. */
   private serving: { client: ClientState; key: string; reblocked: boolean } | null = null;
   private servingLoop = false;
+  private clusterHooked = false;
 
   constructor(private readonly engine: Engine) {
     engine.keyChangeHooks.push((_shard, db, key) => {
@@ -136,6 +147,12 @@ class BlockingRegistry {
     const db = ctx.client.db;
     const owned = argv.map((a) => a.slice());
     const ids = [...new Set(opts.keys.map((k) => keyId(db, k)))];
+    const cluster = ctx.server.cluster ?? null;
+    if (cluster !== null && !this.clusterHooked) {
+      this.clusterHooked = true;
+      cluster.onLeadershipLost(() => this.leadershipLost());
+    }
+    const slot = opts.keys[0] === undefined ? 0 : keySlot(opts.keys[0]);
     requestPark(ctx.client, (conn) => {
       const w: Waiter = {
         conn,
@@ -145,6 +162,7 @@ class BlockingRegistry {
         db,
         ids,
         ready: opts.ready,
+        slot,
         onTimeout: opts.onTimeout ?? ((r) => r.nullArray()),
         timer: null,
         deadlineMs: 0,
@@ -192,6 +210,28 @@ class BlockingRegistry {
     w.conn.writer.proto = w.conn.state.proto;
     w.onTimeout(w.conn.writer);
     w.conn.resume();
+  }
+
+  /** Cluster mode: the error a waiter gets instead of being served here, or null. */
+  private redirectOf(w: Waiter): string | null {
+    return w.server.cluster?.redirectFor(w.slot) ?? null;
+  }
+
+  /** This node stopped leading some shard: its waiters there are redirected (see the file comment). */
+  private leadershipLost(): void {
+    for (const w of [...this.byClient.values()]) {
+      const error = this.redirectOf(w);
+      if (error !== null) this.answer(w, error);
+    }
+  }
+
+  /** Ends a wait with an error reply and resumes the connection. */
+  private answer(w: Waiter, error: string): void {
+    this.remove(w);
+    if (w.conn.closed) return;
+    w.conn.writer.proto = w.conn.state.proto;
+    w.conn.writer.error(error);
+    queueMicrotask(() => w.conn.resume());
   }
 
   forget(client: ClientState): void {
@@ -257,6 +297,11 @@ class BlockingRegistry {
       if (!w) return;
       if (w.conn.closed) {
         this.remove(w);
+        continue;
+      }
+      const redirect = this.redirectOf(w);
+      if (redirect !== null) {
+        this.answer(w, redirect);
         continue;
       }
       const client = w.conn.state;
