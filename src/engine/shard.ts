@@ -4,7 +4,7 @@
 import { ShardState } from "../keyspace/shard-state.ts";
 import type { Merge, MergeResult } from "../storage/merge.ts";
 import type { SegmentLog } from "../storage/segment-log.ts";
-import type { SnapshotFiles } from "../storage/snapshot.ts";
+import type { RaftSnapshotMeta, SnapshotFiles } from "../storage/snapshot.ts";
 
 export class Shard {
   /** Seqs appended to the log and not yet durable, in order (a FIFO with a moving head). */
@@ -15,6 +15,8 @@ export class Shard {
   generation = 0;
   snapshotSeq = 0;
   snapshotBytes = 0;
+  /** Cluster mode: the Raft position of the newest snapshot (null: none, or standalone). */
+  raftSnapshot: RaftSnapshotMeta | null = null;
   /** The merge running on this shard, if any (engine/storage.ts). */
   merge: Merge | null = null;
   mergePromise: Promise<MergeResult> | null = null;

@@ -22,7 +22,7 @@ import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import { latin1 } from "../keyspace/entry.ts";
 import { Merge, MergeAbortedError, entryBytesEstimate, type MergeResult } from "../storage/merge.ts";
 import type { LogIo } from "../storage/io.ts";
-import { coldFileShard } from "../storage/snapshot.ts";
+import { coldFileShard, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import type { Clock } from "./clock.ts";
 import type { Shard } from "./shard.ts";
 
@@ -248,18 +248,23 @@ export class StorageManager {
   /** Measures every key once recovery is done, and starts tracking changes. */
   startTracking(): void {
     for (const shard of this.host.shards) {
-      shard.hotLargeValues = 0;
-      for (const d of shard.state.dbs) {
-        let n = 0;
-        for (const [key, e] of d.map) {
-          n += entryBytesEstimate(key, e);
-          if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
-        }
-        d.liveEstimate = n;
-      }
+      this.measure(shard);
       shard.bytesWrittenAtMerge = shard.log.bytesWritten;
     }
     this.tracking = true;
+  }
+
+  /** Measures every key of a shard (at start-up, and after its state was replaced by a snapshot). */
+  measure(shard: Shard): void {
+    shard.hotLargeValues = 0;
+    for (const d of shard.state.dbs) {
+      let n = 0;
+      for (const [key, e] of d.map) {
+        n += entryBytesEstimate(key, e);
+        if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+      }
+      d.liveEstimate = n;
+    }
   }
 
   /** Bytes recovery would read for a shard: its snapshot and retained segments. */
@@ -308,8 +313,11 @@ export class StorageManager {
     return base === 0 || (logBytes - base) * 100 >= base * this.mergeGrowthPercent;
   }
 
-  /** Merges one shard now (or joins the merge already running). Resolves with its result. */
-  merge(shardId: number): Promise<MergeResult> {
+  /**
+   * Merges one shard now (or joins the merge already running). Resolves with its result. Cluster mode
+   * passes `raft`, the Raft position of the state as it is now (the merge captures it synchronously).
+   */
+  merge(shardId: number, raft: RaftSnapshotMeta | null = null): Promise<MergeResult> {
     const shard = this.shard(shardId);
     if (shard.mergePromise !== null) return shard.mergePromise;
     const started = this.host.clock.monotonicMs();
@@ -333,6 +341,7 @@ export class StorageManager {
       shard.generation + 1,
       this.host.appendedSeq(),
       firstSegment,
+      raft,
     );
     shard.merge = merge;
     const promise = merge.run().then(
@@ -342,6 +351,7 @@ export class StorageManager {
         shard.generation = result.generation;
         shard.snapshotSeq = result.seq;
         shard.snapshotBytes = result.snapshotBytes;
+        shard.raftSnapshot = result.raft;
         shard.bytesWrittenAtMerge = writtenAtStart;
         shard.hotLargeValues = Math.max(0, shard.hotLargeValues - result.cooled);
         if (result.cooled > 0) this.mayHaveCold = true;

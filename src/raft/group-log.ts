@@ -7,67 +7,119 @@
 // newest hard state record wins. A torn tail (nothing valid after a bad record) is truncated; a bad record
 // followed by valid ones is corruption and stops start-up.
 //
-// First version limits (docs/ARCHITECTURE.md, "Cluster"): no snapshots and no compaction, so the file and
-// the in-memory copy (MemoryStorage) grow with every write, and a restart replays the whole log.
+// Compaction (cluster.ts decides when): once the shard's snapshot at index I is durable, the entries up
+// to I are dropped from memory and the file is rewritten: a snapshot record (I and its term), the hard
+// state, then the entries after I, written to `<file>.tmp`, fdatasynced, renamed over the file, and the
+// directory fsynced. A crash leaves either the old file or the new one, and both are complete, because
+// the snapshot they rely on was durable first. At open, the shard's newest snapshot (loaded by the
+// engine) is applied on top of whatever the file holds: entries up to its index are dropped, and if the
+// file's entry at that index has another term (or none), everything after it too (Raft's rule for an
+// installed snapshot).
+import { dirname } from "node:path";
 import type { LogIo } from "../storage/io.ts";
 import { ByteWriter, recordBytesMax, recordHeaderBytes } from "../storage/record.ts";
-import { assert, CompactedError, type ConfState, EMPTY_HARD_STATE, type Entry, type HardState, type Snapshot, type Storage, UnavailableError } from "./core/index.ts";
+import { assert, CompactedError, type ConfState, EMPTY_HARD_STATE, type Entry, type HardState, type Snapshot, type SnapshotMeta, type Storage, UnavailableError } from "./core/index.ts";
+
+/** Where the leader gets its newest snapshot's bytes when a follower needs them (read on demand). */
+export type SnapshotSource = () => Snapshot | null;
 
 /**
  * The core's read side of the group's log, in memory. Unlike MemoryStorage, appending at the end is a
- * push (MemoryStorage copies the array per append); nothing is ever compacted in this first version.
+ * push (MemoryStorage copies the array per append). Entries up to the snapshot index are dropped.
  */
 export class GroupStorage implements Storage {
   hardState: HardState = EMPTY_HARD_STATE;
-  private readonly snap: Snapshot;
-  /** ents[i] is the entry at index i + 1. */
-  private readonly ents: Entry[] = [];
+  /** Index and term of the last entry replaced by a snapshot (0, 0: none). */
+  private meta: SnapshotMeta;
+  /** ents[i] is the entry at index meta.index + 1 + i. */
+  private ents: Entry[] = [];
+  /** Set by the driver: reads the shard's newest snapshot file. */
+  snapshotSource: SnapshotSource = () => null;
 
   constructor(confState: ConfState) {
-    this.snap = { meta: { index: 0, term: 0, confState }, data: new Uint8Array(0) };
+    this.meta = { index: 0, term: 0, confState };
   }
 
   initialState(): { hardState: HardState; confState: ConfState } {
-    return { hardState: this.hardState, confState: this.snap.meta.confState };
+    return { hardState: this.hardState, confState: this.meta.confState };
   }
 
   entries(lo: number, hi: number, maxCount: number): Entry[] {
-    if (lo < 1) throw new CompactedError(`entries from ${lo}`);
-    if (hi > this.ents.length + 1) throw new UnavailableError(`entries to ${hi}: last is ${this.ents.length}`);
-    return this.ents.slice(lo - 1, Math.min(hi, lo + Math.max(1, maxCount)) - 1);
+    const offset = this.meta.index;
+    if (lo <= offset) throw new CompactedError(`entries from ${lo}: compacted through ${offset}`);
+    if (hi > this.lastIndex() + 1) throw new UnavailableError(`entries to ${hi}: last is ${this.lastIndex()}`);
+    return this.ents.slice(lo - offset - 1, Math.min(hi, lo + Math.max(1, maxCount)) - offset - 1);
   }
 
   term(index: number): number {
-    if (index === 0) return 0;
-    const e = this.ents[index - 1];
-    if (e === undefined) throw new UnavailableError(`term of ${index}: last is ${this.ents.length}`);
+    const offset = this.meta.index;
+    if (index === offset) return this.meta.term;
+    if (index < offset) throw new CompactedError(`term of ${index}: compacted through ${offset}`);
+    const e = this.ents[index - offset - 1];
+    if (e === undefined) throw new UnavailableError(`term of ${index}: last is ${this.lastIndex()}`);
     return e.term;
   }
 
   firstIndex(): number {
-    return 1;
+    return this.meta.index + 1;
   }
 
   lastIndex(): number {
-    return this.ents.length;
+    return this.meta.index + this.ents.length;
   }
 
+  /** The snapshot meta the log starts after. */
+  snapshotMeta(): SnapshotMeta {
+    return this.meta;
+  }
+
+  /**
+   * The newest snapshot (the shard's snapshot file, read now). It may be newer than the compaction
+   * point (a merge committed, the log not yet rewritten): the core only needs it to cover the log's start.
+   */
   snapshot(): Snapshot {
-    return this.snap;
+    const snap = this.snapshotSource();
+    if (snap === null || snap.meta.index < this.meta.index) return { meta: this.meta, data: new Uint8Array(0) };
+    return snap;
+  }
+
+  /** Retained entries (after the snapshot index), for a rewrite. */
+  retained(): readonly Entry[] {
+    return this.ents;
   }
 
   /** Appends entries, replacing any conflicting tail (entries at or after the first new index). */
   append(entries: readonly Entry[]): void {
     const first = entries[0];
     if (first === undefined) return;
-    assert(first.index >= 1 && first.index <= this.ents.length + 1, `append at ${first.index} leaves a gap after ${this.ents.length}`);
-    if (first.index <= this.ents.length) this.ents.length = first.index - 1;
-    for (const e of entries) this.ents.push(e);
+    const offset = this.meta.index;
+    const skip = Math.max(0, offset + 1 - first.index);
+    if (skip >= entries.length) return; // all at or below the snapshot
+    const start = first.index + skip;
+    assert(start <= this.lastIndex() + 1, `append at ${start} leaves a gap after ${this.lastIndex()}`);
+    if (start <= this.lastIndex()) this.ents.length = start - offset - 1;
+    for (let i = skip; i < entries.length; i++) this.ents.push(entries[i] as Entry);
+  }
+
+  /**
+   * The log now starts after a snapshot at (index, term). Entries after it stay only if the log holds
+   * the snapshot's last entry with the same term (compaction, or an installed snapshot our log already
+   * agrees with); otherwise the whole log is replaced by the snapshot.
+   */
+  compactTo(index: number, term: number): void {
+    const offset = this.meta.index;
+    if (index <= offset) return;
+    const have = index <= this.lastIndex() ? (this.ents[index - offset - 1] as Entry).term : undefined;
+    this.ents = have === term ? this.ents.slice(index - offset) : [];
+    this.meta = { index, term, confState: this.meta.confState };
   }
 }
 
 const kindEntry = 1;
 const kindHardState = 2;
+const kindSnapshot = 3;
+/** A rewrite hands its buffer to the file once it holds this much. */
+const rewriteChunkBytes = 1024 * 1024;
 
 export class CorruptRaftLogError extends Error {
   override readonly name = "CorruptRaftLogError";
@@ -79,6 +131,9 @@ export class GroupLog {
   /** Bytes written since the file was opened (INFO). */
   bytesWritten = 0;
   fsyncCount = 0;
+  /** File size right after the last rewrite (or at open): growth past it triggers the next snapshot. */
+  bytesAtCompaction = 0;
+  compactions = 0;
 
   private constructor(
     private readonly io: LogIo,
@@ -86,8 +141,21 @@ export class GroupLog {
     private fd: number,
   ) {}
 
-  /** Opens (creating) the file and rebuilds the persisted log into a MemoryStorage. */
-  static open(io: LogIo, path: string, confState: ConfState): { log: GroupLog; storage: GroupStorage; tornBytes: number } {
+  /** Bytes of the file now. */
+  get fileBytes(): number {
+    return this.fileOffset;
+  }
+
+  /**
+   * Opens (creating) the file and rebuilds the persisted log into a GroupStorage. `snapshot`: the
+   * shard's newest snapshot (its state is what the engine loaded), applied on top of the file.
+   */
+  static open(io: LogIo, path: string, confState: ConfState, snapshot: { index: number; term: number } | null = null): { log: GroupLog; storage: GroupStorage; tornBytes: number } {
+    try {
+      io.unlinkFile(path + ".tmp"); // an interrupted rewrite: the file itself is intact
+    } catch {
+      // none
+    }
     const fd = io.openFile(path, "append");
     const size = io.fileSize(fd);
     const data = new Uint8Array(new ArrayBuffer(size));
@@ -117,6 +185,8 @@ export class GroupLog {
         storage.append([entry]);
       } else if (kind === kindHardState) {
         hardState = { term: bv.getFloat64(1, true), vote: bv.getUint32(9, true), commit: bv.getFloat64(13, true) };
+      } else if (kind === kindSnapshot) {
+        storage.compactTo(bv.getFloat64(1, true), bv.getFloat64(9, true));
       } else {
         throw new CorruptRaftLogError(`Raft log ${path}: unknown record kind ${String(kind)} at offset ${at}`);
       }
@@ -127,9 +197,18 @@ export class GroupLog {
       io.ftruncate(fd, at);
       io.fdatasync(fd);
     }
+    if (snapshot !== null) {
+      const logStart = storage.snapshotMeta().index;
+      // Compaction follows a durable snapshot, and snapshots are deleted only once a newer one is.
+      if (snapshot.index < logStart) throw new CorruptRaftLogError(`Raft log ${path} starts after index ${logStart} but the shard's snapshot is at ${snapshot.index}`);
+      storage.compactTo(snapshot.index, snapshot.term);
+    } else if (storage.snapshotMeta().index > 0) {
+      throw new CorruptRaftLogError(`Raft log ${path} starts after index ${storage.snapshotMeta().index} but the shard has no snapshot`);
+    }
     if (hardState !== null) storage.hardState = hardState;
     const log = new GroupLog(io, path, fd);
     log.fileOffset = at;
+    log.bytesAtCompaction = at;
     return { log, storage, tornBytes };
   }
 
@@ -137,23 +216,8 @@ export class GroupLog {
   write(entries: readonly Entry[], hardState: HardState | undefined): void {
     const w = this.writer;
     w.reset();
-    for (const e of entries) {
-      const start = beginRecord(w);
-      w.u8(kindEntry);
-      w.f64(e.term);
-      w.f64(e.index);
-      w.u8(e.type === "conf-change" ? 1 : 0);
-      w.raw(e.data);
-      endRecord(this.io, w, start);
-    }
-    if (hardState !== undefined) {
-      const start = beginRecord(w);
-      w.u8(kindHardState);
-      w.f64(hardState.term);
-      w.u32(hardState.vote);
-      w.f64(hardState.commit);
-      endRecord(this.io, w, start);
-    }
+    for (const e of entries) encodeEntryRecord(this.io, w, e);
+    if (hardState !== undefined) encodeHardState(this.io, w, hardState);
     if (w.length === 0) return;
     this.io.pwriteAll(this.fd, w.view_(0), this.fileOffset);
     this.fileOffset += w.length;
@@ -166,10 +230,74 @@ export class GroupLog {
     this.fsyncCount++;
   }
 
+  /**
+   * Replaces the file with what `storage` holds: its snapshot record, its hard state, its retained
+   * entries. Call only between Readys (nothing else writes meanwhile), and only once the snapshot the
+   * storage starts after is durable. Crash-safe: written as .tmp and fdatasynced before the rename; the
+   * rename is made durable by a directory fsync before the old file's descriptor is dropped.
+   */
+  async rewrite(storage: GroupStorage): Promise<void> {
+    const tmp = this.path + ".tmp";
+    const fd = this.io.openFile(tmp, "append");
+    let offset = 0;
+    try {
+      this.io.ftruncate(fd, 0);
+      const w = new ByteWriter(rewriteChunkBytes + 64 * 1024);
+      const meta = storage.snapshotMeta();
+      const start = beginRecord(w);
+      w.u8(kindSnapshot);
+      w.f64(meta.index);
+      w.f64(meta.term);
+      endRecord(this.io, w, start);
+      encodeHardState(this.io, w, storage.hardState);
+      for (const e of storage.retained()) {
+        encodeEntryRecord(this.io, w, e);
+        if (w.length >= rewriteChunkBytes) {
+          this.io.pwriteAll(fd, w.view_(0), offset);
+          offset += w.length;
+          w.reset();
+        }
+      }
+      this.io.pwriteAll(fd, w.view_(0), offset);
+      offset += w.length;
+      await this.io.fdatasyncAsync(fd);
+      this.io.renameFile(tmp, this.path);
+      await this.io.fsyncDirAsync(dirname(this.path));
+    } catch (e: unknown) {
+      this.io.closeFile(fd);
+      throw e;
+    }
+    this.io.closeFile(this.fd);
+    this.fd = fd;
+    this.fileOffset = offset;
+    this.bytesAtCompaction = offset;
+    this.bytesWritten += offset;
+    this.compactions++;
+  }
+
   close(): void {
     if (this.fd >= 0) this.io.closeFile(this.fd);
     this.fd = -1;
   }
+}
+
+function encodeEntryRecord(io: LogIo, w: ByteWriter, e: Entry): void {
+  const start = beginRecord(w);
+  w.u8(kindEntry);
+  w.f64(e.term);
+  w.f64(e.index);
+  w.u8(e.type === "conf-change" ? 1 : 0);
+  w.raw(e.data);
+  endRecord(io, w, start);
+}
+
+function encodeHardState(io: LogIo, w: ByteWriter, hardState: HardState): void {
+  const start = beginRecord(w);
+  w.u8(kindHardState);
+  w.f64(hardState.term);
+  w.u32(hardState.vote);
+  w.f64(hardState.commit);
+  endRecord(io, w, start);
 }
 
 function beginRecord(w: ByteWriter): number {

@@ -18,10 +18,9 @@
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import type { ShardState } from "../keyspace/shard-state.ts";
 import type { SegmentLog } from "./segment-log.ts";
-import { SnapshotWriter, coldFileId, hintName, listSnapshots, snapshotName, systemDb, type SnapshotFiles } from "./snapshot.ts";
+import { SnapshotWriter, coldFileId, deleteSnapshotsBefore, systemDb, type RaftSnapshotMeta, type SnapshotFiles } from "./snapshot.ts";
 import { encodeValue, valueTypeCodes } from "./value-codec.ts";
 import type { LogIo } from "./io.ts";
-import { join } from "node:path";
 
 /** Keys serialised per slice of the walk before yielding to the event loop. */
 const sliceKeysMax = 2000;
@@ -71,6 +70,7 @@ export interface MergeResult {
   readonly generation: number;
   readonly seq: number;
   readonly firstSegment: number;
+  readonly raft: RaftSnapshotMeta | null;
   readonly snapshotBytes: number;
   readonly keys: number;
   /** Sum of entryBytesEstimate over the captured keys (calibrates the live-bytes estimate). */
@@ -117,6 +117,8 @@ export class Merge {
     readonly generation: number,
     readonly seq: number,
     readonly firstSegment: number,
+    /** Cluster mode: the Raft position of the state captured now (recorded in the snapshot's header). */
+    readonly raft: RaftSnapshotMeta | null = null,
   ) {
     this.maps = host.state.dbs.map((d) => d.map);
     this.namespaces = new Map(host.state.namespaces);
@@ -186,7 +188,7 @@ export class Merge {
   /** Runs the merge to its end. On failure the temporary files are removed and nothing changed. */
   async run(): Promise<MergeResult> {
     const { io, dir } = this.host;
-    this.writer = new SnapshotWriter(io, dir, this.generation, this.seq, this.firstSegment);
+    this.writer = new SnapshotWriter(io, dir, this.generation, this.seq, this.firstSegment, this.raft);
     try {
       await this.walk();
       this.walking = false;
@@ -226,6 +228,7 @@ export class Merge {
       generation: this.generation,
       seq: this.seq,
       firstSegment: this.firstSegment,
+      raft: this.raft,
       snapshotBytes: this.writer.bytes,
       keys: this.keys,
       estimatedBytes: this.estimatedBytes,
@@ -267,18 +270,7 @@ export class Merge {
   private deleteCovered(): number {
     const { io, dir, files, log } = this.host;
     files.closeBefore(this.generation);
-    let freed = 0;
-    for (const g of listSnapshots(io, dir)) {
-      if (g >= this.generation) continue;
-      for (const name of [snapshotName(g), hintName(g)]) {
-        try {
-          io.unlinkFile(join(dir, name));
-        } catch {
-          // A hint may be missing; start-up removes any leftover.
-        }
-      }
-    }
-    freed += log.deleteSegmentsBefore(this.firstSegment);
-    return freed;
+    deleteSnapshotsBefore(io, dir, this.generation);
+    return log.deleteSegmentsBefore(this.firstSegment);
   }
 }

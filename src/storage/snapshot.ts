@@ -1,7 +1,9 @@
 // Snapshot and hint files: a shard's whole state at one seq, written by a merge, read at start-up.
 //
 //   <generation>.snap  framed records (record.ts), all of kind entryKindSnapshot with seq S:
-//                      first a header record (no ops; `seed` carries the first segment to replay),
+//                      first a header record (`seed` carries the first segment to replay; no ops in
+//                      standalone, in cluster mode one CMD op of the system database recording the
+//                      Raft index, term and membership the snapshot stands for),
 //                      then one record per key holding one PUT op, then an end record (no ops).
 //   <generation>.hint  "BKHINT01" | seq:f64 | firstSegment:u32 | snapshotBytes:f64 | count:u32
 //                      | (db:u8 type:u8 expireAt:f64 recordOffset:f64 recordBytes:u32 valueBytes:u32 key)*
@@ -19,7 +21,7 @@ import { join } from "node:path";
 import type { ColdRef, Entry } from "../keyspace/entry.ts";
 import { newStringEntry } from "../keyspace/entry.ts";
 import type { LogIo } from "./io.ts";
-import { ByteWriter, decodeBody, encodeEntry, entryKindSnapshot, opPut, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
+import { ByteWriter, decodeBody, encodeEntry, entryKindSnapshot, opCmd, opPut, recordBytesMax, recordHeaderBytes, type LogEntry, type LogOp } from "./record.ts";
 import { CorruptLogError } from "./segment-log.ts";
 import { decodeValue, valueTypeCodes } from "./value-codec.ts";
 
@@ -33,6 +35,37 @@ const readRunBytesMax = 4 * 1024 * 1024;
 const stringTypeCode = valueTypeCodes.string;
 /** Snapshot records in this database index are server settings, not keys; they are never cold. */
 export const systemDb = 255;
+
+/**
+ * Cluster mode: the Raft log position a shard snapshot stands for (the state after applying every entry
+ * of the shard's group up to `index`) and the group's membership then. The snapshot is the Raft snapshot.
+ */
+export interface RaftSnapshotMeta {
+  readonly index: number;
+  readonly term: number;
+  readonly voters: readonly number[];
+  readonly learners: readonly number[];
+}
+
+const raftHeaderTag = "raft-snapshot";
+
+function raftHeaderOps(raft: RaftSnapshotMeta | null): LogOp[] {
+  if (raft === null) return [];
+  return [{ kind: opCmd, db: systemDb, argv: [raftHeaderTag, String(raft.index), String(raft.term), raft.voters.join(","), raft.learners.join(",")] }];
+}
+
+function parseRaftHeader(path: string, ops: readonly LogOp[]): RaftSnapshotMeta | null {
+  const op = ops[0];
+  if (op === undefined) return null;
+  const text = op.kind === opCmd ? op.argv.map((a) => (typeof a === "string" ? a : Buffer.from(a).toString("latin1"))) : [];
+  const ids = (t: string | undefined): number[] => (t === undefined || t === "" ? [] : t.split(",").map(Number));
+  const index = Number(text[1]);
+  const term = Number(text[2]);
+  if (ops.length !== 1 || text[0] !== raftHeaderTag || text.length !== 5 || !Number.isSafeInteger(index) || !Number.isSafeInteger(term) || index < 1) {
+    throw new CorruptLogError(path, 0, "snapshot header has an unknown op");
+  }
+  return { index, term, voters: ids(text[3]), learners: ids(text[4]) };
+}
 
 /** Generations per shard in a cold file id (ColdRef.segment = shard * stride + generation). */
 const coldFileStride = 1 << 24;
@@ -101,12 +134,13 @@ export class SnapshotWriter {
     readonly generation: number,
     readonly seq: number,
     readonly firstSegment: number,
+    readonly raft: RaftSnapshotMeta | null = null,
   ) {
     this.snapTmp = join(dir, snapshotName(generation) + ".tmp");
     this.hintTmp = join(dir, hintName(generation) + ".tmp");
     this.fd = io.openFile(this.snapTmp, "append");
     io.ftruncate(this.fd, 0);
-    this.appendRecord({ kind: entryKindSnapshot, seq, timeMs: 0, seed: firstSegment, participants: [], ops: [] });
+    this.appendRecord({ kind: entryKindSnapshot, seq, timeMs: 0, seed: firstSegment, participants: [], ops: raftHeaderOps(raft) });
   }
 
   /** Total bytes of the snapshot so far. */
@@ -284,6 +318,8 @@ export interface LoadedSnapshot {
   readonly bytes: number;
   readonly keys: number;
   readonly usedHint: boolean;
+  /** Cluster mode: the Raft position the snapshot stands for (null: a standalone merge's snapshot). */
+  readonly raft: RaftSnapshotMeta | null;
 }
 
 export interface LoadSnapshotOptions {
@@ -332,6 +368,59 @@ export function loadNewestSnapshot(io: LogIo, dir: string, opts: LoadSnapshotOpt
   return loaded;
 }
 
+/**
+ * Cluster mode, a follower installing its leader's snapshot: writes the bytes as snapshot `generation`
+ * (temporary name, fdatasync, rename, directory fsync: durable before it becomes the recovery base),
+ * then loads it as start-up would. The bytes are a snapshot file exactly as the leader's merge wrote
+ * it, so cold references (offsets into the file) stay valid. No hint: it is loaded by scanning.
+ */
+export async function installSnapshotFile(io: LogIo, dir: string, generation: number, data: Uint8Array, opts: LoadSnapshotOptions): Promise<LoadedSnapshot> {
+  const tmp = join(dir, snapshotName(generation) + ".tmp");
+  const path = join(dir, snapshotName(generation));
+  const wfd = io.openFile(tmp, "append");
+  try {
+    io.ftruncate(wfd, 0);
+    io.pwriteAll(wfd, data, 0);
+    await io.fdatasyncAsync(wfd);
+  } finally {
+    io.closeFile(wfd);
+  }
+  io.renameFile(tmp, path);
+  await io.fsyncDirAsync(dir);
+  const fd = io.openFile(path, "read");
+  try {
+    return loadSnapshotFile(io, { dir, path, fd, generation }, opts);
+  } finally {
+    io.closeFile(fd);
+  }
+}
+
+/** The whole snapshot file of `generation`, as the Raft leader streams it to a follower. */
+export function readSnapshotFile(io: LogIo, dir: string, generation: number): Uint8Array {
+  const fd = io.openFile(join(dir, snapshotName(generation)), "read");
+  try {
+    const data = new Uint8Array(new ArrayBuffer(io.fileSize(fd)));
+    io.preadInto(fd, data, 0);
+    return data;
+  } finally {
+    io.closeFile(fd);
+  }
+}
+
+/** Deletes the snapshots (and hints) older than `generation`. Not fsynced: start-up redoes it. */
+export function deleteSnapshotsBefore(io: LogIo, dir: string, generation: number): void {
+  for (const g of listSnapshots(io, dir)) {
+    if (g >= generation) continue;
+    for (const name of [snapshotName(g), hintName(g)]) {
+      try {
+        io.unlinkFile(join(dir, name));
+      } catch {
+        // A hint may be missing; start-up removes any leftover.
+      }
+    }
+  }
+}
+
 interface SnapshotFileRef {
   readonly dir: string;
   readonly path: string;
@@ -357,18 +446,19 @@ function loadSnapshotFile(io: LogIo, file: SnapshotFileRef, opts: LoadSnapshotOp
   const head = new Uint8Array(new ArrayBuffer(Math.min(size, 4096)));
   io.preadInto(file.fd, head, 0);
   const header = decodeKeyRecord(io, file.path, head, 0, 0);
-  if (header.entry.kind !== entryKindSnapshot || header.entry.ops.length !== 0) {
+  if (header.entry.kind !== entryKindSnapshot) {
     throw new CorruptLogError(file.path, 0, "snapshot does not start with a header record");
   }
+  const raft = parseRaftHeader(file.path, header.entry.ops);
   const seq = header.entry.seq;
   const firstSegment = header.entry.seed;
   const hint = hintData === null ? null : parseHint(io, hintData, size);
   if (hint !== null && hint.seq === seq && hint.firstSegment === firstSegment) {
     loadWithHint(io, file, hint.records, opts);
-    return { generation: file.generation, seq, firstSegment, bytes: size, keys: hint.records.length, usedHint: true };
+    return { generation: file.generation, seq, firstSegment, bytes: size, keys: hint.records.length, usedHint: true, raft };
   }
   const keys = loadByScanning(io, file, size, opts);
-  return { generation: file.generation, seq, firstSegment, bytes: size, keys, usedHint: false };
+  return { generation: file.generation, seq, firstSegment, bytes: size, keys, usedHint: false, raft };
 }
 
 function isCold(db: number, typeCode: number, valueBytes: number, opts: LoadSnapshotOptions): boolean {
