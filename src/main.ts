@@ -96,7 +96,8 @@ function main(): void {
   let cluster: ClusterNode | null = null;
   if (membership !== null) {
     const r = engine.recovery;
-    if (r.entries > 0 || r.snapshotKeys > 0) {
+    // Cluster snapshots record their Raft position; a standalone merge's snapshot does not.
+    if (r.entries > 0 || engine.shards.some((s) => s.generation > 0 && s.raftSnapshot === null)) {
       console.error(`bunker: cannot start: ${config.get("dir")} holds standalone data; cluster mode needs a fresh directory`);
       process.exit(1);
     }
@@ -110,6 +111,7 @@ function main(): void {
         io: nativeIo,
         engine,
         bindHost: config.get("bind"),
+        compactLogBytes: config.int("raft-log-compact-bytes"),
         log: (line) => console.error(`bunker: cluster: ${line}`),
         onFatal: (err) => {
           // The node's memory or log can no longer be trusted; a restart rebuilds it from the committed log.

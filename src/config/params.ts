@@ -67,6 +67,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "cluster-peers", kind: "string", defaultValue: "", mutable: false, description: "cluster members as id=host:port[@clusterport],... (RESP address; Raft port defaults to port+10000)" },
   { name: "cluster-port", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "port of the node-to-node Raft transport (0: port+10000, or this node's @clusterport in cluster-peers)" },
   { name: "cluster-secret", kind: "string", defaultValue: "", mutable: false, description: "shared secret (at least 16 bytes) every cluster member proves on connect" },
+  { name: "raft-log-compact-bytes", kind: "bytes", defaultValue: "16777216", min: 4096, mutable: false, description: "cluster mode: snapshot a shard and compact its Raft log once the log file grew by this much" },
   // Redis 7.0's encoding thresholds (and their 6.x ziplist names): scripts and Redis's own test suite set
   // them. Bunker's in-memory layouts do not change with them, and OBJECT ENCODING reports Redis's defaults.
   { name: "hash-max-listpack-entries", kind: "int", defaultValue: "512", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },

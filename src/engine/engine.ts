@@ -12,7 +12,7 @@ import { ClientState } from "../server/client-state.ts";
 import type { LogIo } from "../storage/io.ts";
 import { entryKindData, opCmd, opDel, opPut, type LogEntry, type LogOp } from "../storage/record.ts";
 import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
-import { SnapshotFiles, loadNewestSnapshot, type LoadedSnapshot } from "../storage/snapshot.ts";
+import { SnapshotFiles, deleteSnapshotsBefore, installSnapshotFile, loadNewestSnapshot, type LoadedSnapshot, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import { systemDb, type MergeResult } from "../storage/merge.ts";
 import { StorageManager, type ColdKey } from "./storage.ts";
 import { decodeValue } from "../storage/value-codec.ts";
@@ -209,6 +209,7 @@ export class Engine {
         shard.generation = snap.generation;
         shard.snapshotSeq = snap.seq;
         shard.snapshotBytes = snap.bytes;
+        shard.raftSnapshot = snap.raft;
       }
       shards.push(shard);
     }
@@ -377,6 +378,55 @@ export class Engine {
   /** Merges a shard's log into a new snapshot now (normally merges start on their own). */
   merge(shardId: number): Promise<MergeResult> {
     return this.storage.merge(shardId);
+  }
+
+  /**
+   * Cluster mode: replaces a shard's whole state with a snapshot its Raft group's leader streamed (this
+   * node was too far behind for the log). The bytes become the shard's next snapshot generation, durable
+   * before the in-memory state is swapped; the state is rebuilt with start-up's snapshot loader. Older
+   * snapshots of the shard are deleted. A merge running on the shard is aborted first (it would write
+   * the same generation). Returns the Raft position recorded in the snapshot's header.
+   */
+  async installSnapshot(shardId: number, data: Uint8Array): Promise<RaftSnapshotMeta> {
+    const shard = this.shards[shardId] as Shard;
+    if (shard.merge !== null && shard.mergePromise !== null) {
+      shard.merge.abort();
+      await shard.mergePromise.catch(() => {});
+    }
+    const generation = shard.generation + 1;
+    const fresh = new ShardState(shardId, this.opts.databases);
+    let cold = false;
+    const loaded = await installSnapshotFile(this.opts.io, shard.dir, generation, data, {
+      shard: shardId,
+      hotValueBytesMax: this.storage.hotValueBytesMax,
+      salvage: false,
+      onKey: (db, key, e) => {
+        if (db === systemDb) fresh.namespaces.set(key, e.type === "string" && e.data === "async" ? "async" : "quorum");
+        else {
+          if (e.type === "string" && e.cold !== null) cold = true;
+          fresh.db(db).put(key, e);
+        }
+      },
+    });
+    if (loaded.raft === null) throw new Error(`bug: shard ${shardId} received a snapshot without a Raft position`);
+    const state = shard.state;
+    state.dbs.forEach((old, db) => {
+      const next = fresh.db(db);
+      this.watches.touchDb(db, (key) => old.map.has(key) || next.map.has(key));
+    });
+    // The databases are swapped whole (as FLUSHDB swaps a Map): nothing keeps a ShardDb across units.
+    state.dbs = fresh.dbs;
+    state.namespaces.clear();
+    for (const [prefix, durability] of fresh.namespaces) state.namespaces.set(prefix, durability);
+    if (cold) this.storage.mayHaveCold = true;
+    this.storage.measure(shard);
+    shard.files.closeBefore(generation);
+    deleteSnapshotsBefore(this.opts.io, shard.dir, generation);
+    shard.generation = generation;
+    shard.snapshotSeq = loaded.seq;
+    shard.snapshotBytes = loaded.bytes;
+    shard.raftSnapshot = loaded.raft;
+    return loaded.raft;
   }
 
   /** Logs the current unit's ops: one entry per shard, one seq for all. */

@@ -16,13 +16,20 @@
 //    node's memory holds a write that never happened: it stops (onFatal) and, restarted, rebuilds its
 //    state from the committed log. A leader that steps down keeps waiting: its proposals may still be
 //    committed by the next leader, and then its replies are released normally.
+//
+// Snapshots (docs/ARCHITECTURE.md, "Cluster"): when a group's log file has grown by raft-log-compact-bytes
+// since its last compaction, the shard is merged (the standalone merge, copy-on-write) into a snapshot
+// that records the Raft index I its captured state stands for; once that snapshot is durable the log is
+// compacted below I. A follower behind the log's start receives the snapshot file in chunks (the core
+// drives them) and replaces its shard state with it.
 import { join } from "node:path";
 import type { Engine } from "../engine/engine.ts";
 import type { ServerContext } from "../engine/server-context.ts";
 import { shardOfSlot } from "../keyspace/slot.ts";
 import type { LogIo } from "../storage/io.ts";
 import { ByteWriter, decodeBody, encodeEntry, recordHeaderBytes, type LogEntry } from "../storage/record.ts";
-import { decodeConfChange, type Entry, type Message, RaftNode, type Ready, SeededRandom } from "./core/index.ts";
+import { readSnapshotFile } from "../storage/snapshot.ts";
+import { decodeConfChange, type Entry, type Message, RaftNode, type Ready, SeededRandom, type Snapshot } from "./core/index.ts";
 import { GroupLog, type GroupStorage } from "./group-log.ts";
 import { Transport } from "./transport/index.ts";
 
@@ -93,7 +100,12 @@ export interface ClusterOptions {
   readonly onFatal: (err: Error) => void;
   readonly log?: (line: string) => void;
   readonly seed?: number;
+  /** Growth of a group's log file (bytes since its last compaction) that starts a snapshot; default 16 MiB. */
+  readonly compactLogBytes?: number;
 }
+
+/** Default of raft-log-compact-bytes. */
+export const compactLogBytesDefault = 16 * 1024 * 1024;
 
 interface Proposal {
   readonly index: number;
@@ -115,6 +127,10 @@ class Group {
   /** This node's proposals not yet committed, in log order (a FIFO with a moving head). */
   pending: Proposal[] = [];
   pendingHead = 0;
+  /** A snapshot (merge) of this shard is being written for log compaction. */
+  snapshotting = false;
+  /** A durable snapshot's position: the log is compacted below it at the next chance. */
+  compactTo: { index: number; term: number } | null = null;
 
   constructor(
     readonly shard: number,
@@ -154,7 +170,9 @@ export class ClusterNode {
     opts.io.makeDirs(raftDir);
     const random = new SeededRandom(opts.seed ?? (Date.now() ^ (opts.self.id * 0x9e3779b1)) >>> 0);
     for (let shard = 0; shard < opts.shards; shard++) {
-      const { log, storage } = GroupLog.open(opts.io, join(raftDir, `group-${String(shard).padStart(3, "0")}.log`), { voters, learners: [] });
+      const shardSnapshot = opts.engine.shards[shard]?.raftSnapshot ?? null;
+      const { log, storage } = GroupLog.open(opts.io, join(raftDir, `group-${String(shard).padStart(3, "0")}.log`), { voters, learners: [] }, shardSnapshot);
+      storage.snapshotSource = () => this.snapshotOf(shard);
       const node = new RaftNode({
         id: opts.self.id,
         storage,
@@ -293,14 +311,17 @@ export class ClusterNode {
     g.scheduled = true;
     queueMicrotask(() => {
       g.scheduled = false;
-      if (!g.running && g.node.hasReady()) void this.run(g);
+      if (!g.running && (g.node.hasReady() || g.compactTo !== null)) void this.run(g);
     });
   }
 
   private async run(g: Group): Promise<void> {
     g.running = true;
     try {
-      while (!this.failed && g.node.hasReady()) {
+      for (;;) {
+        // Between Readys nothing else writes the group's log: the place to rewrite it.
+        if (!this.failed && g.compactTo !== null) await this.compact(g);
+        if (this.failed || !g.node.hasReady()) break;
         const rd = g.node.ready();
         this.noteLeadership(g);
         await this.persist(g, rd);
@@ -334,11 +355,96 @@ export class ClusterNode {
   }
 
   private async persist(g: Group, rd: Ready): Promise<void> {
+    if (rd.snapshot !== undefined) await this.install(g, rd.snapshot);
     if (rd.entries.length === 0 && rd.hardState === undefined) return;
     g.log.write(rd.entries, rd.hardState);
     g.storage.append(rd.entries);
     if (rd.hardState !== undefined) g.storage.hardState = rd.hardState;
     if (rd.mustSync) await g.log.sync();
+    this.maybeSnapshot(g);
+  }
+
+  // ---- snapshots and compaction ----
+
+  /** The shard's newest snapshot file with its Raft position, read whole (a follower needs it). */
+  private snapshotOf(shard: number): Snapshot | null {
+    const s = this.opts.engine.shards[shard];
+    const raft = s?.raftSnapshot ?? null;
+    if (s === undefined || raft === null) return null;
+    const data = readSnapshotFile(this.opts.io, s.dir, s.generation);
+    return { meta: { index: raft.index, term: raft.term, confState: { voters: raft.voters, learners: raft.learners } }, data };
+  }
+
+  /**
+   * Starts a snapshot of the shard when its log has grown enough since the last compaction. The merge
+   * captures the shard's memory synchronously here, so the Raft index it stands for is known now: a
+   * follower's memory holds exactly the applied entries; a leader's also holds its proposals not yet
+   * committed (speculative apply), so its index is the last of them. The merge commits its snapshot only
+   * once the engine's durable watermark covers those proposals, i.e. once they are committed; if one is
+   * replaced instead, the node stops (apply) and the snapshot never commits.
+   */
+  private maybeSnapshot(g: Group): void {
+    const threshold = this.opts.compactLogBytes ?? compactLogBytesDefault;
+    if (g.snapshotting || g.compactTo !== null || g.log.fileBytes - g.log.bytesAtCompaction < threshold) return;
+    const shard = this.opts.engine.shards[g.shard];
+    if (shard === undefined || shard.merge !== null) return;
+    const last = g.pendingCount > 0 ? (g.pending[g.pending.length - 1] as Proposal) : undefined;
+    const index = last !== undefined ? last.index : g.applied;
+    const term = last !== undefined ? last.term : g.node.log.term(index);
+    if (term === undefined || index <= g.storage.firstIndex() - 1) return;
+    const conf = g.storage.initialState().confState;
+    g.snapshotting = true;
+    this.opts.engine.storage.merge(g.shard, { index, term, voters: conf.voters, learners: conf.learners }).then(
+      (result) => {
+        g.snapshotting = false;
+        if (result.raft === null || result.raft.index !== index) return;
+        g.compactTo = { index, term };
+        this.schedule(g);
+      },
+      (e: unknown) => {
+        g.snapshotting = false;
+        this.opts.log?.(`shard ${g.shard}: snapshot for log compaction failed: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
+
+  /** Drops the log below a durable snapshot and rewrites the group's file (between Readys). */
+  private async compact(g: Group): Promise<void> {
+    const target = g.compactTo;
+    if (target === null) return;
+    if (target.index <= g.storage.firstIndex() - 1) {
+      g.compactTo = null; // an installed snapshot got there first
+      return;
+    }
+    // The driver must have seen every entry up to the snapshot (a leader's replies are released as
+    // its proposals are applied), and the entry must be stored; until then, wait for the next Ready.
+    if (target.index > g.applied || target.index > g.storage.lastIndex()) return;
+    if (g.storage.term(target.index) !== target.term) {
+      this.fail(new Error(`bug: shard ${g.shard} snapshot at index ${target.index} has term ${target.term} but the log has ${g.storage.term(target.index)}`));
+      return;
+    }
+    g.compactTo = null;
+    g.storage.compactTo(target.index, target.term);
+    await g.log.rewrite(g.storage);
+  }
+
+  /**
+   * Follower: the leader sent a snapshot (this node is behind its log's start). The shard's state is
+   * replaced by it (durably first), then the group's log is reset to start after it.
+   */
+  private async install(g: Group, snapshot: Snapshot): Promise<void> {
+    if (g.pendingCount > 0) {
+      // Proposals of an earlier leadership may or may not be inside the snapshot: memory cannot be trusted.
+      throw new Error(`shard ${g.shard}: a snapshot arrived while writes this node executed as leader were pending; restart to rebuild the shard`);
+    }
+    const { index, term } = snapshot.meta;
+    const raft = await this.opts.engine.installSnapshot(g.shard, snapshot.data);
+    if (raft.index !== index || raft.term !== term) throw new Error(`shard ${g.shard}: snapshot says index ${raft.index} term ${raft.term}, the leader said ${index}/${term}`);
+    g.storage.compactTo(index, term);
+    await g.log.rewrite(g.storage);
+    g.applied = index;
+    g.compactTo = null;
+    this.opts.log?.(`shard ${g.shard}: installed a snapshot at index ${index} (${snapshot.data.length} bytes)`);
   }
 
   private apply(g: Group, entries: readonly Entry[]): void {

@@ -1,5 +1,6 @@
 // The RaftNode API contract: a single voter commits alone, Ready/advance pairing is enforced, restarts
-// resume from persisted state, and proposals without a leader are refused.
+// resume from persisted state, proposals without a leader are refused, and a follower that lost its log
+// is rebuilt from a snapshot.
 import { expect, test } from "bun:test";
 import { SeededRandom } from "./prng.ts";
 import { RaftNode } from "./raft.ts";
@@ -63,4 +64,53 @@ test("an election timeout is randomised within [timeout, 2*timeout) ticks by the
   expect(node.state).toBe("pre-candidate");
   expect(ticks).toBeGreaterThanOrEqual(10);
   expect(ticks).toBeLessThan(20);
+});
+
+test("a follower that lost its log (wiped disk) is not trusted for what it had matched: it gets the snapshot", () => {
+  const conf = { voters: [1, 2], learners: [] };
+  const nodes = new Map<number, { node: RaftNode; storage: MemoryStorage }>();
+  const add = (id: number): void => {
+    const storage = new MemoryStorage(conf);
+    nodes.set(id, { node: new RaftNode({ id, storage, random: new SeededRandom(id) }), storage });
+  };
+  add(1);
+  add(2);
+  // Runs every node's Readys (persist, then send) until the cluster is quiet.
+  const settle = (): void => {
+    for (let round = 0; round < 1000; round++) {
+      let busy = false;
+      for (const { node, storage } of nodes.values()) {
+        if (!node.hasReady()) continue;
+        busy = true;
+        const rd = node.ready();
+        persist(storage, rd);
+        node.advance(rd);
+        for (const m of rd.messages) nodes.get(m.to)?.node.step(m);
+      }
+      if (!busy) return;
+    }
+    throw new Error("the cluster did not settle");
+  };
+  const leader = nodes.get(1) as { node: RaftNode; storage: MemoryStorage };
+  leader.node.campaign();
+  settle();
+  expect(leader.node.state).toBe("leader");
+  for (let i = 0; i < 5; i++) leader.node.propose(new Uint8Array([i]));
+  settle();
+  const applied = leader.node.status().applied;
+  expect(applied).toBe(6);
+  leader.storage.createSnapshot(applied, conf, new TextEncoder().encode("state at 6"));
+  leader.storage.compact(applied);
+  // Node 2 comes back with an empty disk; the leader still believes it matched index 6.
+  add(2);
+  for (let t = 0; t < 2; t++) leader.node.tick();
+  settle();
+  const follower = nodes.get(2) as { node: RaftNode; storage: MemoryStorage };
+  expect(follower.storage.snapshot().meta.index).toBe(6);
+  expect(new TextDecoder().decode(follower.storage.snapshot().data)).toBe("state at 6");
+  // And replication carries on from there.
+  leader.node.propose(new Uint8Array([42]));
+  settle();
+  expect(follower.node.status().commit).toBe(7);
+  expect(follower.storage.lastIndex()).toBe(7);
 });

@@ -660,13 +660,27 @@ export class RaftNode {
   }
 
   private handleHeartbeat(m: Message): void {
-    this.log.commitTo(m.commit);
+    const last = this.log.lastIndex();
+    if (m.commit > last) {
+      // The leader counts entries as ours that we do not hold: this node lost its log (a wiped data
+      // directory). Tell it where our log really ends, as a rejected append, so it probes from there.
+      this.log.commitTo(last);
+      this.send({ type: "app-resp", to: m.from, index: m.commit, reject: true, rejectHint: last });
+    } else this.log.commitTo(m.commit);
     this.send({ type: "heartbeat-resp", to: m.from, context: m.context });
   }
 
   private handleAppendResponse(m: Message, pr: Progress): void {
     pr.recentActive = true;
     if (m.reject) {
+      if (m.rejectHint < pr.match) {
+        // A healthy follower's log always holds what it acknowledged (messages of one link arrive in
+        // order), so this follower lost its log: forget what it matched and probe from its real end.
+        pr.match = m.rejectHint;
+        pr.becomeProbe();
+        this.maybeSendAppend(m.from, true);
+        return;
+      }
       let nextProbe = m.rejectHint;
       if (m.logTerm > 0) nextProbe = this.log.findConflictByTerm(m.rejectHint, m.logTerm).index;
       if (pr.maybeDecrTo(m.index, nextProbe)) {
