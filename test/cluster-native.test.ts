@@ -353,8 +353,12 @@ test("LOCK and FETCH_OR_COMPUTE races hold through a SIGKILLed leader and its re
   stopped = true;
   await all;
   expect(failures).toEqual([]);
+  const shared = rounds
+    .map((r) => computeGrants.filter((g) => g.round === r.round))
+    .filter((gs) => gs.length > 1)
+    .map((gs) => `round ${gs[0]?.round}: ${gs.map((g) => `racer ${g.racer} at ${g.receivedAt - killedAt} ms`).join(", ")}`);
   console.log(
-    `cluster native race: ${lockGrants.length} lock grants, ${rounds.length} compute rounds, ${computeGrants.length} computers; leader ${victim.port} killed, ${newLeader} elected after ${electedAt - killedAt} ms; leader changes seen: ${leaderChanges.map((c) => c.port).join(" -> ")}`,
+    `cluster native race: ${lockGrants.length} lock grants, ${rounds.length} compute rounds, ${computeGrants.length} computers; leader ${victim.port} killed, ${newLeader} elected after ${electedAt - killedAt} ms; leader changes seen: ${leaderChanges.map((c) => c.port).join(" -> ")}; rounds with more than one computer (times from the kill): ${shared.join("; ") || "none"}`,
   );
 
   // Fencing tokens: strictly increasing in grant order, never reused, across the failover.

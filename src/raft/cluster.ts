@@ -351,7 +351,11 @@ export class ClusterNode {
       g.leaderTerm = 0;
       g.writable = false;
     }
-    if (lost) for (const listener of this.leadershipLostListeners) listener(g.shard);
+    // Listeners answer parked clients, whose connections may then run pipelined commands: not from
+    // inside the driver's Ready handling.
+    if (lost) queueMicrotask(() => {
+      for (const listener of this.leadershipLostListeners) listener(g.shard);
+    });
   }
 
   private async persist(g: Group, rd: Ready): Promise<void> {
