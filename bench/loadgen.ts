@@ -32,6 +32,17 @@ export interface LoadOptions {
   /** Requests per second over all connections; 0 runs closed loop. */
   readonly rateRps: number;
   readonly seed: number;
+  /**
+   * Cluster-aware routing: each target is a node and the key indexes it serves (the shards it leads).
+   * Connections are spread over the targets in proportion to their keys and each samples its target's
+   * keys uniformly, so every request goes straight to the key's leader. Unset: every connection uses `port`.
+   */
+  readonly targets?: readonly LoadTarget[];
+}
+
+export interface LoadTarget {
+  readonly port: number;
+  readonly keyIndexes: readonly number[];
 }
 
 export const defaultLoadOptions: LoadOptions = {
@@ -283,12 +294,41 @@ const openLoopTickMs = 1;
 /** Open loop: the shortest gap between two passes over all connections' schedules. */
 const pumpIntervalMs = 0.05;
 
+interface Route {
+  readonly port: number;
+  readonly nextKey: () => string;
+}
+
+/** Where each connection sends and which keys it picks: `port` and the whole key space, or per `targets`. */
+function connectionRoutes(opts: LoadOptions, random: () => number, sampleKey: () => number): Route[] {
+  const targets = opts.targets;
+  if (targets === undefined) return Array.from({ length: opts.connections }, () => ({ port: opts.port, nextKey: () => keyName(sampleKey()) }));
+  if (opts.distribution !== "uniform") throw new Error("loadgen: targets need the uniform key distribution");
+  const total = targets.reduce((n, t) => n + t.keyIndexes.length, 0);
+  const routes: Route[] = [];
+  // Connections per target in proportion to its keys (largest remainder), at least one for any target with keys.
+  const shares = targets.map((t) => (opts.connections * t.keyIndexes.length) / total);
+  const counts = shares.map((x, i) => Math.max((targets[i] as LoadTarget).keyIndexes.length > 0 ? 1 : 0, Math.floor(x)));
+  const byRemainder = shares.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r);
+  for (let k = 0; counts.reduce((a, b) => a + b, 0) < opts.connections; k++) {
+    const i = (byRemainder[k % byRemainder.length] as { i: number }).i;
+    counts[i] = (counts[i] as number) + 1;
+  }
+  targets.forEach((t, i) => {
+    for (let c = 0; c < (counts[i] as number); c++) {
+      routes.push({ port: t.port, nextKey: () => keyName(t.keyIndexes[Math.floor(random() * t.keyIndexes.length)] as number) });
+    }
+  });
+  return routes;
+}
+
 /** Runs one load and returns throughput and latency percentiles (microseconds). */
 export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResult> {
   const opts: LoadOptions = { ...defaultLoadOptions, ...overrides };
   const open = opts.rateRps > 0;
   const random = seededRandom(opts.seed);
   const sampleKey = keySampler(opts, random);
+  const routes = connectionRoutes(opts, random, sampleKey);
   const requests = new RequestEncoder(opts.valueBytes);
   const histAll = newHistogram();
   const histRead = newHistogram();
@@ -305,6 +345,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
 
   interface Conn {
     socket: LoadSocket;
+    nextKey: () => string;
     flight: InFlight;
     replies: ReplyCounter;
     nextIntendedMs: number;
@@ -315,7 +356,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
   const issue = (c: Conn, n: number, timeMs: (i: number) => number): void => {
     let frames = "";
     for (let i = 0; i < n; i++) {
-      const key = keyName(sampleKey());
+      const key = c.nextKey();
       const read = random() < opts.readFraction;
       frames += read ? requests.get(key) : requests.set(key);
       c.flight.push(timeMs(i), read);
@@ -354,10 +395,11 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
   };
 
   let settle: (() => void) | null = null;
-  for (let i = 0; i < opts.connections; i++) {
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i] as Route;
     const socket = await Bun.connect<Outbox>({
       hostname: opts.host,
-      port: opts.port,
+      port: route.port,
       data: { pending: null },
       socket: {
         data(s, chunk) {
@@ -386,7 +428,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
     });
     socket.setNoDelay(true);
     // Open loop: spread the connections' schedules over one interval so they do not send in lockstep.
-    conns.push({ socket, flight: new InFlight(open ? Math.max(opts.pipeline, 1) : opts.pipeline), replies: new ReplyCounter(), nextIntendedMs: startMs + (intervalMs * i) / opts.connections });
+    conns.push({ socket, nextKey: route.nextKey, flight: new InFlight(open ? Math.max(opts.pipeline, 1) : opts.pipeline), replies: new ReplyCounter(), nextIntendedMs: startMs + (intervalMs * i) / opts.connections });
   }
 
   let ticker: ReturnType<typeof setInterval> | null = null;
