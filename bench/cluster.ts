@@ -5,7 +5,7 @@
 // alternating which setup goes first every round; prints the medians and the cluster/standalone ratio
 // and appends a dated section to bench/RESULTS.md with the exact command and the raw rounds.
 //
-//   bun bench/cluster.ts [--rounds 3] [--duration-s 10] [--warmup-s 2] [--note "free text"] [--no-write]
+//   bun bench/cluster.ts [--rounds 3] [--duration-s 10] [--warmup-s 2] [--connections 50] [--note "free text"] [--no-write]
 //
 // All four processes and the load generator share this machine: on loopback the cluster's three nodes
 // compete with each other (and with the client) for the same cores, which a real deployment does not.
@@ -26,7 +26,7 @@ const rounds = Number(flag("rounds", "3"));
 const durationMs = Number(flag("duration-s", "10")) * 1000;
 const warmupMs = Number(flag("warmup-s", "2")) * 1000;
 const note = flag("note", "");
-const connections = 50;
+const connections = Number(flag("connections", "50"));
 const pipelines = [1, 16] as const;
 const keyCount = 100_000;
 const valueBytes = 32;
@@ -161,7 +161,7 @@ function report(results: ReadonlyMap<string, Sample[]>, leaders: string): string
   const lines = [
     `## ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC: cluster.ts, durable SET, 3-node cluster vs standalone${note ? `: ${note}` : ""}`,
     "",
-    `- Command: \`bun bench/cluster.ts ${argv.join(" ")}\``.replace(" `", "`"),
+    `- Command: \`${["bun", "bench/cluster.ts", ...argv].map((a) => (/^[\w./=:@,-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ")}\``,
     `- Machine: ${cpu.length} cores (${cpu[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work; load average at start ${loadAtStart}, at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}. All servers and the load generator run on this machine.`,
     `- Bunker ${rev}, Bun ${Bun.version}. ${connections} connections, ${valueBytes}-byte values, ${keyCount} keys (uniform), SET only, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, ${rounds} rounds alternating which setup goes first. Cluster requests go straight to each key's shard leader (last leaders: ${leaders}).`,
     "- Processes:",
