@@ -357,8 +357,14 @@ test("LOCK and FETCH_OR_COMPUTE races hold through a SIGKILLed leader and its re
     .map((r) => computeGrants.filter((g) => g.round === r.round))
     .filter((gs) => gs.length > 1)
     .map((gs) => `round ${gs[0]?.round}: ${gs.map((g) => `racer ${g.racer} at ${g.receivedAt - killedAt} ms`).join(", ")}`);
+  const heldAtKill = lockGrants.find((g) => g.receivedAt <= killedAt && g.validUntil > killedAt);
+  const nextAfterKill = lockGrants.filter((g) => g.receivedAt > killedAt).sort((x, y) => x.receivedAt - y.receivedAt)[0];
+  const lockAtKill =
+    heldAtKill === undefined
+      ? "no lock held at the kill"
+      : `token ${heldAtKill.token} held at the kill, valid until +${heldAtKill.validUntil - killedAt} ms; next grant token ${nextAfterKill?.token} at +${(nextAfterKill?.receivedAt ?? 0) - killedAt} ms`;
   console.log(
-    `cluster native race: ${lockGrants.length} lock grants, ${rounds.length} compute rounds, ${computeGrants.length} computers; leader ${victim.port} killed, ${newLeader} elected after ${electedAt - killedAt} ms; leader changes seen: ${leaderChanges.map((c) => c.port).join(" -> ")}; rounds with more than one computer (times from the kill): ${shared.join("; ") || "none"}`,
+    `cluster native race: ${lockAtKill}; ${lockGrants.length} lock grants, ${rounds.length} compute rounds, ${computeGrants.length} computers; leader ${victim.port} killed, ${newLeader} elected after ${electedAt - killedAt} ms; leader changes seen: ${leaderChanges.map((c) => c.port).join(" -> ")}; rounds with more than one computer (times from the kill): ${shared.join("; ") || "none"}`,
   );
 
   // Fencing tokens: strictly increasing in grant order, never reused, across the failover.
