@@ -138,11 +138,7 @@ export class Engine {
     this.executor = new Executor({
       shards: shards.map((s) => s.state),
       table: opts.table,
-      keyWillChange: (shard, db, key, old) => {
-        this.storage.beforeKeyChange(shard, db, key, old);
-        this.watches.touch(db, key);
-        for (const h of this.keyChangeHooks) h(shard, db, key, old);
-      },
+      keyWillChange: (shard, db, key, old) => this.keyWillChange(shard, db, key, old),
       dbWillFlush: (shard, db, swappedWith) => {
         const state = (this.shards[shard] as Shard).state;
         const map = state.db(db).map;
@@ -157,6 +153,13 @@ export class Engine {
       },
       loadColdSync: (shard, entry) => this.storage.loadColdSync(shard, entry),
     });
+  }
+
+  /** Before any key of a shard changes: merges copy its old state, WATCH and other hooks see it. */
+  private keyWillChange(shard: number, db: number, key: string, old: Entry | undefined): void {
+    this.storage.beforeKeyChange(shard, db, key, old);
+    this.watches.touch(db, key);
+    for (const h of this.keyChangeHooks) h(shard, db, key, old);
   }
 
   /** Opens (creating or recovering) the data directory. Synchronous: nothing is served until done. */
@@ -329,9 +332,13 @@ export class Engine {
       } else if (op.kind === opPut) {
         const db = state.db(op.db);
         const e = decodeValue(op.valueType, op.value, op.expireAt);
+        // As a handler's change would: a merge running on a follower must capture the old state first.
+        this.keyWillChange(shardId, op.db, op.key, db.map.get(op.key));
         db.put(op.key, e);
       } else if (op.kind === opDel) {
         const db = state.db(op.db);
+        const old = db.map.get(op.key);
+        if (old !== undefined) this.keyWillChange(shardId, op.db, op.key, old);
         db.remove(op.key);
       }
     }
