@@ -32,8 +32,9 @@ async function evictionEvents(port: number): Promise<{ channel: string; key: str
     await admin.send(["CONFIG", "SET", "notify-keyspace-events", "Eeg"]);
     await admin.send(["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]);
     await admin.send(["CONFIG", "SET", "maxmemory", "2mb"]);
-    const value = "x".repeat(valueBytes);
-    for (let i = 0; i < keysWritten; i++) await admin.send(["SET", `key:${i}`, value]);
+    // Built by SETRANGE, a value has no copy in Bunker's log to go cold from (engine/cooling.ts), so
+    // memory pressure evicts keys, as on Redis.
+    for (let i = 0; i < keysWritten; i++) await admin.send(["SETRANGE", `key:${i}`, String(valueBytes - 1), "x"]);
     await admin.send(["CONFIG", "SET", "maxmemory", "0"]);
     await admin.send(["CONFIG", "SET", "notify-keyspace-events", ""]);
     const events: { channel: string; key: string }[] = [];

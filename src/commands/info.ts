@@ -50,6 +50,8 @@ function sections(ctx: CommandContext): Section[] {
       ["used_memory", e.usedBytes()], ["used_memory_human", human(e.usedBytes())], ["used_memory_rss", mem.rss], ["used_memory_rss_human", human(mem.rss)],
       ["used_memory_peak", Math.max(e.usedBytes(), 0)], ["used_memory_dataset", e.usedBytes()], ["bunker_heap_used", mem.heapUsed], ["maxmemory", cfg.int("maxmemory")], ["maxmemory_human", human(cfg.int("maxmemory"))],
       ["maxmemory_policy", cfg.maxmemoryPolicy], ["mem_fragmentation_ratio", (mem.rss / Math.max(1, mem.heapUsed)).toFixed(2)], ["mem_allocator", "bun"],
+      // Values dropped from memory to stay under maxmemory before any key is evicted (engine/cooling.ts).
+      ["bunker_cooled_for_memory", st.cooledForMemory], ["bunker_cooled_for_memory_bytes", st.cooledForMemoryBytes], ["bunker_coolable_values", st.coolableValues],
     ]],
     ["Persistence", [
       // A merge is Bunker's AOF rewrite: the aof_rewrite* fields report merges.

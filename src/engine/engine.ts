@@ -145,6 +145,7 @@ export class Engine {
         // SWAPDB (Redis's touchAllWatchedKeysInDb): a watched key changes if it exists on either side.
         const other = swappedWith === undefined ? null : state.db(swappedWith).map;
         this.watches.touchDb(db, other === null ? (key) => map.has(key) : (key) => map.has(key) || other.has(key));
+        if (swappedWith === undefined) this.storage.cooler.forgetDb(shard, db);
         for (const h of this.flushHooks) h(shard, db);
       },
       keyExpired: (_shard, db, key) => {
@@ -240,6 +241,7 @@ export class Engine {
         opts.onFatal(err);
       };
       s.log.onRotate = () => engine.storage.maybeMerge(s, "rotation");
+      s.log.onBatchWritten = (batch, segment, fileOffset, writtenBytes) => engine.storage.cooler.batchWritten(s, batch, segment, fileOffset, writtenBytes);
     }
     engine.storage.startTracking();
     engine.recovery = {
@@ -447,8 +449,11 @@ export class Engine {
       const ops = ex.unitOps[shardId] as LogOp[];
       const shard = this.shards[shardId] as Shard;
       const entry: LogEntry = { kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops };
-      if (replication === null) shard.log.append(entry);
-      else if (!replication.propose(shardId, entry)) {
+      if (replication === null) {
+        const batch = shard.log.pendingBatch;
+        const at = shard.log.append(entry);
+        if (this.storage.cooler.enabled) this.storage.cooler.noteAppended(shardId, entry, at, batch);
+      } else if (!replication.propose(shardId, entry)) {
         // The dispatcher routes writes to the shard's leader and lazy expiry is fenced off elsewhere, so
         // memory changed where it must not: a bug, and this node's state is no longer the log's.
         ex.clearUnitOps();
@@ -559,5 +564,6 @@ export class Engine {
     this.flushAll();
     await Promise.all(this.shards.map((s) => s.log.close()));
     for (const s of this.shards) s.files.closeAll();
+    this.storage.closeFiles();
   }
 }

@@ -1,5 +1,6 @@
 // Eviction under maxmemory (Redis's performEvictions): before a command that may grow memory runs,
-// keys are evicted per `maxmemory-policy` until the estimated dataset size is under `maxmemory`.
+// values that can go cold are dropped from memory first (engine/cooling.ts); then keys are evicted per
+// `maxmemory-policy` until the estimated dataset size is under `maxmemory`.
 // Each eviction is a DEL executed and logged like any write, so it is decided once, here, by the node
 // that executes commands, and replicas and recovery simply apply the delete.
 //
@@ -20,6 +21,9 @@ import type { ServerContext } from "./server-context.ts";
 
 /** Most keys evicted before one command; beyond it the command gets OOM rather than stall the loop. */
 const evictionsPerCommandMax = 10_000;
+
+/** Most values made cold before one command; each frees at least coolableBytesMin. */
+const coolingsPerCommandMax = 100_000;
 
 export const errOom = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -50,11 +54,25 @@ export class Evictor {
     return this.engine.usedBytes();
   }
 
-  /** Frees memory if needed; returns false when the command must be refused with OOM. */
+  /**
+   * Frees memory if needed; returns false when the command must be refused with OOM. Values go cold
+   * first (engine/cooling.ts): that loses nothing, so it comes before any key is evicted, under every
+   * policy, noeviction included (like a page cache, it is not an eviction); only when nothing more can
+   * go cold are keys evicted (or, under noeviction, the command refused).
+   */
   makeRoom(): boolean {
     const limit = this.server.config.int("maxmemory");
+    const storage = this.engine.storage;
+    // Values get a disk location to go cold from only while there is a limit to keep under.
+    storage.cooler.enabled = limit > 0;
     if (limit <= 0 || this.usedBytes() <= limit) return true;
     const policy = this.server.config.maxmemoryPolicy;
+    const samples = this.server.config.int("maxmemory-samples");
+    const writable = (shard: number): boolean => this.engine.writable(shard);
+    for (let i = 0; i < coolingsPerCommandMax; i++) {
+      if (storage.coolForMemory(policy, samples, writable) === 0) break;
+      if (this.usedBytes() <= limit) return true;
+    }
     if (policy === "noeviction") return false;
     for (let i = 0; i < evictionsPerCommandMax; i++) {
       const victim = this.pick(policy);

@@ -18,12 +18,15 @@
 // merged when its log bytes have grown by that percentage over the last snapshot's size. A merge
 // seals the active segment at its seq, so afterwards start-up reads the snapshot plus only the tail.
 import { keyIndexes, type Command } from "../commands/table.ts";
+import type { MaxmemoryPolicy } from "../config/params.ts";
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import { latin1 } from "../keyspace/entry.ts";
 import { Merge, MergeAbortedError, entryBytesEstimate, type MergeResult } from "../storage/merge.ts";
 import type { LogIo } from "../storage/io.ts";
+import { LogValueFiles } from "../storage/log-values.ts";
 import { coldFileShard, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import type { Clock } from "./clock.ts";
+import { MemoryCooler } from "./cooling.ts";
 import type { Shard } from "./shard.ts";
 
 export interface StorageHost {
@@ -54,6 +57,10 @@ export interface StorageStats {
   readonly snapshotBytes: number;
   readonly coldReadsSync: number;
   readonly coldReadsAsync: number;
+  /** Values dropped from memory under maxmemory (engine/cooling.ts), their bytes, and how many could be now. */
+  readonly cooledForMemory: number;
+  readonly cooledForMemoryBytes: number;
+  readonly coolableValues: number;
 }
 
 const noColdKeys: ColdKey[] = [];
@@ -95,6 +102,10 @@ export class StorageManager {
   private lastMergeStatus: "ok" | "err" | "none" = "none";
   coldReadsSync = 0;
   coldReadsAsync = 0;
+  /** Values that may go cold under maxmemory before keys are evicted. */
+  readonly cooler: MemoryCooler;
+  /** Per shard, open segment files for values that went cold from a log record. */
+  private readonly logValueFiles = new Map<number, LogValueFiles>();
 
   constructor(
     private readonly host: StorageHost,
@@ -105,6 +116,7 @@ export class StorageManager {
     this.mergeGrowthPercent = opts.mergeGrowthPercent;
     this.mergeMinBytes = opts.mergeMinBytes;
     this.autoMerge = opts.autoMerge;
+    this.cooler = new MemoryCooler(host.shards);
   }
 
   private shard(id: number): Shard {
@@ -115,16 +127,52 @@ export class StorageManager {
 
   // ---- cold values
 
-  /** Reads a cold value, blocking; `ref` names its shard and snapshot. */
+  private logValuesOf(shardId: number): LogValueFiles {
+    let f = this.logValueFiles.get(shardId);
+    if (f === undefined) {
+      f = new LogValueFiles(this.host.io, this.shard(shardId).dir);
+      this.logValueFiles.set(shardId, f);
+    }
+    return f;
+  }
+
+  /** Reads a cold value, blocking; `ref` names its shard and snapshot (or segment). */
   private readColdSync(ref: ColdRef): string {
     this.coldReadsSync++;
-    return latin1(this.shard(coldFileShard(ref.segment)).files.readSync(ref));
+    const shardId = coldFileShard(ref.segment);
+    if (ref.valueAt !== undefined) return latin1(this.logValuesOf(shardId).readSync(ref, ref.valueAt));
+    return latin1(this.shard(shardId).files.readSync(ref));
   }
 
   /** Reads a cold value off the JavaScript thread. */
   readCold(ref: ColdRef): Promise<Uint8Array> {
     this.coldReadsAsync++;
-    return this.shard(coldFileShard(ref.segment)).files.read(ref);
+    const shardId = coldFileShard(ref.segment);
+    if (ref.valueAt !== undefined) return this.logValuesOf(shardId).read(ref, ref.valueAt);
+    return this.shard(shardId).files.read(ref);
+  }
+
+  /**
+   * Drops one value from memory under maxmemory (it stays readable at its reference); returns the
+   * bytes this takes off used memory, or 0 when no value can go cold (engine/cooling.ts).
+   */
+  coolForMemory(policy: MaxmemoryPolicy, samples: number, writable: (shard: number) => boolean): number {
+    const v = this.cooler.pickVictim(policy, samples, writable, this.host.clock.nowMs());
+    if (v === null) return 0;
+    const shard = this.shard(v.shard);
+    const d = shard.state.db(v.db);
+    const e = v.entry;
+    const length = (e.data as string).length;
+    const usedBefore = d.usedBytes;
+    if (this.tracking) d.liveEstimate -= entryBytesEstimate(v.key, e);
+    if (length > this.hotValueBytesMax) shard.hotLargeValues--;
+    e.data = null;
+    if (this.tracking) d.liveEstimate += entryBytesEstimate(v.key, e);
+    d.resize(v.key);
+    this.mayHaveCold = true;
+    const freed = usedBefore - d.usedBytes;
+    this.cooler.cooled(v, length);
+    return freed;
   }
 
   /**
@@ -191,8 +239,10 @@ export class StorageManager {
       // Loaded already (read earlier in the unit, or preloaded): hot for good from now on. Not
       // loaded: it may only be replaced, deleted or get a new expiry, none of which needs its value;
       // if the command loads it (getForWrite), loadColdSync makes it hot for good.
-      if (old.data !== null) old.cold = null;
-      else this.changing.add(old);
+      if (old.data !== null) {
+        old.cold = null;
+        this.cooler.forget(old);
+      } else this.changing.add(old);
     }
     const shard = this.shard(shardId);
     if (this.tracking && this.noteTouched(shardId, db, key)) {
@@ -238,7 +288,9 @@ export class StorageManager {
       }
       d.liveEstimate += entryBytesEstimate(key, e);
       if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+      if (e.type === "string" && this.cooler.hasUnitAppends) this.cooler.noteTouched(shardId, this.touchedDb[i] as number, key, e);
     }
+    this.cooler.endUnit();
     if (this.touchedCount > touchScanMax) this.touchedKeys.clear();
     if (this.touchedCount > 0) this.touchedKey.fill("", 0, this.touchedCount);
     this.touchedCount = 0;
@@ -355,6 +407,7 @@ export class StorageManager {
         shard.bytesWrittenAtMerge = writtenAtStart;
         shard.hotLargeValues = Math.max(0, shard.hotLargeValues - result.cooled);
         if (result.cooled > 0) this.mayHaveCold = true;
+        this.logValueFiles.get(shardId)?.closeBefore(result.firstSegment);
         // Calibrate the estimate: the snapshot is the exact live size at S.
         if (result.estimatedBytes > 0) shard.liveScale = result.snapshotBytes / result.estimatedBytes;
         this.mergeCount++;
@@ -399,6 +452,12 @@ export class StorageManager {
     for (const w of [...this.failureWaiters]) w(e);
   }
 
+  /** Closes the segment files opened for cold reads (engine close). */
+  closeFiles(): void {
+    for (const f of this.logValueFiles.values()) f.closeAll();
+    this.logValueFiles.clear();
+  }
+
   /** Aborts running merges and waits for them to clean up. */
   async abortAll(): Promise<void> {
     const running: Promise<unknown>[] = [];
@@ -432,6 +491,9 @@ export class StorageManager {
       snapshotBytes: snapshot,
       coldReadsSync: this.coldReadsSync,
       coldReadsAsync: this.coldReadsAsync,
+      cooledForMemory: this.cooler.cooledValues,
+      cooledForMemoryBytes: this.cooler.cooledBytes,
+      coolableValues: this.cooler.coolable,
     };
   }
 }

@@ -5,11 +5,20 @@ import type { SortedSet } from "./sorted-set.ts";
 
 export type ValueType = "string" | "list" | "hash" | "set" | "zset";
 
-/** Where a cold string value lives on disk: its bytes are read on demand. */
+/**
+ * Where a string value lives on disk: its bytes are read on demand. `segment` is a file id
+ * (storage/snapshot.ts coldFileId: shard and file number), `offset`/`length` span one whole record.
+ * Without `valueAt` the record is a snapshot PUT; with it, a log segment record in which the value's
+ * bytes start at `valueAt` (engine/cooling.ts).
+ *
+ * A string entry with `cold` set and `data` null is cold; with both set, its value is in memory and
+ * also at `cold` (loaded for a read, or a copy memory cooling may drop); a write clears `cold`.
+ */
 export interface ColdRef {
   readonly segment: number;
   readonly offset: number;
   readonly length: number;
+  readonly valueAt?: number;
 }
 
 interface EntryBase {

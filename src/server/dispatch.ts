@@ -108,7 +108,7 @@ export class Dispatcher {
     const stat = commandStat(this.server.stats, cmd.fullName);
     const errorsBefore = w.errorCount;
     const started = performance.now();
-    this.execute(conn, cmd, argv);
+    this.execute(conn, cmd, argv, grows);
     stat.calls++;
     stat.usec += (performance.now() - started) * 1000;
     if (w.errorCount !== errorsBefore) stat.failedCalls++;
@@ -275,7 +275,7 @@ export class Dispatcher {
     return multi.some((argv) => this.server.table.get(latin1(argv[0] as Uint8Array))?.flags.includes("denyoom") ?? false);
   }
 
-  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): void {
+  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean): void {
     // Cold values the command reads are loaded off the event loop first; the connection reads no
     // further commands meanwhile, so replies stay in order. argv views the parser's buffer: copied.
     const cold = this.engine.coldKeysOf(conn.state.db, cmd, argv);
@@ -285,6 +285,9 @@ export class Dispatcher {
       void this.engine.preload(cold).then(() => {
         if (!conn.closed) this.executeNow(conn, cmd, owned);
         this.engine.release(cold);
+        // It ran after the caller's eviction pass: a write that loaded a cold value for good (APPEND)
+        // grew memory, which must be brought back under maxmemory before its reply leaves.
+        if (grows) this.evictor.makeRoom();
         conn.finishBatch();
         conn.resume();
       });

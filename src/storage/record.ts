@@ -147,6 +147,33 @@ export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32c: (data: Uint8
   return [start, end];
 }
 
+/**
+ * The layout encodeEntry gives `entry`, without encoding it: calls `visit` with where the bytes of each
+ * CMD argument (argIndex >= 0) and each PUT value (argIndex -1) start in the record (each is preceded
+ * by its u32 length), and returns the record's size. Memory cooling uses it to point a value at the
+ * bytes of the log record that carries it (engine/cooling.ts); it must mirror encodeEntry exactly
+ * (record.test.ts checks the two against each other).
+ */
+export function visitValueOffsets(entry: LogEntry, visit: (opIndex: number, argIndex: number, at: number) => void): number {
+  let at = recordHeaderBytes + 1 + 8 + 8 + 4 + 2 + 2 * entry.participants.length + 4;
+  for (let i = 0; i < entry.ops.length; i++) {
+    const op = entry.ops[i] as LogOp;
+    at += 2; // kind, db
+    if (op.kind === opCmd) {
+      at += 4;
+      for (let j = 0; j < op.argv.length; j++) {
+        visit(i, j, at + 4);
+        at += 4 + (op.argv[j] as string | Uint8Array).length;
+      }
+    } else if (op.kind === opPut) {
+      at += 4 + op.key.length + 1 + 8;
+      visit(i, -1, at + 4);
+      at += 4 + op.value.length;
+    } else at += 4 + op.key.length;
+  }
+  return at;
+}
+
 export class RecordDecodeError extends Error {
   override readonly name = "RecordDecodeError";
 }

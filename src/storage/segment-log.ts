@@ -223,11 +223,26 @@ export class SegmentLog {
     return this.failed === null;
   }
 
-  /** Encodes `entry` into the pending batch. Call requestFlush() once the tick's appends are done. */
-  append(entry: LogEntry): void {
-    encodeEntry(this.pending, entry, this.opts.io.crc32c);
+  /**
+   * Encodes `entry` into the pending batch. Call requestFlush() once the tick's appends are done.
+   * Returns the record's [start, end) within the batch `pendingBatch` (see onBatchWritten).
+   */
+  append(entry: LogEntry): [number, number] {
+    const at = encodeEntry(this.pending, entry, this.opts.io.crc32c);
     this.pendingLastSeq = entry.seq;
+    return at;
   }
+
+  /** Number of the batch that append() adds to; it changes when a flush takes the batch. */
+  pendingBatch = 1;
+
+  /**
+   * Called when a batch has been written (pwrite done: readable from the file, not yet fsynced) with
+   * the segment and file offset its first byte landed at and how many of its bytes were written: at a
+   * seal point the rest (whole records) moves to the front of the next batch. Memory cooling
+   * (engine/cooling.ts) hooks in.
+   */
+  onBatchWritten: (batch: number, segment: number, fileOffset: number, writtenBytes: number) => void = () => {};
 
   get hasPending(): boolean {
     return this.pending.length > 0;
@@ -277,6 +292,8 @@ export class SegmentLog {
       this.fail(e);
       return false;
     }
+    // Records past a split stay in the next batch: they are reported with it, `split` bytes further on.
+    this.onBatchWritten(this.pendingBatch++, this.segmentId, this.fileOffset, split);
     this.fileOffset += split;
     this.bytesWritten += split;
     this.retainedBytes += split;

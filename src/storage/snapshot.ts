@@ -83,6 +83,11 @@ function coldFileGeneration(fileId: number): number {
   return fileId % coldFileStride;
 }
 
+/** The file's number within its shard: a snapshot generation, or a segment for a log-record reference. */
+export function coldFileSegment(fileId: number): number {
+  return fileId % coldFileStride;
+}
+
 export function snapshotName(generation: number): string {
   return String(generation).padStart(8, "0") + ".snap";
 }

@@ -1,0 +1,239 @@
+// Memory cooling: under maxmemory, values go cold before any key is evicted (DESIGN promise 4).
+//
+// A value can go cold without losing anything only if its bytes already sit, unchanged, in a file at a
+// known place. Merges give large values such a place (their snapshot record); this module gives one to
+// every string of at least `coolableBytesMin` bytes that a write put verbatim into its log record
+// (SET, SETEX, MSET, GETSET, ... and the PUTs of cross-shard writes): the value is one argument of the
+// record, so its location is the record (segment, offset, length) plus where the argument starts.
+//
+//   1. After a unit, each touched key whose new value is such a string is matched against the ops the
+//      unit appended for its shard (byte comparison: only an exact copy qualifies).
+//   2. When the log writes the batch holding that record (pwrite done, so a read finds the bytes), the
+//      entry gets `cold` = the reference, if it still holds the same value, is still under the same key,
+//      and no merge that started meanwhile will delete that segment (a merge repoints every entry with
+//      a reference it sees, but it only sees the ones set before its walk reached them). The entry is
+//      now "coolable": value in memory and on disk.
+//   3. Under memory pressure the Evictor asks for victims before evicting keys: the value is dropped
+//      from memory (data = null) and reads go through the existing cold path (preloaded off-thread).
+//
+// A write to the key clears the reference (StorageManager.beforeKeyChange), so a reference is never
+// stale; merges repoint references into their snapshot before deleting segments, as for cold values.
+// Nothing here is logged: which values are in memory is local to this node, like the page cache.
+//
+// Only in standalone: in cluster mode the shard log is replaced by the Raft group log (no candidates).
+import type { MaxmemoryPolicy } from "../config/params.ts";
+import type { StringEntry } from "../keyspace/entry.ts";
+import { lfuDecayed } from "../keyspace/memory.ts";
+import { coldFileId } from "../storage/snapshot.ts";
+import { opCmd, opPut, visitValueOffsets, type LogEntry, type LogOp } from "../storage/record.ts";
+import { valueTypeCodes } from "../storage/value-codec.ts";
+import type { Shard } from "./shard.ts";
+
+/**
+ * Strings shorter than this are never given a log location: the reference object (~60 bytes) would cost
+ * a good part of what going cold saves, and evicting a small key frees about as much.
+ */
+export const coolableBytesMin = 256;
+/** Invalid pool entries dropped per victim search before giving up (each one is dropped for good). */
+const staleScanMax = 10_000;
+
+interface UnitAppend {
+  readonly shard: number;
+  readonly entry: LogEntry;
+  readonly recordStart: number;
+  readonly recordBytes: number;
+  readonly batch: number;
+}
+
+/** A value whose record is in a batch not yet written. */
+interface Placement {
+  readonly db: number;
+  readonly key: string;
+  readonly entry: StringEntry;
+  readonly value: string;
+  /** The batch holding the record and its start there (both move when a seal splits the batch). */
+  batch: number;
+  recordStart: number;
+  /** Record size, value start within the record. */
+  readonly recordBytes: number;
+  readonly valueAt: number;
+}
+
+interface PoolSlot {
+  readonly shard: number;
+  readonly db: number;
+  readonly key: string;
+}
+
+export interface CoolVictim {
+  readonly shard: number;
+  readonly db: number;
+  readonly key: string;
+  readonly entry: StringEntry;
+}
+
+export class MemoryCooler {
+  /** Locations are tracked only while maxmemory is set (the Evictor keeps this current). */
+  enabled = false;
+  private readonly unitAppends: UnitAppend[] = [];
+  /** Per shard, in batch order. */
+  private readonly placements: Placement[][];
+  private readonly placementHead: number[];
+  /** Coolable entries (value in memory and at a known location), with where they live. */
+  private readonly pool = new Map<StringEntry, PoolSlot>();
+  private cursor: Iterator<[StringEntry, PoolSlot]> | null = null;
+  cooledValues = 0;
+  cooledBytes = 0;
+
+  constructor(private readonly shards: readonly Shard[]) {
+    this.placements = shards.map(() => []);
+    this.placementHead = shards.map(() => 0);
+  }
+
+  get coolable(): number {
+    return this.pool.size;
+  }
+
+  /** The engine appended `entry` to a shard's log (record [start, end) of batch `batch`). */
+  noteAppended(shard: number, entry: LogEntry, at: [number, number], batch: number): void {
+    this.unitAppends.push({ shard, entry, recordStart: at[0], recordBytes: at[1] - at[0], batch });
+  }
+
+  get hasUnitAppends(): boolean {
+    return this.unitAppends.length > 0;
+  }
+
+  /** After a unit: a touched key's new state; remembers it if its value is carried by the unit's record. */
+  noteTouched(shard: number, db: number, key: string, e: StringEntry): void {
+    const value = e.data;
+    if (value === null || value.length < coolableBytesMin || e.cold !== null) return;
+    for (const a of this.unitAppends) {
+      if (a.shard !== shard) continue;
+      const valueAt = findValue(a.entry, db, value);
+      if (valueAt < 0) continue;
+      this.placements[shard]?.push({ db, key, entry: e, value, batch: a.batch, recordStart: a.recordStart, recordBytes: a.recordBytes, valueAt });
+      return;
+    }
+  }
+
+  endUnit(): void {
+    this.unitAppends.length = 0;
+  }
+
+  /**
+   * A shard's batch is in its segment file, its first `writtenBytes` at least: their values get their
+   * location (step 2 above); records past a seal point move to the front of the next batch.
+   */
+  batchWritten(shard: Shard, batch: number, segment: number, fileOffset: number, writtenBytes: number): void {
+    const list = this.placements[shard.id] as Placement[];
+    let head = this.placementHead[shard.id] as number;
+    // A merge running now deletes the segments below its first one without seeing references set
+    // after its walk passed the key; values placed there stay hot (a merge cools large ones itself).
+    const mergeFloor = shard.merge?.firstSegment ?? 0;
+    while (head < list.length && (list[head] as Placement).batch <= batch) {
+      const p = list[head] as Placement;
+      if (p.batch === batch && p.recordStart >= writtenBytes) {
+        // Carried over: this and every later placement of the batch (records keep their order).
+        for (let i = head; i < list.length && (list[i] as Placement).batch === batch; i++) {
+          const q = list[i] as Placement;
+          q.batch = batch + 1;
+          q.recordStart -= writtenBytes;
+        }
+        break;
+      }
+      head++;
+      if (p.batch !== batch || segment < mergeFloor) continue;
+      const e = p.entry;
+      if (e.cold !== null || e.data !== p.value || shard.state.db(p.db).map.get(p.key) !== e) continue;
+      e.cold = { segment: coldFileId(shard.id, segment), offset: fileOffset + p.recordStart, length: p.recordBytes, valueAt: p.valueAt };
+      this.pool.set(e, { shard: shard.id, db: p.db, key: p.key });
+    }
+    if (head === list.length) {
+      list.length = 0;
+      head = 0;
+    }
+    this.placementHead[shard.id] = head;
+  }
+
+  /** The entry is changing or going away: it is no longer coolable. */
+  forget(e: StringEntry): void {
+    if (this.pool.size > 0) this.pool.delete(e);
+  }
+
+  /** A database of a shard is flushed: its entries must not be kept alive by the pool. */
+  forgetDb(shard: number, db: number): void {
+    for (const [e, slot] of this.pool) if (slot.shard === shard && slot.db === db) this.pool.delete(e);
+  }
+
+  /**
+   * Picks the value to drop from memory, or null when none can go cold. Samples `samples` coolable
+   * values and takes the least recently used (the least frequently used under an LFU policy): going
+   * cold costs a disk read at the next access, so the value least likely to be read soon should pay it.
+   * Every pooled value is at least coolableBytesMin, so size matters less than how hot it is; a large
+   * value read all the time would only be loaded back over and over. Keys are not evicted meanwhile, so
+   * the policy's all-keys/volatile distinction does not apply: going cold loses nothing.
+   */
+  pickVictim(policy: MaxmemoryPolicy, samples: number, writable: (shard: number) => boolean, nowMs: number): CoolVictim | null {
+    const lfu = policy === "allkeys-lfu" || policy === "volatile-lfu";
+    let best: CoolVictim | null = null;
+    let bestScore = Infinity;
+    let seen = 0;
+    let stale = 0;
+    let wrapped = false;
+    while (seen < samples && this.pool.size > 0 && stale < staleScanMax) {
+      this.cursor ??= this.pool.entries();
+      const n = this.cursor.next();
+      if (n.done) {
+        this.cursor = null;
+        if (wrapped) break;
+        wrapped = true;
+        continue;
+      }
+      const [e, slot] = n.value;
+      const shard = this.shards[slot.shard];
+      if (e.data === null || e.cold === null || shard === undefined || shard.state.db(slot.db).map.get(slot.key) !== e) {
+        this.pool.delete(e);
+        stale++;
+        continue;
+      }
+      if (!writable(slot.shard)) continue;
+      seen++;
+      const score = lfu ? lfuDecayed(e, nowMs) * 1e15 + e.accessedAt : e.accessedAt;
+      if (score < bestScore) {
+        bestScore = score;
+        best = { shard: slot.shard, db: slot.db, key: slot.key, entry: e };
+      }
+    }
+    return best;
+  }
+
+  /** The victim's value was dropped (StorageManager did the accounting). */
+  cooled(v: CoolVictim, bytes: number): void {
+    this.pool.delete(v.entry);
+    this.cooledValues++;
+    this.cooledBytes += bytes;
+  }
+}
+
+/** Where `value` starts in `entry`'s record, as a CMD argument or a string PUT of database `db`; -1 if absent. */
+function findValue(entry: LogEntry, db: number, value: string): number {
+  let found = -1;
+  visitValueOffsets(entry, (opIndex, argIndex, at) => {
+    if (found >= 0) return;
+    const op = entry.ops[opIndex] as LogOp;
+    if (op.db !== db) return;
+    let bytes: string | Uint8Array;
+    if (op.kind === opCmd && argIndex >= 1) bytes = op.argv[argIndex] as string | Uint8Array;
+    else if (op.kind === opPut && argIndex === -1 && op.valueType === valueTypeCodes.string) bytes = op.value;
+    else return;
+    if (sameBytes(bytes, value)) found = at;
+  });
+  return found;
+}
+
+function sameBytes(bytes: string | Uint8Array, value: string): boolean {
+  if (bytes.length !== value.length) return false;
+  if (typeof bytes === "string") return bytes === value;
+  for (let i = 0; i < value.length; i++) if (bytes[i] !== value.charCodeAt(i)) return false;
+  return true;
+}
