@@ -85,6 +85,16 @@ test("filling past maxmemory with large values makes them cold instead of evicti
   const after = await r.sendMany(Array.from({ length: keys - 1 }, (_, i) => ["GET", `big:${i + 1}`]));
   after.forEach((x, i) => expect(text(x)).toBe(bulk(valueOf(i + 1, size))));
   expect(text(await r.send(["GET", "copy:1"]))).toBe(bulk(valueOf(1, size)));
+  // Replayed values got their log records back as locations: the next writes make them cold, no key goes.
+  for (let i = keys; i < keys + 100; i += 20) {
+    const batch: Uint8Array[][] = [];
+    for (let j = i; j < i + 20; j++) batch.push([arg("SET"), arg(`big:${j}`), arg(valueOf(j, size))]);
+    for (const x of await r.sendMany(batch)) expect(text(x)).toBe("+OK\r\n");
+  }
+  expect(await infoField(r, "memory", "used_memory")).toBeLessThanOrEqual(maxmemory);
+  expect(await infoField(r, "stats", "evicted_keys")).toBe(0);
+  const all = await r.sendMany(Array.from({ length: keys + 99 }, (_, i) => ["GET", `big:${i + 1}`]));
+  all.forEach((x, i) => expect(text(x)).toBe(bulk(valueOf(i + 1, size))));
   r.close();
 });
 
@@ -218,6 +228,15 @@ test("model check: random reads and writes on values going cold under maxmemory"
     const r = await RawClient.connect(again.port);
     const restarted = await r.sendMany(keys.map((k) => ["GET", k]));
     restarted.forEach((x, j) => expect(text(x)).toBe(bulk(model.get(keys[j] as string) as string)));
+    // Values loaded from the snapshot (or replayed) keep a location: new writes make them cold, no key goes.
+    for (let i = 0; i < 100; i += 20) {
+      const batch = Array.from({ length: 20 }, (_, j) => [arg("SET"), arg(`new:${i + j}`), arg(valueOf(-1 - i - j, 3000))]);
+      for (const x of await r.sendMany(batch)) expect(text(x)).toBe("+OK\r\n");
+    }
+    expect(await infoField(r, "stats", "evicted_keys")).toBe(0);
+    expect(await infoField(r, "memory", "used_memory")).toBeLessThanOrEqual(limit);
+    const final = await r.sendMany(keys.map((k) => ["GET", k]));
+    final.forEach((x, j) => expect(text(x)).toBe(bulk(model.get(keys[j] as string) as string)));
     r.close();
   } catch (e: unknown) {
     throw new Error(`model check failed with COLD_EVICT_SEED=${seed}: ${e instanceof Error ? e.message : String(e)}`);

@@ -155,6 +155,29 @@ export class MemoryCooler {
     this.placementHead[shard.id] = head;
   }
 
+  /**
+   * Recovery: `entry` was replayed from the record at `segment`/`offset`; the keys it wrote (`keys`:
+   * database and key) that now hold one of its values verbatim get the record as their location, as
+   * after a live write. Call right after applying the entry (later entries clear what they change).
+   */
+  locateReplayed(shard: Shard, entry: LogEntry, at: { segment: number; offset: number }, keys: readonly (readonly [number, string])[]): void {
+    let recordBytes = -1;
+    for (const [db, key] of keys) {
+      const e = shard.state.db(db).map.get(key);
+      if (e?.type !== "string" || e.data === null || e.cold !== null || e.data.length < coolableBytesMin) continue;
+      const valueAt = findValue(entry, db, e.data);
+      if (valueAt < 0) continue;
+      if (recordBytes < 0) recordBytes = visitValueOffsets(entry, () => {});
+      e.cold = { segment: coldFileId(shard.id, at.segment), offset: at.offset, length: recordBytes, valueAt };
+      this.pool.set(e, { shard: shard.id, db, key });
+    }
+  }
+
+  /** An entry loaded from a snapshot with its value in memory and its record's location (coolable). */
+  adopt(shard: number, db: number, key: string, e: StringEntry): void {
+    if (e.data !== null && e.cold !== null) this.pool.set(e, { shard, db, key });
+  }
+
   /** The entry is changing or going away: it is no longer coolable. */
   forget(e: StringEntry): void {
     if (this.pool.size > 0) this.pool.delete(e);

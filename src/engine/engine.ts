@@ -4,9 +4,9 @@
 // No reply is released before every entry with a seq at or below the reply's barrier is durable, so
 // no client ever sees state that a crash could take back.
 import { join } from "node:path";
-import type { Command, CommandTable } from "../commands/table.ts";
+import { keyIndexes, type Command, type CommandTable } from "../commands/table.ts";
 import { ShardState } from "../keyspace/shard-state.ts";
-import type { Entry } from "../keyspace/entry.ts";
+import type { Entry, StringEntry } from "../keyspace/entry.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "../server/client-state.ts";
 import type { LogIo } from "../storage/io.ts";
@@ -15,6 +15,7 @@ import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { SnapshotFiles, deleteSnapshotsBefore, installSnapshotFile, loadNewestSnapshot, type LoadedSnapshot, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import { systemDb, type MergeResult } from "../storage/merge.ts";
 import { StorageManager, type ColdKey } from "./storage.ts";
+import { coolableBytesMin } from "./cooling.ts";
 import { decodeValue } from "../storage/value-codec.ts";
 import { readWholeFile, writeFileAtomically } from "../storage/files.ts";
 import type { Clock } from "./clock.ts";
@@ -180,6 +181,9 @@ export class Engine {
     const shards: Shard[] = [];
     const snapshots: (LoadedSnapshot | null)[] = [];
     let loadedCold = false;
+    // Under maxmemory, loaded and replayed values keep a location to go cold from (engine/cooling.ts).
+    const locate = (opts.config?.int("maxmemory") ?? 0) > 0;
+    const adopted: [number, number, string, StringEntry][] = [];
     for (let i = 0; i < opts.shards; i++) {
       const dir = join(opts.dir, `shard-${String(i).padStart(3, "0")}`);
       opts.io.makeDirs(dir);
@@ -189,11 +193,15 @@ export class Engine {
         shard: i,
         hotValueBytesMax: opts.hotValueBytesMax ?? 65536,
         salvage: opts.salvage,
+        ...(locate ? { locateBytesMin: coolableBytesMin } : {}),
         onKey: (db, key, e) => {
           // The system database holds the durability namespaces (BUNKER.CONFIG) as of the snapshot.
           if (db === systemDb) state.namespaces.set(key, e.type === "string" && e.data === "async" ? "async" : "quorum");
           else {
-            if (e.type === "string" && e.cold !== null) loadedCold = true;
+            if (e.type === "string" && e.cold !== null) {
+              loadedCold = true;
+              if (e.data !== null) adopted.push([i, db, key, e]);
+            }
             state.db(db).put(key, e);
           }
         },
@@ -223,10 +231,16 @@ export class Engine {
     let entries = 0;
     let maxSeq = 0;
     for (const s of shards) maxSeq = Math.max(maxSeq, s.snapshotSeq);
+    engine.storage.cooler.enabled = locate;
+    for (const [shard, db, key, e] of adopted) engine.storage.cooler.adopt(shard, db, key, e);
     for (let i = 0; i < shards.length; i++) {
-      for (const entry of (reports[i] as RecoveryReport).entries) {
+      const report = reports[i] as RecoveryReport;
+      for (let k = 0; k < report.entries.length; k++) {
+        const entry = report.entries[k] as LogEntry;
         engine.applyLogged(i, entry, server);
         engine.storage.coolWarm();
+        const at = report.positions[k];
+        if (locate && at !== undefined) engine.storage.cooler.locateReplayed(shards[i] as Shard, entry, at, engine.keysWritten(entry));
         entries++;
         if (entry.seq > maxSeq) maxSeq = entry.seq;
       }
@@ -345,6 +359,21 @@ export class Engine {
       }
     }
     if (entry.kind !== entryKindData) return;
+  }
+
+  /** The (database, key) pairs a logged entry names as keys (key specs of its commands; PUT keys). */
+  private keysWritten(entry: LogEntry): [number, string][] {
+    const out: [number, string][] = [];
+    for (const op of entry.ops) {
+      if (op.kind === opPut) out.push([op.db, op.key]);
+      if (op.kind !== opCmd) continue;
+      const argv = op.argv.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a));
+      let cmd = this.opts.table.get(Buffer.from(argv[0] ?? new Uint8Array()).toString("latin1").toLowerCase());
+      if (cmd && cmd.subcommands.size > 0 && argv[1]) cmd = cmd.subcommands.get(Buffer.from(argv[1]).toString("latin1").toLowerCase());
+      if (!cmd) continue;
+      for (const i of keyIndexes(cmd, argv)) out.push([op.db, Buffer.from(argv[i] as Uint8Array).toString("latin1")]);
+    }
+    return out;
   }
 
   nextSeed(): number {

@@ -333,6 +333,20 @@ export interface LoadSnapshotOptions {
   readonly salvage: boolean;
   /** Receives every key of the snapshot. */
   readonly onKey: (db: number, key: string, entry: Entry) => void;
+  /**
+   * Hot strings of at least this many bytes keep their record's location too (value in memory and on
+   * disk: memory cooling may drop it, engine/cooling.ts). Absent: hot values get no location.
+   */
+  readonly locateBytesMin?: number;
+}
+
+/** A hot value as loaded, with its record's location when opts.locateBytesMin asks for it. */
+function hotEntry(opts: LoadSnapshotOptions, fileId: number, at: { offset: number; bytes: number }, typeCode: number, value: Uint8Array, expireAt: number): Entry {
+  const e = decodeValue(typeCode, value, expireAt);
+  if (e.type === "string" && opts.locateBytesMin !== undefined && value.length >= opts.locateBytesMin) {
+    e.cold = { segment: fileId, offset: at.offset, length: at.bytes };
+  }
+  return e;
 }
 
 function coldEntry(fileId: number, offset: number, bytes: number, expireAt: number): Entry {
@@ -496,7 +510,8 @@ function loadWithHint(io: LogIo, file: SnapshotFileRef, records: readonly HintRe
     for (let k = i; k < j; k++) {
       const h = records[k] as HintRecord;
       const value = hintedValue(io, file.path, run, runView, h.recordOffset - r.recordOffset, h);
-      opts.onKey(h.db, h.key, decodeValue(h.typeCode, value, h.expireAt));
+      const at = { offset: h.recordOffset, bytes: h.recordBytes };
+      opts.onKey(h.db, h.key, h.db === systemDb ? decodeValue(h.typeCode, value, h.expireAt) : hotEntry(opts, coldFileId(opts.shard, file.generation), at, h.typeCode, value, h.expireAt));
     }
     i = j;
   }
@@ -521,7 +536,8 @@ function loadByScanning(io: LogIo, file: SnapshotFileRef, size: number, opts: Lo
     if (entry.ops.length !== 1 || op?.kind !== opPut) throw new CorruptLogError(file.path, at, "snapshot record is not a single PUT");
     if (isCold(op.db, op.valueType, op.value.length, opts)) {
       opts.onKey(op.db, op.key, coldEntry(coldFileId(opts.shard, file.generation), at, recordBytes, op.expireAt));
-    } else opts.onKey(op.db, op.key, decodeValue(op.valueType, op.value, op.expireAt));
+    } else if (op.db === systemDb) opts.onKey(op.db, op.key, decodeValue(op.valueType, op.value, op.expireAt));
+    else opts.onKey(op.db, op.key, hotEntry(opts, coldFileId(opts.shard, file.generation), { offset: at, bytes: recordBytes }, op.valueType, op.value, op.expireAt));
     keys++;
     at += recordBytes;
   }
