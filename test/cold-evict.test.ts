@@ -158,7 +158,6 @@ test("model check: random reads and writes on values going cold under maxmemory"
   let version = 0;
   try {
     for (let round = 0; round < 60; round++) {
-      if (round % 10 === 5) expect(text(await c.send(["BGREWRITEAOF"]))).toStartWith("+Background");
       const cmds: Uint8Array[][] = [];
       const expected: string[] = [];
       for (let k = 0; k < 25; k++) {
@@ -201,6 +200,13 @@ test("model check: random reads and writes on values going cold under maxmemory"
           cmds.push([arg("GET"), arg(key)]);
           expected.push(bulk(cur));
         }
+      }
+      // A merge started amid a pipeline seals its shards' segments inside the pending batch (the
+      // batch is split there), with values of that batch waiting for their location.
+      if (round % 10 === 5) {
+        const at = rand(cmds.length);
+        cmds.splice(at, 0, [arg("BGREWRITEAOF")]);
+        expected.splice(at, 0, "+Background append only file rewriting started\r\n");
       }
       const replies = await c.sendMany(cmds);
       // The eviction pass after each write keeps memory under the limit whenever a reply leaves.
