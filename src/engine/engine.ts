@@ -453,6 +453,7 @@ export class Engine {
       this.watches.touchDb(db, (key) => old.map.has(key) || next.map.has(key));
     });
     // The databases are swapped whole (as FLUSHDB swaps a Map): nothing keeps a ShardDb across units.
+    state.dbs.forEach((_, db) => this.storage.cooler.forgetDb(shardId, db));
     state.dbs = fresh.dbs;
     state.namespaces.clear();
     for (const [prefix, durability] of fresh.namespaces) state.namespaces.set(prefix, durability);
