@@ -2,6 +2,7 @@
 import type { CommandContext } from "./types.ts";
 import { word } from "./args.ts";
 import { blockedClientCount } from "../server/blocking.ts";
+import { clusterReplicationFields } from "./info-replication.ts";
 
 type Section = [name: string, fields: [string, string | number][]];
 
@@ -73,7 +74,7 @@ function sections(ctx: CommandContext): Section[] {
       ["keyspace_hits", s.stats.keyspaceHits], ["keyspace_misses", s.stats.keyspaceMisses], ["pubsub_channels", 0], ["pubsub_patterns", 0],
       ["total_error_replies", s.stats.totalErrorReplies],
     ]],
-    ["Replication", [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],
+    ["Replication", s.cluster ? clusterReplicationFields(s.cluster, e.shards.length, { replId: s.runId, replOffset: e.appendedSeq }) : [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],
     ["CPU", [["used_cpu_sys", (cpu.system / 1e6).toFixed(6)], ["used_cpu_user", (cpu.user / 1e6).toFixed(6)]]],
     ["Modules", []],
     ["Commandstats", [...s.stats.commands].map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],

@@ -31,6 +31,7 @@ import { ByteWriter, decodeBody, encodeEntry, recordHeaderBytes, type LogEntry }
 import { readSnapshotFile } from "../storage/snapshot.ts";
 import { decodeConfChange, type Entry, type Message, RaftNode, type Ready, SeededRandom, type Snapshot } from "./core/index.ts";
 import { GroupLog, type GroupStorage } from "./group-log.ts";
+import { failedRound, GroupReads, type ReadRound } from "./read-index.ts";
 import { Transport } from "./transport/index.ts";
 
 export interface ClusterMember {
@@ -131,13 +132,18 @@ class Group {
   snapshotting = false;
   /** A durable snapshot's position: the log is compacted below it at the next chance. */
   compactTo: { index: number; term: number } | null = null;
+  /** Reads waiting for ReadIndex confirmation (src/raft/read-index.ts). */
+  readonly reads: GroupReads;
 
   constructor(
     readonly shard: number,
     readonly node: RaftNode,
     readonly storage: GroupStorage,
     readonly log: GroupLog,
-  ) {}
+    requestRead: (g: Group, context: string) => boolean,
+  ) {
+    this.reads = new GroupReads(shard, (context) => requestRead(this, context));
+  }
 
   get pendingCount(): number {
     return this.pending.length - this.pendingHead;
@@ -180,7 +186,7 @@ export class ClusterNode {
         electionTimeoutTicks: clusterTiming.electionTimeoutTicks,
         heartbeatTimeoutTicks: clusterTiming.heartbeatTimeoutTicks,
       });
-      this.groups.push(new Group(shard, node, storage, log));
+      this.groups.push(new Group(shard, node, storage, log, (g, context) => this.requestRead(g, context)));
     }
     opts.io.fsyncDir(raftDir);
     const peers = new Map(opts.members.filter((m) => m.id !== opts.self.id).map((m) => [m.id, { host: m.host, port: m.clusterPort }]));
@@ -270,6 +276,18 @@ export class ClusterNode {
     return { term: g.node.term, commit: g.node.log.committed, applied: g.applied, lastIndex: g.node.log.lastIndex(), role: g.node.state, pending: g.pendingCount };
   }
 
+  /** A follower's replication state as this node, the shard's leader, tracks it (undefined otherwise). */
+  followerProgress(shard: number, id: number): { match: number; state: string; active: boolean } | undefined {
+    const pr = id === this.self.id ? undefined : this.groups[shard]?.node.progressOf(id);
+    return pr === undefined ? undefined : { match: pr.match, state: pr.state, active: pr.recentActive };
+  }
+
+  /** ReadIndex counters of a shard's group on this node (INFO replication). */
+  readStatus(shard: number): { started: number; released: number; failed: number; pending: number } {
+    const r = this.groups[shard]?.reads;
+    return r === undefined ? { started: 0, released: 0, failed: 0, pending: 0 } : { started: r.started, released: r.released, failed: r.failed, pending: r.pendingRounds };
+  }
+
   /**
    * Proposes one unit's entry for a shard this node leads. Returns false (and proposes nothing) when it
    * is not the shard's writable leader: the caller's in-memory change then has no place in the log.
@@ -282,6 +300,22 @@ export class ClusterNode {
     encodeEntry(w, entry, this.opts.io.crc32c);
     g.node.propose(w.view_(0).slice());
     g.pending.push({ index: g.node.log.lastIndex(), term: g.node.term, seq: entry.seq });
+    this.schedule(g);
+    return true;
+  }
+
+  /**
+   * The ReadIndex round a read of this shard, executed just now from memory, must wait for before its
+   * reply may leave (an already failed one when this node cannot serve the shard's reads).
+   */
+  readHold(shard: number): ReadRound {
+    const g = this.groups[shard];
+    return g === undefined || !this.writable(shard) ? failedRound() : g.reads.hold();
+  }
+
+  private requestRead(g: Group, context: string): boolean {
+    if (!this.writable(g.shard)) return false;
+    g.node.readIndex(context);
     this.schedule(g);
     return true;
   }
@@ -327,6 +361,7 @@ export class ClusterNode {
         await this.persist(g, rd);
         for (const m of rd.messages) this.transport.send(m.to, g.shard, m);
         this.apply(g, rd.committedEntries);
+        g.reads.afterApply(rd.readStates, g.applied);
         g.node.advance(rd);
       }
     } catch (e: unknown) {
@@ -343,11 +378,13 @@ export class ClusterNode {
     if (node.state === "leader") {
       if (g.leaderTerm !== node.term) {
         // A new term of leadership: nothing may execute until everything before its first entry is applied.
+        if (g.leaderTerm !== 0) g.reads.failAll();
         g.leaderTerm = node.term;
         g.termStart = node.log.lastIndex();
         g.writable = false;
       }
     } else {
+      if (g.leaderTerm !== 0) g.reads.failAll(); // deposed: no held read may be answered from memory
       g.leaderTerm = 0;
       g.writable = false;
     }
@@ -485,7 +522,10 @@ export class ClusterNode {
   private fail(err: Error): void {
     if (this.failed) return;
     this.failed = true;
-    for (const g of this.groups) g.writable = false;
+    for (const g of this.groups) {
+      g.writable = false;
+      g.reads.failAll();
+    }
     this.opts.onFatal(err);
   }
 }

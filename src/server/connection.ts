@@ -13,6 +13,34 @@ interface PendingOutput {
   bytes: Uint8Array;
   /** Released when the engine's durable seq reaches this. */
   barrier: number;
+  /** Cluster mode: replies of reads that also wait for their shard leader's ReadIndex confirmation. */
+  hold: ReplyHold | null;
+  /** How many replies `bytes` holds when `hold` is set (each becomes the error if the hold fails). */
+  replies: number;
+}
+
+export interface ReplyHoldWaiter {
+  flush(): void;
+}
+
+/**
+ * A condition besides durability that some replies wait for (src/raft/read-index.ts: a ReadIndex round).
+ * When it fails, each held reply is replaced by `error`, so a pipelined client stays in step.
+ */
+export interface ReplyHold {
+  readonly outcome: "pending" | "released" | "failed";
+  /** Error text without the leading '-'. */
+  readonly error: string;
+  /** Calls waiter.flush() once the outcome is known (at once if it is). */
+  notify(waiter: ReplyHoldWaiter): void;
+}
+
+/** A run of the writer's bytes, produced by consecutive commands that wait on the same hold. */
+interface HeldRange {
+  start: number;
+  end: number;
+  replies: number;
+  hold: ReplyHold;
 }
 
 export interface ConnectionHost {
@@ -27,6 +55,8 @@ export interface ConnectionHost {
   passwordRequired(): boolean;
   /** The connection has output waiting for durability. */
   waitForDurable(conn: Connection): void;
+  /** Held replies were replaced by `error` (INFO errorstats counts them). */
+  repliedErrors(error: string, count: number): void;
   closed(conn: Connection): void;
   nowMs(): number;
 }
@@ -123,21 +153,56 @@ export class Connection {
    */
   barrierOverride = -1;
 
+  /** Replies in the writer that wait on a hold besides durability (cluster reads); usually empty. */
+  private readonly held: HeldRange[] = [];
+
+  /**
+   * The reply the last command wrote (the writer's bytes from `start`) waits for `hold` too. Standalone
+   * never calls this, so its batches keep the single-write path below.
+   */
+  holdReply(hold: ReplyHold, start: number): void {
+    const end = this.writer.length;
+    if (end <= start) return;
+    const last = this.held[this.held.length - 1];
+    if (last !== undefined && last.hold === hold && last.end === start) {
+      last.end = end;
+      last.replies++;
+    } else this.held.push({ start, end, replies: 1, hold });
+  }
+
   /** Moves the writer's bytes to the output queue behind the current barrier, then flushes. */
   finishBatch(): void {
     if (this.writer.length > 0) {
       const barrier = this.barrierOverride >= 0 ? this.barrierOverride : this.host.appendedSeq();
       this.barrierOverride = -1;
-      if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
+      if (this.held.length > 0) {
+        this.queueHeld(barrier);
+      } else if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
         this.writeNow(this.writer.take());
       } else {
-        const bytes = this.writer.take().slice();
-        this.queue.push({ bytes, barrier });
-        this.queuedBytes += bytes.length;
-        this.host.waitForDurable(this);
+        this.enqueue(this.writer.take().slice(), barrier, null, 0);
       }
     }
     this.flush();
+  }
+
+  /** Splits the writer's bytes at the held ranges: each range waits on its hold, the rest does not. */
+  private queueHeld(barrier: number): void {
+    const bytes = this.writer.take();
+    let at = 0;
+    for (const r of this.held) {
+      if (r.start > at) this.enqueue(bytes.slice(at, r.start), barrier, null, 0);
+      this.enqueue(bytes.slice(r.start, r.end), barrier, r.hold, r.replies);
+      at = r.end;
+    }
+    if (bytes.length > at) this.enqueue(bytes.slice(at), barrier, null, 0);
+    this.held.length = 0;
+  }
+
+  private enqueue(bytes: Uint8Array, barrier: number, hold: ReplyHold | null, replies: number): void {
+    this.queue.push({ bytes, barrier, hold, replies });
+    this.queuedBytes += bytes.length;
+    this.host.waitForDurable(this);
   }
 
   /** Writes what the durable watermark allows (called on durable progress and on drain). */
@@ -147,6 +212,7 @@ export class Connection {
     while (this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead] as PendingOutput;
       if (head.barrier > durable) break;
+      if (head.hold !== null && !this.settleHold(head)) break;
       const written = this.socket.write(head.bytes);
       this.queuedBytes -= written;
       if (written < head.bytes.length) {
@@ -191,11 +257,31 @@ export class Connection {
     });
   }
 
+  /**
+   * Whether the head entry's hold lets it go: released, it leaves as it is; failed, its replies are
+   * replaced by the hold's error, one per reply; pending, it waits and the hold flushes us when settled.
+   */
+  private settleHold(head: PendingOutput): boolean {
+    const hold = head.hold as ReplyHold;
+    if (hold.outcome === "pending") {
+      hold.notify(this);
+      return false;
+    }
+    if (hold.outcome === "failed") {
+      const error = Buffer.from(`-${hold.error}\r\n`.repeat(head.replies), "latin1");
+      this.queuedBytes += error.length - head.bytes.length;
+      head.bytes = error;
+      this.host.repliedErrors(hold.error, head.replies);
+    }
+    head.hold = null;
+    return true;
+  }
+
   private writeNow(bytes: Uint8Array): void {
     const written = this.socket.write(bytes);
     if (written < bytes.length) {
       const rest = bytes.slice(written);
-      this.queue.push({ bytes: rest, barrier: 0 });
+      this.queue.push({ bytes: rest, barrier: 0, hold: null, replies: 0 });
       this.queuedBytes += rest.length;
     }
   }

@@ -108,7 +108,7 @@ export class Dispatcher {
     const stat = commandStat(this.server.stats, cmd.fullName);
     const errorsBefore = w.errorCount;
     const started = performance.now();
-    this.execute(conn, cmd, argv, grows);
+    this.execute(conn, cmd, argv, grows, admitted.readShard);
     stat.calls++;
     stat.usec += (performance.now() - started) * 1000;
     if (w.errorCount !== errorsBefore) stat.failedCalls++;
@@ -129,7 +129,7 @@ export class Dispatcher {
   private admit(
     conn: Connection,
     argv: Uint8Array[],
-  ): { cmd: Command; top: Command; durability: "quorum" | "async" } | null {
+  ): { cmd: Command; top: Command; durability: "quorum" | "async"; readShard: number } | null {
     const client = conn.state;
     const w = conn.writer;
     const cmd = this.resolve(conn, argv);
@@ -146,6 +146,7 @@ export class Dispatcher {
       if (client.multi) client.multiError = true;
       return null;
     }
+    this.clusterReadShard = -1;
     if (this.server.cluster && !this.clusterAdmits(conn, cmd, argv)) {
       stat.rejectedCalls++;
       return null;
@@ -177,8 +178,11 @@ export class Dispatcher {
       w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
       return null;
     }
-    return { cmd, top, durability };
+    return { cmd, top, durability, readShard: this.clusterReadShard };
   }
+
+  /** Set by clusterAdmits: the shard this node leads that the admitted command reads (-1: none). */
+  private clusterReadShard = -1;
 
   /**
    * Cluster mode (Redis Cluster's getNodeByQuery): a keyed command runs here only if all its keys share
@@ -227,6 +231,7 @@ export class Dispatcher {
     }
     if (error === null && slot !== -1 && !(client.clusterReadonly && !writes)) {
       const route = cluster.route(shardOfSlot(slot, shards));
+      if (route.kind === "local" && !top.flags.includes("pubsub")) this.clusterReadShard = shardOfSlot(slot, shards);
       if (route.kind === "moved") error = `MOVED ${slot} ${route.leader.host}:${route.leader.port}`;
       else if (route.kind === "unavailable") {
         error = cluster.leaderOf(shardOfSlot(slot, shards)) === cluster.self.id ? "TRYAGAIN This node was just elected leader of the slot and is catching up" : "CLUSTERDOWN Hash slot not served";
@@ -275,7 +280,7 @@ export class Dispatcher {
     return multi.some((argv) => this.server.table.get(latin1(argv[0] as Uint8Array))?.flags.includes("denyoom") ?? false);
   }
 
-  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean): void {
+  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean, readShard: number): void {
     // Cold values the command reads are loaded off the event loop first; the connection reads no
     // further commands meanwhile, so replies stay in order. argv views the parser's buffer: copied.
     const cold = this.engine.coldKeysOf(conn.state.db, cmd, argv);
@@ -283,7 +288,7 @@ export class Dispatcher {
       const owned = argv.map((a) => a.slice());
       conn.pause();
       void this.engine.preload(cold).then(() => {
-        if (!conn.closed) this.executeNow(conn, cmd, owned);
+        if (!conn.closed) this.executeNow(conn, cmd, owned, readShard);
         this.engine.release(cold);
         // It ran after the caller's eviction pass: a write that loaded a cold value for good (APPEND)
         // grew memory, which must be brought back under maxmemory before its reply leaves.
@@ -293,12 +298,16 @@ export class Dispatcher {
       });
       return;
     }
-    this.executeNow(conn, cmd, argv);
+    this.executeNow(conn, cmd, argv, readShard);
   }
 
-  private executeNow(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): void {
+  private executeNow(conn: Connection, cmd: Command, argv: readonly Uint8Array[], readShard: number): void {
     const client = conn.state;
     const w = conn.writer;
+    if (readShard >= 0) {
+      this.executeRead(conn, cmd, argv, readShard);
+      return;
+    }
     if (client.replyMode === "on") {
       this.engine.execute(client, this.server, w, cmd, argv);
       return;
@@ -311,5 +320,18 @@ export class Dispatcher {
     const confirmed = confirmationCommands.has(cmd.fullName) && w.length > mark && w.byteAt(mark) !== ERROR_PREFIX_BYTE;
     if (!confirmed && (!isClientReply || !replyModeIsOn(client))) w.truncate(mark);
     if (wasSkip && !isClientReply) client.replyMode = "on";
+  }
+
+  /**
+   * Cluster mode, a command on a shard this node leads: runs it from memory as usual; if it logged
+   * nothing (a read, or a write that changed nothing), no commit will confirm that this node still
+   * leads, so its reply also waits for a ReadIndex round started after it ran (src/raft/read-index.ts).
+   */
+  private executeRead(conn: Connection, cmd: Command, argv: readonly Uint8Array[], shard: number): void {
+    const cluster = this.server.cluster;
+    const mark = conn.writer.length;
+    const seq = this.engine.appendedSeq;
+    this.executeNow(conn, cmd, argv, -1);
+    if (cluster && this.engine.appendedSeq === seq && conn.writer.length > mark) conn.holdReply(cluster.readHold(shard), mark);
   }
 }

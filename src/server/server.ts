@@ -111,6 +111,10 @@ export class Server implements ServerContext, ConnectionHost {
   waitForDurable(conn: Connection): void {
     this.waitingForDurable.add(conn);
   }
+  repliedErrors(error: string, count: number): void {
+    const code = error.slice(0, Math.max(0, error.indexOf(" ")));
+    for (let i = 0; i < count; i++) countError(this.stats, code);
+  }
   closed(conn: Connection): void {
     this.connections.delete(conn);
     this.waitingForDurable.delete(conn);

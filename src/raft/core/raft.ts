@@ -318,6 +318,11 @@ export class RaftNode {
     };
   }
 
+  /** Leader only: a member's replication progress as the leader tracks it (undefined otherwise). */
+  progressOf(id: NodeId): Readonly<Pick<Progress, "match" | "next" | "state" | "recentActive">> | undefined {
+    return this.state === "leader" ? this.tracker.progress.get(id) : undefined;
+  }
+
   // ---- roles ----
 
   private reset(term: number): void {
