@@ -378,16 +378,16 @@ export class ClusterNode {
     if (node.state === "leader") {
       if (g.leaderTerm !== node.term) {
         // A new term of leadership: nothing may execute until everything before its first entry is applied.
-        if (g.leaderTerm !== 0) g.reads.failAll();
         g.leaderTerm = node.term;
         g.termStart = node.log.lastIndex();
         g.writable = false;
       }
     } else {
-      if (g.leaderTerm !== 0) g.reads.failAll(); // deposed: no held read may be answered from memory
       g.leaderTerm = 0;
       g.writable = false;
     }
+    // Held reads fail at once (failing them only writes their error replies).
+    if (lost) g.reads.failAll(); // deposed: no held read may be answered from this node's memory
     // Listeners answer parked clients, whose connections may then run pipelined commands: not from
     // inside the driver's Ready handling.
     if (lost) queueMicrotask(() => {
