@@ -120,6 +120,30 @@ test("noeviction: values go cold before any write is refused", async () => {
   c.close();
 });
 
+test("values built in place get a location from the next merge and then go cold too", async () => {
+  const s = await startBunker({ args: ["--maxmemory", String(maxmemory), "--maxmemory-policy", "allkeys-lru"] });
+  started.push(s);
+  const c = await RawClient.connect(s.port);
+  // SETRANGE past the end builds a value whose bytes are in no single log argument: no location yet.
+  const built = (i: number): string => "\0".repeat(4000) + valueOf(i, 96);
+  const write = async (from: number, to: number): Promise<void> => {
+    const batch = Array.from({ length: to - from }, (_, j) => [arg("SETRANGE"), arg(`b:${from + j}`), arg("4000"), arg(valueOf(from + j, 96))]);
+    for (const r of await c.sendMany(batch)) expect(text(r)).toBe(":4096\r\n");
+  };
+  await write(0, 200);
+  expect(await infoField(c, "memory", "bunker_coolable_values")).toBe(0);
+  expect(text(await c.send(["BGREWRITEAOF"]))).toStartWith("+Background");
+  for (let i = 0; i < 600 && (await infoField(c, "persistence", "bunker_merges")) < 4; i++) await Bun.sleep(50);
+  expect(await infoField(c, "memory", "bunker_coolable_values")).toBe(200);
+  // 200 more push memory past the limit: the merged ones go cold, no key is evicted.
+  await write(200, 400);
+  expect(await infoField(c, "stats", "evicted_keys")).toBe(0);
+  expect(await infoField(c, "memory", "used_memory")).toBeLessThanOrEqual(maxmemory);
+  const gets = await c.sendMany(Array.from({ length: 400 }, (_, i) => ["GET", `b:${i}`]));
+  gets.forEach((r, i) => expect(text(r)).toBe(bulk(built(i))));
+  c.close();
+});
+
 /** Redis's GETRANGE index rules. */
 function getrange(v: string, start: number, end: number): string {
   const n = v.length;

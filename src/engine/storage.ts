@@ -26,7 +26,7 @@ import type { LogIo } from "../storage/io.ts";
 import { LogValueFiles } from "../storage/log-values.ts";
 import { coldFileShard, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import type { Clock } from "./clock.ts";
-import { MemoryCooler } from "./cooling.ts";
+import { MemoryCooler, coolableBytesMin } from "./cooling.ts";
 import type { Shard } from "./shard.ts";
 
 export interface StorageHost {
@@ -387,6 +387,7 @@ export class StorageManager {
         files: shard.files,
         readCold: (ref) => this.readCold(ref),
         hotValueBytesMax: () => this.hotValueBytesMax,
+        locateBytesMin: () => (this.cooler.enabled ? coolableBytesMin : Infinity),
         waitDurable: (seq) => this.waitDurable(seq),
         monotonicMs: () => this.host.clock.monotonicMs(),
       },
@@ -408,6 +409,7 @@ export class StorageManager {
         shard.hotLargeValues = Math.max(0, shard.hotLargeValues - result.cooled);
         if (result.cooled > 0) this.mayHaveCold = true;
         this.logValueFiles.get(shardId)?.closeBefore(result.firstSegment);
+        for (const l of result.located) this.cooler.adopt(shardId, l.db, l.key, l.entry);
         // Calibrate the estimate: the snapshot is the exact live size at S.
         if (result.estimatedBytes > 0) shard.liveScale = result.snapshotBytes / result.estimatedBytes;
         this.mergeCount++;

@@ -61,6 +61,11 @@ export interface MergeHost {
   /** Reads a cold value wherever it is (a cold entry may point into another shard's files). */
   readCold(ref: ColdRef): Promise<Uint8Array>;
   hotValueBytesMax(): number;
+  /**
+   * Hot strings of at least this many bytes that did not change keep their new record as a location
+   * (value in memory and on disk: memory cooling may drop it, engine/cooling.ts). Infinity: none.
+   */
+  locateBytesMin(): number;
   /** Resolves once every entry with seq <= `seq` is durable; rejects if the log fails. */
   waitDurable(seq: number): Promise<void>;
   monotonicMs(): number;
@@ -78,6 +83,8 @@ export interface MergeResult {
   readonly bytesFreed: number;
   /** Large strings that became cold, and cold ones repointed into the new snapshot. */
   readonly cooled: number;
+  /** Hot strings that got their record as a location (locateBytesMin), where they were at S. */
+  readonly located: readonly { readonly db: number; readonly key: string; readonly entry: StringEntry }[];
   readonly repointed: number;
 }
 
@@ -88,6 +95,8 @@ export class MergeAbortedError extends Error {
 }
 
 interface ColdCandidate {
+  readonly db: number;
+  readonly key: string;
   readonly entry: Entry;
   readonly ref: ColdRef;
 }
@@ -172,8 +181,8 @@ export class Merge {
     const rec = w.add(db, key, valueTypeCodes[e.type], e.expireAt, value);
     this.keys++;
     this.estimatedBytes += entryBytesEstimate(key, e);
-    if (live.type === "string" && (e.type === "string" && e.cold !== null || value.length > this.host.hotValueBytesMax())) {
-      this.candidates.push({ entry: live, ref: { segment: coldFileId(this.host.shard, this.generation), offset: rec.offset, length: rec.bytes } });
+    if (live.type === "string" && (e.type === "string" && e.cold !== null || value.length > this.host.hotValueBytesMax() || value.length >= this.host.locateBytesMin())) {
+      this.candidates.push({ db, key, entry: live, ref: { segment: coldFileId(this.host.shard, this.generation), offset: rec.offset, length: rec.bytes } });
     }
   }
 
@@ -212,7 +221,8 @@ export class Merge {
     // it is repointed whether or not it changed. A hot one becomes cold only if it did not change.
     let cooled = 0;
     let repointed = 0;
-    for (const { entry, ref } of this.candidates) {
+    const located: { db: number; key: string; entry: StringEntry }[] = [];
+    for (const { db, key, entry, ref } of this.candidates) {
       if (entry.type !== "string") continue;
       if (entry.cold !== null) {
         entry.cold = ref;
@@ -221,6 +231,9 @@ export class Merge {
         entry.data = null;
         entry.cold = ref;
         cooled++;
+      } else if (!this.changed.has(entry) && entry.data !== null && entry.data.length >= this.host.locateBytesMin()) {
+        entry.cold = ref;
+        located.push({ db, key, entry });
       }
     }
     const bytesFreed = this.deleteCovered();
@@ -234,6 +247,7 @@ export class Merge {
       estimatedBytes: this.estimatedBytes,
       bytesFreed,
       cooled,
+      located,
       repointed,
     };
   }
