@@ -14,6 +14,8 @@ const shards = 4;
 const secret = "cluster-snapshot-test-secret-0123";
 /** Small, so a few MB of writes compact every group log many times. */
 const compactLogBytes = 64 * 1024;
+/** A snapshot of a shard here is about 1.3 MB: 5% of it is about compactLogBytes, so both rules take turns. */
+const growthPercent = 5;
 const settleTimeoutMs = 30_000;
 const valueText = "v".repeat(200);
 
@@ -34,7 +36,7 @@ function start(n: { id: number; port: number; dir: string }): Promise<ServerHand
   return startBunker({
     port: n.port,
     dir: n.dir,
-    args: ["--shards", String(shards), "--node-id", String(n.id), "--cluster-peers", peers, "--cluster-secret", secret, "--raft-log-compact-bytes", String(compactLogBytes)],
+    args: ["--shards", String(shards), "--node-id", String(n.id), "--cluster-peers", peers, "--cluster-secret", secret, "--raft-log-compact-bytes", String(compactLogBytes), "--auto-aof-rewrite-percentage", String(growthPercent)],
   });
 }
 

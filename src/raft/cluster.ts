@@ -18,7 +18,7 @@
 //    committed by the next leader, and then its replies are released normally.
 //
 // Snapshots (docs/ARCHITECTURE.md, "Cluster"): when a group's log file has grown by raft-log-compact-bytes
-// since its last compaction, the shard is merged (the standalone merge, copy-on-write) into a snapshot
+// (and by auto-aof-rewrite-percentage of the last snapshot) since its last compaction, the shard is merged (the standalone merge, copy-on-write) into a snapshot
 // that records the Raft index I its captured state stands for; once that snapshot is durable the log is
 // compacted below I. A follower behind the log's start receives the snapshot file in chunks (the core
 // drives them) and replaces its shard state with it.
@@ -425,10 +425,14 @@ export class ClusterNode {
    * replaced instead, the node stops (apply) and the snapshot never commits.
    */
   private maybeSnapshot(g: Group): void {
-    const threshold = this.opts.compactLogBytes ?? compactLogBytesDefault;
-    if (g.snapshotting || g.compactTo !== null || g.log.fileBytes - g.log.bytesAtCompaction < threshold) return;
+    if (g.snapshotting || g.compactTo !== null) return;
     const shard = this.opts.engine.shards[g.shard];
     if (shard === undefined || shard.merge !== null) return;
+    // Like Redis's auto-aof-rewrite-percentage: a snapshot rewrites the whole shard, so the log must also
+    // have grown by that share of the last snapshot, or a large shard would be rewritten per few MB.
+    const growthPercent = this.opts.engine.storage.mergeGrowthPercent;
+    const threshold = Math.max(this.opts.compactLogBytes ?? compactLogBytesDefault, growthPercent > 0 ? (shard.snapshotBytes * growthPercent) / 100 : 0);
+    if (g.log.fileBytes - g.log.bytesAtCompaction < threshold) return;
     const last = g.pendingCount > 0 ? (g.pending[g.pending.length - 1] as Proposal) : undefined;
     const index = last !== undefined ? last.index : g.applied;
     const term = last !== undefined ? last.term : g.node.log.term(index);
