@@ -74,3 +74,28 @@ test("victims are the least recently used coolable values, and only live ones", 
   expect(v?.key).toBe("old");
   expect(cooler.coolable).toBe(2); // the deleted entry was dropped from the pool
 });
+
+test("every value of a large MSET is found at its own argument (the last one for a repeated key)", () => {
+  const { shard, cooler } = setup();
+  const argv: string[] = ["MSET"];
+  for (let i = 0; i < 100; i++) argv.push(`k${i}`, String(i).padStart(3, "0").repeat(100));
+  argv.push("k7", "again".repeat(100)); // MSET's last write of a key wins
+  const log: LogEntry = { kind: entryKindData, seq: 1, timeMs: 0, seed: 0, participants: [], ops: [{ kind: opCmd, db: 0, argv }] };
+  const offsets: number[] = [];
+  const recordBytes = visitValueOffsets(log, (_op, _arg, at) => offsets.push(at));
+  const entries = new Map<string, StringEntry>();
+  for (let i = 1; i < argv.length; i += 2) {
+    const e = newStringEntry(argv[i + 1] as string);
+    shard.state.db(0).put(argv[i] as string, e);
+    entries.set(argv[i] as string, e);
+  }
+  cooler.noteAppended(0, log, [0, recordBytes], 1);
+  for (const [key, e] of entries) cooler.noteTouched(0, 0, key, e);
+  cooler.endUnit();
+  cooler.batchWritten(shard, 1, 2, 0, recordBytes);
+  for (let i = 0; i < 100; i++) {
+    const arg = i === 7 ? argv.length - 1 : 2 + 2 * i;
+    expect(entries.get(`k${i}`)?.cold?.valueAt).toBe(offsets[arg]);
+  }
+  expect(cooler.coolable).toBe(100);
+});

@@ -40,6 +40,8 @@ const staleScanMax = 10_000;
 interface UnitAppend {
   readonly shard: number;
   readonly entry: LogEntry;
+  /** Built at the first touched key that needs it. */
+  layout: RecordLayout | null;
   readonly recordStart: number;
   readonly recordBytes: number;
   readonly batch: number;
@@ -96,7 +98,7 @@ export class MemoryCooler {
 
   /** The engine appended `entry` to a shard's log (record [start, end) of batch `batch`). */
   noteAppended(shard: number, entry: LogEntry, at: [number, number], batch: number): void {
-    this.unitAppends.push({ shard, entry, recordStart: at[0], recordBytes: at[1] - at[0], batch });
+    this.unitAppends.push({ shard, entry, layout: null, recordStart: at[0], recordBytes: at[1] - at[0], batch });
   }
 
   get hasUnitAppends(): boolean {
@@ -109,7 +111,7 @@ export class MemoryCooler {
     if (value === null || value.length < coolableBytesMin || e.cold !== null) return;
     for (const a of this.unitAppends) {
       if (a.shard !== shard) continue;
-      const valueAt = findValue(a.entry, db, value);
+      const valueAt = (a.layout ??= new RecordLayout(a.entry)).find(db, key, value);
       if (valueAt < 0) continue;
       this.placements[shard]?.push({ db, key, entry: e, value, batch: a.batch, recordStart: a.recordStart, recordBytes: a.recordBytes, valueAt });
       return;
@@ -161,14 +163,14 @@ export class MemoryCooler {
    * after a live write. Call right after applying the entry (later entries clear what they change).
    */
   locateReplayed(shard: Shard, entry: LogEntry, at: { segment: number; offset: number }, keys: readonly (readonly [number, string])[]): void {
-    let recordBytes = -1;
+    let layout: RecordLayout | null = null;
     for (const [db, key] of keys) {
       const e = shard.state.db(db).map.get(key);
       if (e?.type !== "string" || e.data === null || e.cold !== null || e.data.length < coolableBytesMin) continue;
-      const valueAt = findValue(entry, db, e.data);
+      layout ??= new RecordLayout(entry);
+      const valueAt = layout.find(db, key, e.data);
       if (valueAt < 0) continue;
-      if (recordBytes < 0) recordBytes = visitValueOffsets(entry, () => {});
-      e.cold = { segment: coldFileId(shard.id, at.segment), offset: at.offset, length: recordBytes, valueAt };
+      e.cold = { segment: coldFileId(shard.id, at.segment), offset: at.offset, length: layout.recordBytes, valueAt };
       this.pool.set(e, { shard: shard.id, db, key });
     }
   }
@@ -238,20 +240,71 @@ export class MemoryCooler {
   }
 }
 
-/** Where `value` starts in `entry`'s record, as a CMD argument or a string PUT of database `db`; -1 if absent. */
-function findValue(entry: LogEntry, db: number, value: string): number {
-  let found = -1;
-  visitValueOffsets(entry, (opIndex, argIndex, at) => {
-    if (found >= 0) return;
-    const op = entry.ops[opIndex] as LogOp;
-    if (op.db !== db) return;
-    let bytes: string | Uint8Array;
-    if (op.kind === opCmd && argIndex >= 1) bytes = op.argv[argIndex] as string | Uint8Array;
-    else if (op.kind === opPut && argIndex === -1 && op.valueType === valueTypeCodes.string) bytes = op.value;
-    else return;
-    if (sameBytes(bytes, value)) found = at;
-  });
-  return found;
+/** Records with up to this many values are searched whole; larger ones through an index of their keys. */
+const scanValuesMax = 16;
+/** Longer arguments are not indexed as possible keys (they are values). */
+const indexedKeyBytesMax = 1024;
+
+/**
+ * Where each argument and PUT value of a record starts (visitValueOffsets, computed once per record),
+ * and for large records (MSET of many keys, a cross-shard unit's PUTs) an index from key to position,
+ * so matching every key of the record costs O(record), not O(record^2).
+ */
+class RecordLayout {
+  readonly recordBytes: number;
+  private readonly op: number[] = [];
+  private readonly arg: number[] = [];
+  private readonly at: number[] = [];
+  private keyIndex: Map<string, number> | null = null;
+
+  constructor(private readonly entry: LogEntry) {
+    this.recordBytes = visitValueOffsets(entry, (opIndex, argIndex, at) => {
+      this.op.push(opIndex);
+      this.arg.push(argIndex);
+      this.at.push(at);
+    });
+  }
+
+  /** Where `value` (now stored under `key` in database `db`) starts in the record; -1 if it is not there. */
+  find(db: number, key: string, value: string): number {
+    const n = this.at.length;
+    if (n <= scanValuesMax) {
+      for (let i = 0; i < n; i++) if (this.holds(i, db, value)) return this.at[i] as number;
+      return -1;
+    }
+    const i = this.index().get(key);
+    if (i === undefined) return -1;
+    if (this.arg[i] === -1) return this.holds(i, db, value) ? (this.at[i] as number) : -1;
+    // A command's key: its value follows it (SET k v, MSET k v ..., SETEX k seconds v).
+    for (let j = i + 1; j <= i + 2 && j < n; j++) if (this.op[j] === this.op[i] && this.holds(j, db, value)) return this.at[j] as number;
+    return -1;
+  }
+
+  /** Key -> position of a command argument equal to it (the last one: MSET's last write wins) or of its PUT value. */
+  private index(): Map<string, number> {
+    if (this.keyIndex !== null) return this.keyIndex;
+    const index = new Map<string, number>();
+    for (let i = 0; i < this.at.length; i++) {
+      const op = this.entry.ops[this.op[i] as number] as LogOp;
+      const argIndex = this.arg[i] as number;
+      if (op.kind === opPut) index.set(op.key, i);
+      else if (op.kind === opCmd && argIndex >= 1) {
+        const a = op.argv[argIndex] as string | Uint8Array;
+        if (a.length <= indexedKeyBytesMax) index.set(typeof a === "string" ? a : Buffer.from(a.buffer, a.byteOffset, a.length).toString("latin1"), i);
+      }
+    }
+    return (this.keyIndex = index);
+  }
+
+  /** Whether value position `i` holds exactly `value`, as a command argument or a string PUT of database `db`. */
+  private holds(i: number, db: number, value: string): boolean {
+    const op = this.entry.ops[this.op[i] as number] as LogOp;
+    if (op.db !== db) return false;
+    const argIndex = this.arg[i] as number;
+    if (op.kind === opCmd && argIndex >= 1) return sameBytes(op.argv[argIndex] as string | Uint8Array, value);
+    if (op.kind === opPut && argIndex === -1 && op.valueType === valueTypeCodes.string) return sameBytes(op.value, value);
+    return false;
+  }
 }
 
 function sameBytes(bytes: string | Uint8Array, value: string): boolean {
