@@ -1,10 +1,11 @@
 // Bunker's restart time alone (compare.ts measures it beside redis-server, in a 15-minute run): starts
 // Bunker with its defaults on a free loopback port, loads never-overwritten keys with pipelined SETs
 // (compare.ts's memory/restart load: 32-byte values), waits until no merge runs, then restarts it
-// (SIGTERM, spawn, ms until DBSIZE answers) `--rounds` times and prints what start-up read (INFO
-// persistence). With several counts the keys are added to the same store between measurements.
+// (SIGTERM, spawn, ms until DBSIZE answers, and the CPU time the new process used by then) `--rounds`
+// times and prints what start-up read (INFO persistence). With several counts the keys are added to
+// the same store between measurements.
 //
-//   bun bench/restart.ts [--keys 1000000,5000000] [--rounds 3] [--bunker-rev REV]
+//   bun bench/restart.ts [--keys 1000000,5000000] [--rounds 3] [--bunker-rev REV] [--bunker-args "--flag value ..."]
 //
 // --bunker-rev REV runs a `git archive` of REV (native library built in a scratch directory) instead
 // of the working tree: the way to measure "before" against "after".
@@ -22,6 +23,8 @@ function flag(name: string, fallback: string): string {
 const counts = flag("keys", "1000000,5000000").split(",").map(Number);
 const rounds = Number(flag("rounds", "3"));
 const bunkerRev = flag("bunker-rev", "");
+/** Extra flags for Bunker (split on spaces), e.g. "--auto-aof-rewrite-percentage 25". */
+const bunkerArgs = flag("bunker-args", "").split(" ").filter((a) => a !== "");
 const valueBytes = 32;
 /** How long start-up may take before the run gives up. */
 const serveTimeoutMs = 300_000;
@@ -71,7 +74,7 @@ const tree = bunkerTree();
 const port = await freePort();
 const dir = join(scratch, "data");
 const stderrPath = join(scratch, "bunker.stderr");
-const command = [process.execPath, "src/main.ts", "--port", String(port), "--dir", dir];
+const command = [process.execPath, "src/main.ts", "--port", String(port), "--dir", dir, ...bunkerArgs];
 const spawn = (): ReturnType<typeof Bun.spawn> => Bun.spawn(command, { cwd: tree, stdout: "ignore", stderr: Bun.file(stderrPath) });
 
 async function waitServing(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
@@ -84,6 +87,17 @@ async function waitServing(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
   throw new Error("bunker did not start serving");
 }
 
+/**
+ * CPU seconds (user + system) the process has used: on a shared machine the wall time of a start-up
+ * depends on what else runs, its CPU time much less.
+ */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function stop(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
   proc.kill("SIGTERM");
   await proc.exited;
@@ -92,7 +106,7 @@ async function stop(proc: ReturnType<typeof Bun.spawn>): Promise<void> {
 let proc = spawn();
 try {
   await waitServing(proc);
-  console.log(`Bunker ${bunkerRev === "" ? "working tree" : bunkerRev} at ${tree}; data in ${dir}`);
+  console.log(`Bunker ${bunkerRev === "" ? "working tree" : bunkerRev} at ${tree}; data in ${dir}; flags: ${bunkerArgs.join(" ") || "defaults"}`);
   let loaded = 0;
   for (const keys of counts) {
     const t0 = performance.now();
@@ -103,18 +117,21 @@ try {
     const before = info(port);
     console.log(`${keys} keys loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; merges ${before.get("bunker_merges")}, log written ${before.get("bunker_log_bytes_written")} B, retained (snapshots + segments) ${before.get("bunker_log_retained_bytes")} B`);
     const ms: number[] = [];
+    const cpus: number[] = [];
     for (let r = 0; r < rounds; r++) {
       await stop(proc);
       const t = performance.now();
       proc = spawn();
       await waitServing(proc);
       ms.push(performance.now() - t);
+      const cpu = cpuSeconds(proc.pid);
+      cpus.push(cpu);
       const after = info(port);
       const fields = ["bunker_recovery_ms", "bunker_recovery_snapshot_keys", "bunker_recovery_entries", "bunker_recovery_log_bytes"].map((f) => `${f}=${after.get(f) ?? "-"}`);
-      console.log(`  restart ${r + 1}: ${ms[r]?.toFixed(0)} ms (${fields.join(" ")})`);
+      console.log(`  restart ${r + 1}: ${ms[r]?.toFixed(0)} ms, ${cpu.toFixed(2)} CPU s (${fields.join(" ")})`);
     }
-    const sorted = [...ms].sort((a, b) => a - b);
-    console.log(`restart after ${keys} keys: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms of ${ms.map((x) => x.toFixed(0)).join(", ")}`);
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    console.log(`restart after ${keys} keys: median ${median(ms).toFixed(0)} ms of ${ms.map((x) => x.toFixed(0)).join(", ")}; CPU median ${median(cpus).toFixed(2)} s of ${cpus.map((x) => x.toFixed(2)).join(", ")}`);
   }
 } finally {
   await stop(proc);
