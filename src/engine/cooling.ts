@@ -240,6 +240,15 @@ export class MemoryCooler {
   }
 }
 
+/** Whether a record carries any value long enough to be given a location (recovery skips the rest cheaply). */
+export function carriesCoolableValue(entry: LogEntry): boolean {
+  for (const op of entry.ops) {
+    if (op.kind === opPut && op.value.length >= coolableBytesMin) return true;
+    if (op.kind === opCmd) for (let i = 2; i < op.argv.length; i++) if ((op.argv[i] as string | Uint8Array).length >= coolableBytesMin) return true;
+  }
+  return false;
+}
+
 /** Records with up to this many values are searched whole; larger ones through an index of their keys. */
 const scanValuesMax = 16;
 /** Longer arguments are not indexed as possible keys (they are values). */

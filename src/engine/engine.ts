@@ -15,7 +15,7 @@ import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { SnapshotFiles, deleteSnapshotsBefore, installSnapshotFile, loadNewestSnapshot, type LoadedSnapshot, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import { systemDb, type MergeResult } from "../storage/merge.ts";
 import { StorageManager, type ColdKey } from "./storage.ts";
-import { coolableBytesMin } from "./cooling.ts";
+import { carriesCoolableValue, coolableBytesMin } from "./cooling.ts";
 import { decodeValue } from "../storage/value-codec.ts";
 import { readWholeFile, writeFileAtomically } from "../storage/files.ts";
 import type { Clock } from "./clock.ts";
@@ -240,7 +240,7 @@ export class Engine {
         engine.applyLogged(i, entry, server);
         engine.storage.coolWarm();
         const at = report.positions[k];
-        if (locate && at !== undefined) engine.storage.cooler.locateReplayed(shards[i] as Shard, entry, at, engine.keysWritten(entry));
+        if (locate && at !== undefined && carriesCoolableValue(entry)) engine.storage.cooler.locateReplayed(shards[i] as Shard, entry, at, engine.keysWritten(entry));
         entries++;
         if (entry.seq > maxSeq) maxSeq = entry.seq;
       }

@@ -79,7 +79,7 @@ export class Evictor {
     const samples = this.server.config.int("maxmemory-samples");
     const writable = (shard: number): boolean => this.engine.writable(shard);
     for (let i = 0; i < coolingsPerCommandMax; i++) {
-      if (storage.coolForMemory(policy, samples, writable) === 0) break;
+      if (!storage.coolForMemory(policy, samples, writable)) break;
       if (this.usedBytes() <= coolBelow) return true;
     }
     if (this.usedBytes() <= limit) return true;

@@ -153,26 +153,24 @@ export class StorageManager {
   }
 
   /**
-   * Drops one value from memory under maxmemory (it stays readable at its reference); returns the
-   * bytes this takes off used memory, or 0 when no value can go cold (engine/cooling.ts).
+   * Drops one value from memory under maxmemory (it stays readable at its reference); false when no
+   * value can go cold (engine/cooling.ts).
    */
-  coolForMemory(policy: MaxmemoryPolicy, samples: number, writable: (shard: number) => boolean): number {
+  coolForMemory(policy: MaxmemoryPolicy, samples: number, writable: (shard: number) => boolean): boolean {
     const v = this.cooler.pickVictim(policy, samples, writable, this.host.clock.nowMs());
-    if (v === null) return 0;
+    if (v === null) return false;
     const shard = this.shard(v.shard);
     const d = shard.state.db(v.db);
     const e = v.entry;
     const length = (e.data as string).length;
-    const usedBefore = d.usedBytes;
     if (this.tracking) d.liveEstimate -= entryBytesEstimate(v.key, e);
     if (length > this.hotValueBytesMax) shard.hotLargeValues--;
     e.data = null;
     if (this.tracking) d.liveEstimate += entryBytesEstimate(v.key, e);
     d.resize(v.key);
     this.mayHaveCold = true;
-    const freed = usedBefore - d.usedBytes;
     this.cooler.cooled(v, length);
-    return freed;
+    return true;
   }
 
   /**
