@@ -87,7 +87,7 @@ test("a store that only grows is merged on growth; the active segment is sealed,
   // CONFIG SET changes the running trigger (and is validated as Redis does).
   expect(text(await c.send(["CONFIG", "SET", "auto-aof-rewrite-percentage", "100"]))).toBe("+OK\r\n");
   expect(text(await c.send(["CONFIG", "SET", "auto-aof-rewrite-min-size", "64kb"]))).toBe("+OK\r\n");
-  expect(text(await c.send(["CONFIG", "GET", "auto-aof-rewrite-min-size"]))).toBe("*2\r\n$25\r\nauto-aof-rewrite-min-size\r\n$4\r\n64kb\r\n");
+  expect(text(await c.send(["CONFIG", "GET", "auto-aof-rewrite-min-size"]))).toBe("*2\r\n$25\r\nauto-aof-rewrite-min-size\r\n$5\r\n65536\r\n");
   expect(text(await c.send(["CONFIG", "SET", "auto-aof-rewrite-percentage", "-1"])).startsWith("-ERR CONFIG SET failed")).toBe(true);
   // Only new keys: nothing is ever dead, so any merge is the growth trigger's.
   const keys = 12_000;

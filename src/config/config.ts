@@ -6,6 +6,8 @@ import { envNameOf, paramSpec, paramSpecs, parseBytes, validateParam, type Maxme
 /** The form a valid value is kept (and shown by CONFIG GET) in. */
 function storedForm(spec: ParamSpec, value: string): string {
   if (spec.kind === "enum" || spec.kind === "bool") return value.toLowerCase();
+  // Redis keeps memory values as numbers: CONFIG GET shows `1mb` as 1048576.
+  if (spec.kind === "bytes") return String(parseBytes(value) ?? value);
   return spec.canonical?.(value) ?? value;
 }
 

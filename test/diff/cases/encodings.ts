@@ -40,4 +40,8 @@ export const cases: DiffCase[] = [
     "CONFIG GET hash-max-listpack-entries", "CONFIG GET hash-max-listpack-value", "CONFIG GET set-max-intset-entries", "CONFIG GET zset-max-listpack-entries", "CONFIG GET zset-max-listpack-value",
     "CONFIG GET list-max-listpack-size",
   ]),
+  script("encodings: CONFIG GET shows memory values in bytes, as Redis stores them", [
+    "CONFIG SET hash-max-listpack-value 1kb", "CONFIG GET hash-max-listpack-value",
+    "CONFIG SET hash-max-listpack-value 064", "CONFIG GET hash-max-listpack-value",
+  ]),
 ];
