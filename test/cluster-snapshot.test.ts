@@ -155,7 +155,7 @@ async function clusterUp(): Promise<void> {
 
 test("after many writes every group log is compacted, and a restarted node comes back with all data", async () => {
   await clusterUp();
-  const count = 20_000;
+  const count = 30_000;
   await writeMany("a", count);
   // Bytes of entries each group's log received (about count/shards entries of > 200 bytes each).
   const writtenPerGroup = (count / shards) * valueText.length;
@@ -163,7 +163,8 @@ test("after many writes every group log is compacted, and a restarted node comes
     await until(`node ${n.id}: snapshots in every shard and small group logs`, async () => {
       for (let s = 0; s < shards; s++) if ((await snapshotFiles(n, s)).length === 0) return null;
       const sizes = await groupLogBytes(n);
-      return sizes.every((b) => b < 6 * compactLogBytes) ? true : null;
+      // Bounded by the catch-up tail, what arrived while the last snapshot was written, and the trigger.
+      return sizes.every((b) => b < 8 * compactLogBytes) ? true : null;
     });
     const sizes = await groupLogBytes(n);
     console.log(`node ${n.id}: group log files ${sizes.join(", ")} bytes after ~${writtenPerGroup} bytes of values per group`);

@@ -469,7 +469,17 @@ export class ClusterNode {
       return;
     }
     g.compactTo = null;
-    g.storage.compactTo(target.index, target.term);
+    // Keep a tail of entries before the snapshot (a quarter of raft-log-compact-bytes) for followers a
+    // little behind: they catch up from the log instead of receiving the whole shard. Start-up drops the
+    // tail again (the snapshot covers it).
+    const start = g.storage.firstIndex() - 1;
+    const budget = (this.opts.compactLogBytes ?? compactLogBytesDefault) / 4;
+    let index = target.index;
+    for (let kept = 0; index > start + 1; index--) {
+      kept += (g.storage.entries(index, index + 1, 1)[0] as Entry).data.length;
+      if (kept > budget) break;
+    }
+    g.storage.compactTo(index, g.storage.term(index));
     await g.log.rewrite(g.storage);
   }
 
