@@ -18,9 +18,9 @@
 //    committed by the next leader, and then its replies are released normally.
 //
 // Snapshots (docs/ARCHITECTURE.md, "Cluster"): when a group's log file has grown by raft-log-compact-bytes
-// (and by auto-aof-rewrite-percentage of the last snapshot) since its last compaction, the shard is merged (the standalone merge, copy-on-write) into a snapshot
-// that records the Raft index I its captured state stands for; once that snapshot is durable the log is
-// compacted below I. A follower behind the log's start receives the snapshot file in chunks (the core
+// (and by auto-aof-rewrite-percentage of the last snapshot) since its last compaction, the shard is
+// merged (the standalone merge, copy-on-write) into a snapshot that records the Raft index I its
+// captured state stands for; once that snapshot is durable the log is compacted below I. A follower behind the log's start receives the snapshot file in chunks (the core
 // drives them) and replaces its shard state with it.
 import { join } from "node:path";
 import type { Engine } from "../engine/engine.ts";
