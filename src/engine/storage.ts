@@ -339,7 +339,7 @@ export class StorageManager {
 
   /** Starts a merge of the shard when it is due. `rotation`: a segment was just sealed. */
   maybeMerge(shard: Shard, reason: "rotation" | "flush"): void {
-    if (!this.autoMerge || shard.merge !== null || !shard.log.healthy) return;
+    if (!this.autoMerge || this.closing || shard.merge !== null || !shard.log.healthy) return;
     const floor = Math.min(this.host.segmentBytesMax, this.mergeMinBytes);
     const log = this.logBytes(shard);
     if (log < floor) return;
@@ -370,6 +370,9 @@ export class StorageManager {
   merge(shardId: number, raft: RaftSnapshotMeta | null = null): Promise<MergeResult> {
     const shard = this.shard(shardId);
     if (shard.mergePromise !== null) return shard.mergePromise;
+    // A merge started while the engine closes (by the last flushes) would outlive it: its commit
+    // would delete segments a reopened engine is reading, and start-up removes its temporary files.
+    if (this.closing) return Promise.reject(new MergeAbortedError("engine closing"));
     const started = this.host.clock.monotonicMs();
     const writtenAtStart = shard.log.bytesWritten;
     // Everything up to S is appended already: seal the segment after it, so the snapshot covers all
@@ -458,8 +461,12 @@ export class StorageManager {
     this.logValueFiles.clear();
   }
 
-  /** Aborts running merges and waits for them to clean up. */
+  /** Set by abortAll (engine close): no merge starts any more. */
+  private closing = false;
+
+  /** Aborts running merges and waits for them to clean up; none starts afterwards. */
   async abortAll(): Promise<void> {
+    this.closing = true;
     const running: Promise<unknown>[] = [];
     for (const s of this.host.shards) {
       if (s.merge === null || s.mergePromise === null) continue;
