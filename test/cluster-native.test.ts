@@ -509,17 +509,25 @@ test("BLPOP waiters on a leader that steps down block again on the new leader; t
   // served there (a pop on a shard it does not lead would stop it): they were redirected and wait on the
   // new leader, which serves them.
   const pusher = clusterClient();
-  await until("the old leader to step down", async () => {
-    const r = plain(old.port);
-    try {
-      await r.set(`${key}:probe`, "x");
-      return null;
-    } catch (e: unknown) {
-      return e instanceof Error && e.message.startsWith("MOVED") ? true : null;
-    } finally {
-      r.disconnect();
-    }
-  });
+  // The probe below needs the old node's own answer (MOVED once it stepped down), not a forwarded write.
+  const admin = plain(old.port);
+  try {
+    await admin.call("CONFIG", "SET", "cluster-forward", "no");
+    await until("the old leader to step down", async () => {
+      const r = plain(old.port);
+      try {
+        await r.set(`${key}:probe`, "x");
+        return null;
+      } catch (e: unknown) {
+        return e instanceof Error && e.message.startsWith("MOVED") ? true : null;
+      } finally {
+        r.disconnect();
+      }
+    });
+  } finally {
+    await admin.call("CONFIG", "SET", "cluster-forward", "yes");
+    admin.disconnect();
+  }
   for (let i = 0; i < poppers.length; i++) await pusher.rpush(key, `item-${i}`);
   const got = await Promise.all(popped);
   expect(got.map((g) => g?.[1]).sort()).toEqual(["item-0", "item-1", "item-2"]);

@@ -129,16 +129,19 @@ test("CLUSTER commands answer as a cluster; every shard elects a leader", async 
   }
 }, 30_000);
 
-test("a write to a follower is answered MOVED to the shard's leader", async () => {
+test("with cluster-forward no, a write to a follower is answered MOVED to the shard's leader", async () => {
   const leaders = await agreedLeaders(nodes);
   const slot = keySlot("foo");
   const leaderPort = leaders[shardOfSlot(slot, shards)] as number;
   const follower = nodes.find((n) => n.port !== leaderPort) as Node;
   const r = plain(follower.port);
   try {
+    // Forwarding (the default) is covered by test/cluster-forward.test.ts.
+    await r.call("CONFIG", "SET", "cluster-forward", "no");
     await expect(r.set("foo", "bar")).rejects.toThrow(`MOVED ${slot} 127.0.0.1:${leaderPort}`);
     await expect(r.call("MSET", "a", "1", "b", "2")).rejects.toThrow("CROSSSLOT");
   } finally {
+    await r.call("CONFIG", "SET", "cluster-forward", "yes");
     r.disconnect();
   }
 }, 30_000);

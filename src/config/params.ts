@@ -66,6 +66,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "node-id", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "this node's id in the cluster (0: standalone)" },
   { name: "cluster-peers", kind: "string", defaultValue: "", mutable: false, description: "cluster members as id=host:port[@clusterport],... (RESP address; Raft port defaults to port+10000)" },
   { name: "cluster-port", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "port of the node-to-node Raft transport (0: port+10000, or this node's @clusterport in cluster-peers)" },
+  { name: "cluster-forward", kind: "bool", defaultValue: "yes", mutable: true, description: "forward a command for a shard led by another node to that leader and relay its reply (no: answer MOVED, as Redis Cluster)" },
   { name: "cluster-secret", kind: "string", defaultValue: "", mutable: false, description: "shared secret (at least 16 bytes) every cluster member proves on connect" },
   { name: "raft-log-compact-bytes", kind: "bytes", defaultValue: "16777216", min: 4096, mutable: false, description: "cluster mode: snapshot a shard and compact its Raft log once the log file grew by this much" },
   // Redis 7.0's encoding thresholds (and their 6.x ziplist names): scripts and Redis's own test suite set

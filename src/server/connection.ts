@@ -8,9 +8,11 @@ import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "./client-state.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import { clientClosed, takeParkRequest } from "./park.ts";
+import type { ForwardingConnection, ReservedReply } from "./forward.ts";
 
 interface PendingOutput {
-  bytes: Uint8Array;
+  /** null: the place of a reply relayed from another node, not in yet (see forward.ts). */
+  bytes: Uint8Array | null;
   /** Released when the engine's durable seq reaches this. */
   barrier: number;
   /** Cluster mode: replies of reads that also wait for their shard leader's ReadIndex confirmation. */
@@ -61,7 +63,7 @@ export interface ConnectionHost {
   nowMs(): number;
 }
 
-export class Connection {
+export class Connection implements ForwardingConnection {
   readonly parser: RespParser;
   readonly writer = new ReplyWriter();
   private readonly queue: PendingOutput[] = [];
@@ -107,7 +109,6 @@ export class Connection {
 
   /** Parses and runs commands until input runs out, the connection pauses, or it must close. */
   process(): void {
-    const d = this.host.dispatcher;
     const depthMax = this.host.pipelineDepthMax();
     let processed = 0;
     while (!this.isPaused && !this.isClosed && !this.state.closeAfterReply) {
@@ -134,17 +135,22 @@ export class Connection {
       }
       if (argv === null) break;
       this.state.lastInteractionMs = this.host.nowMs();
-      this.writer.proto = this.state.proto;
-      d.dispatch(this, argv);
-      // A command that waits for another client (see park.ts): stop reading until it resumes us.
-      const park = takeParkRequest(this.state);
-      if (park !== undefined) {
-        this.isPaused = true;
-        park(this);
-      }
-      if (this.state.authenticated) this.parser.setAuthenticated(true);
+      this.run(argv, false);
     }
     this.finishBatch();
+  }
+
+  /** Dispatches one command; `again` when it waited for forwarded replies and was counted already. */
+  private run(argv: Uint8Array[], again: boolean): void {
+    this.writer.proto = this.state.proto;
+    this.host.dispatcher.dispatch(this, argv, again);
+    // A command that waits for another client (see park.ts): stop reading until it resumes us.
+    const park = takeParkRequest(this.state);
+    if (park !== undefined) {
+      this.isPaused = true;
+      park(this);
+    }
+    if (this.state.authenticated) this.parser.setAuthenticated(true);
   }
 
   /**
@@ -172,18 +178,39 @@ export class Connection {
 
   /** Moves the writer's bytes to the output queue behind the current barrier, then flushes. */
   finishBatch(): void {
-    if (this.writer.length > 0) {
-      const barrier = this.barrierOverride >= 0 ? this.barrierOverride : this.host.appendedSeq();
-      this.barrierOverride = -1;
-      if (this.held.length > 0) {
-        this.queueHeld(barrier);
-      } else if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
-        this.writeNow(this.writer.take());
-      } else {
-        this.enqueue(this.writer.take().slice(), barrier, null, 0);
-      }
-    }
+    this.enqueueWritten();
     this.flush();
+  }
+
+  /** Moves the writer's bytes to the output queue (or straight to the socket when nothing waits). */
+  private enqueueWritten(): void {
+    if (this.writer.length === 0) return;
+    const barrier = this.barrierOverride >= 0 ? this.barrierOverride : this.host.appendedSeq();
+    this.barrierOverride = -1;
+    if (this.held.length > 0) {
+      this.queueHeld(barrier);
+    } else if (this.queueHead === this.queue.length && barrier <= this.host.durableSeq()) {
+      this.writeNow(this.writer.take());
+    } else {
+      this.enqueue(this.writer.take().slice(), barrier, null, 0);
+    }
+  }
+
+  /**
+   * A forwarded command's place in the output: the replies before it are queued first, the ones after
+   * it queue behind it. Its barrier is 0: the leader released the reply only once it was durable there.
+   */
+  reserveReply(): ReservedReply {
+    this.enqueueWritten();
+    const slot: PendingOutput = { bytes: null, barrier: 0, hold: null, replies: 0 };
+    this.queue.push(slot);
+    return slot;
+  }
+
+  fillReply(slot: ReservedReply, bytes: Uint8Array): void {
+    if (this.isClosed || slot.bytes !== null) return;
+    slot.bytes = bytes;
+    this.queuedBytes += bytes.length;
   }
 
   /** Splits the writer's bytes at the held ranges: each range waits on its hold, the rest does not. */
@@ -211,7 +238,7 @@ export class Connection {
     const durable = this.host.durableSeq();
     while (this.queueHead < this.queue.length) {
       const head = this.queue[this.queueHead] as PendingOutput;
-      if (head.barrier > durable) break;
+      if (head.bytes === null || head.barrier > durable) break;
       if (head.hold !== null && !this.settleHold(head)) break;
       const written = this.socket.write(head.bytes);
       this.queuedBytes -= written;
@@ -269,7 +296,7 @@ export class Connection {
     }
     if (hold.outcome === "failed") {
       const error = Buffer.from(`-${hold.error}\r\n`.repeat(head.replies), "latin1");
-      this.queuedBytes += error.length - head.bytes.length;
+      this.queuedBytes += error.length - (head.bytes?.length ?? 0);
       head.bytes = error;
       this.host.repliedErrors(hold.error, head.replies);
     }
@@ -304,6 +331,14 @@ export class Connection {
     if (!this.isPaused) return;
     this.isPaused = false;
     this.process();
+  }
+
+  resumeWith(argv: Uint8Array[]): void {
+    if (this.isClosed) return;
+    this.isPaused = false;
+    this.run(argv, true);
+    if (this.isPaused) this.finishBatch();
+    else this.process();
   }
 
   close(): void {

@@ -7,9 +7,11 @@ import type { ServerContext } from "../engine/server-context.ts";
 import { errArity, errUnknownCommand, errUnknownSubcommand } from "../protocol/errors.ts";
 import { latin1 } from "../keyspace/entry.ts";
 import type { Connection } from "./connection.ts";
+import type { ClusterMember } from "../raft/cluster.ts";
 import { Evictor, errOom } from "../engine/eviction.ts";
 import { commandStat } from "../engine/server-context.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
+import { Forwarder, forwarderClientName } from "./forward.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -30,12 +32,15 @@ function replyModeIsOn(client: { replyMode: string }): boolean {
 
 export class Dispatcher {
   private readonly evictor: Evictor;
+  /** Cluster mode: sends commands for shards led elsewhere to their leader (src/server/forward.ts). */
+  private readonly forwarder: Forwarder | null;
 
   constructor(
     private readonly server: ServerContext,
     private readonly engine: Engine,
   ) {
     this.evictor = new Evictor(engine, server);
+    this.forwarder = server.cluster ? new Forwarder(() => server.config.get("requirepass")) : null;
   }
 
 
@@ -86,11 +91,14 @@ export class Dispatcher {
     return cmd;
   }
 
-  dispatch(conn: Connection, argv: Uint8Array[]): void {
+  /** `again`: the command waited for forwarded replies (see forward.ts) and was counted already. */
+  dispatch(conn: Connection, argv: Uint8Array[], again = false): void {
     const client = conn.state;
     const w = conn.writer;
-    client.commandsProcessed++;
-    this.server.stats.totalCommandsProcessed++;
+    if (!again) {
+      client.commandsProcessed++;
+      this.server.stats.totalCommandsProcessed++;
+    }
     const mark = w.length;
     const admitted = this.admit(conn, argv);
     if (admitted === null) {
@@ -147,8 +155,9 @@ export class Dispatcher {
       return null;
     }
     this.clusterReadShard = -1;
-    if (this.server.cluster && !this.clusterAdmits(conn, cmd, argv)) {
-      stat.rejectedCalls++;
+    const clusterVerdict = this.server.cluster ? this.clusterAdmits(conn, cmd, argv) : "run";
+    if (clusterVerdict !== "run") {
+      if (clusterVerdict === "rejected") stat.rejectedCalls++;
       return null;
     }
     if (client.multi && !multiImmediate.has(top.spec.name)) {
@@ -192,10 +201,12 @@ export class Dispatcher {
    * EXEC checks its queued commands together and discards the transaction when they cannot run here; a
    * command refused inside MULTI makes EXEC abort, as in Redis. Keyless writes (FLUSHALL, FLUSHDB,
    * SWAPDB, BUNKER.CONFIG SET) change every shard and need a node that leads all of them.
+   * With cluster-forward, a command for another leader is forwarded instead of MOVED ("handled"), and a
+   * command that must wait for forwarded replies is deferred ("handled" too): see forwardOrDefer.
    */
-  private clusterAdmits(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): boolean {
+  private clusterAdmits(conn: Connection, cmd: Command, argv: readonly Uint8Array[]): "run" | "rejected" | "handled" {
     const cluster = this.server.cluster;
-    if (!cluster) return true;
+    if (!cluster) return "run";
     const client = conn.state;
     const top = cmd.parent ?? cmd;
     const isExec = top.spec.name === "exec" && client.multi !== null;
@@ -232,19 +243,76 @@ export class Dispatcher {
     if (error === null && slot !== -1 && !(client.clusterReadonly && !writes)) {
       const route = cluster.route(shardOfSlot(slot, shards));
       if (route.kind === "local" && !top.flags.includes("pubsub")) this.clusterReadShard = shardOfSlot(slot, shards);
+      if (route.kind === "moved" && this.forwards(conn, cmd)) return this.forwardOrDefer(conn, route.leader, isExec, argv);
       if (route.kind === "moved") error = `MOVED ${slot} ${route.leader.host}:${route.leader.port}`;
       else if (route.kind === "unavailable") {
         error = cluster.leaderOf(shardOfSlot(slot, shards)) === cluster.self.id ? "TRYAGAIN This node was just elected leader of the slot and is catching up" : "CLUSTERDOWN Hash slot not served";
       }
     }
-    if (error === null) return true;
+    if (error === null) {
+      if (this.forwarder === null || this.forwarder.canSendNow(client, null)) return "run";
+      this.forwarder.defer(conn, argv);
+      return "handled";
+    }
     conn.writer.error(error);
     if (isExec) {
       client.multi = null;
       client.multiError = false;
       this.engine.watches.unwatchAll(client);
     } else if (client.multi && !multiImmediate.has(top.spec.name)) client.multiError = true;
-    return false;
+    return "rejected";
+  }
+
+  /**
+   * Whether a command for a shard led elsewhere is forwarded rather than answered MOVED: not with
+   * cluster-forward no, not from another node's forwarding connection (one hop at most), not pub/sub
+   * (an upstream never subscribes: its replies must match its commands one to one), not WATCH (the
+   * watch would live on the upstream while MULTI is queued here; a plain client is told MOVED).
+   */
+  private forwards(conn: Connection, cmd: Command): boolean {
+    const top = cmd.parent ?? cmd;
+    return (
+      this.forwarder !== null &&
+      this.server.config.bool("cluster-forward") &&
+      conn.state.name !== forwarderClientName &&
+      !top.flags.includes("pubsub") &&
+      top.spec.name !== "watch"
+    );
+  }
+
+  /**
+   * A command (or EXEC) for `leader`: inside MULTI it is queued here as usual ("run"); EXEC sends
+   * MULTI, the queued commands and EXEC as one block and relays EXEC's reply; anything else is sent as
+   * it is. It waits instead when forwarded replies from another leader are outstanding.
+   */
+  private forwardOrDefer(conn: Connection, leader: ClusterMember, isExec: boolean, argv: readonly Uint8Array[]): "run" | "rejected" | "handled" {
+    const client = conn.state;
+    const forwarder = this.forwarder as Forwarder;
+    if (client.multi && !isExec) return "run";
+    // A transaction with a refused command: EXEC answers EXECABORT here, where it was refused.
+    const target = isExec && client.multiError ? null : leader;
+    if (!forwarder.canSendNow(client, target)) {
+      forwarder.defer(conn, argv);
+      return "handled";
+    }
+    if (target === null) return "run";
+    if (!isExec) {
+      forwarder.forward(conn, leader, [argv]);
+      return "handled";
+    }
+    const queued = client.multi ?? [];
+    const watching = client.watched.size > 0;
+    client.multi = null;
+    client.multiError = false;
+    this.engine.watches.unwatchAll(client);
+    if (watching) {
+      // Keys WATCHed here are on shards this node leads (WATCH is never forwarded): another shard.
+      conn.writer.error("CROSSSLOT Keys in request don't hash to the same slot");
+      return "rejected";
+    }
+    const multi = [new TextEncoder().encode("MULTI")];
+    forwarder.forward(conn, leader, [multi, ...queued, argv]);
+    return "handled";
   }
 
   /** The command (or subcommand) argv names, without replying anything. */

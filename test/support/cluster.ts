@@ -1,5 +1,5 @@
 // A cluster of real Bunker processes on loopback for cross-module tests: start, wait for agreed leaders,
-// pause and resume members (SIGSTOP/SIGCONT), stop.
+// pause and resume members (SIGSTOP/SIGCONT), restart a killed member, check a member holds writes, stop.
 import Redis from "ioredis";
 import type { PeerAddress } from "../../src/raft/transport/transport.ts";
 import { ProxyMesh } from "../raft/proxy.ts";
@@ -21,6 +21,8 @@ export interface TestCluster {
   readonly shards: number;
   /** The proxies between the nodes (null unless started with `proxied`). */
   readonly mesh: ProxyMesh | null;
+  /** Starts a killed member again on its own data directory, same ports and peers. */
+  restart(node: ClusterMemberHandle): Promise<void>;
   /** Stops every member (SIGCONT first, so a paused one can die) and deletes their directories. */
   stop(): Promise<void>;
 }
@@ -41,16 +43,21 @@ export async function startCluster(nodeCount: number, shards: number, opts: { pr
         return `${i + 1}=127.0.0.1:${p}@${via}`;
       })
       .join(",");
-  const handles = await Promise.all(
-    ports.map(([port], i) =>
-      startBunker({ port, args: ["--shards", String(shards), "--node-id", String(i + 1), "--cluster-peers", peersOf(i + 1), "--cluster-secret", clusterSecret] }),
-    ),
-  );
+  const start = (id: number, port: number, dir?: string): Promise<ServerHandle> =>
+    startBunker({
+      port,
+      ...(dir !== undefined ? { dir } : {}),
+      args: ["--shards", String(shards), "--node-id", String(id), "--cluster-peers", peersOf(id), "--cluster-secret", clusterSecret],
+    });
+  const handles = await Promise.all(ports.map(([port], i) => start(i + 1, port)));
   const nodes = handles.map((handle, i) => ({ id: i + 1, port: (ports[i] as [number, number])[0], clusterPort: (ports[i] as [number, number])[1], handle }));
   return {
     nodes,
     shards,
     mesh,
+    async restart(node) {
+      node.handle = await start(node.id, node.port, node.handle.dir);
+    },
     async stop() {
       for (const n of nodes) {
         n.handle.proc.kill("SIGCONT");
@@ -110,4 +117,22 @@ export async function agreedLeaders(among: readonly ClusterMemberHandle[], exclu
     }
     return agreed;
   });
+}
+
+/** Waits until `node` serves every key with its value from its own state (READONLY: local reads). */
+export async function expectAllOn(node: ClusterMemberHandle, expected: ReadonlyMap<string, string>): Promise<void> {
+  const r = plainClient(node.port);
+  try {
+    await r.call("READONLY");
+    await until(`node ${node.id} to hold ${expected.size} keys`, async () => {
+      const keys = [...expected.keys()];
+      const pipeline = r.pipeline();
+      for (const k of keys) pipeline.get(k);
+      const results = (await pipeline.exec()) ?? [];
+      const missing = keys.filter((k, i) => results[i]?.[1] !== expected.get(k));
+      return missing.length === 0 ? true : null;
+    });
+  } finally {
+    r.disconnect();
+  }
 }
