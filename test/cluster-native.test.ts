@@ -147,6 +147,9 @@ function keyed(c: Cluster, name: string, key: string, ...args: (string | number)
 
 /** A reply's error code (its first word), or null for a connection-level failure. */
 function serverError(e: unknown): string | null {
+  // A node that forwarded the command lost its link to the leader (src/server/forward.ts): the same as
+  // a lost connection, the command may or may not have run.
+  if (e instanceof Error && e.message.startsWith("ERR forwarding to the shard's leader")) return null;
   const m = e instanceof Error ? /^([A-Z]+) /.exec(e.message) : null;
   const code = m?.[1] ?? null;
   // Routing answers ioredis gave up following count as "try again", like a lost connection.

@@ -92,6 +92,14 @@ class Upstream {
   private dead = false;
   /** Encoded commands not yet handed to the socket (connecting, or the socket was full). */
   private outbox: Uint8Array[] = [];
+  /** Bytes of each command in `outbox` still to hand over (the first may be partly written). */
+  private outboxSizes: number[] = [];
+  /**
+   * Commands counted from the first: those whose replies arrived, and those whose bytes the socket
+   * took in full. On failure, a command not yet handed over certainly did not run.
+   */
+  private repliedTotal = 0;
+  private handedOverTotal = 0;
   private outboxFlushScheduled = false;
   /** Replies expected, in order: a reserved place to fill, or null for a reply to drop. */
   private expected: (ReservedReply | null)[] = [];
@@ -179,7 +187,9 @@ class Upstream {
 
   private send(argv: readonly Uint8Array[], reply: ReservedReply | null): void {
     this.expected.push(reply);
-    this.outbox.push(encodeCommand(argv));
+    const bytes = encodeCommand(argv);
+    this.outbox.push(bytes);
+    this.outboxSizes.push(bytes.length);
     if (this.outboxFlushScheduled) return;
     // A pipeline's commands, forwarded one by one while the client's input is processed, leave in one write.
     this.outboxFlushScheduled = true;
@@ -194,8 +204,13 @@ class Upstream {
     if (socket === null || this.dead || this.outbox.length === 0) return;
     const bytes = this.outbox.length === 1 ? (this.outbox[0] as Uint8Array) : Buffer.concat(this.outbox);
     this.outbox = [];
-    const written = socket.write(bytes);
-    if (written < bytes.length) this.outbox.push(bytes.subarray(Math.max(0, written)));
+    let written = Math.max(0, socket.write(bytes));
+    if (written < bytes.length) this.outbox.push(bytes.subarray(written));
+    while (this.outboxSizes.length > 0 && written >= (this.outboxSizes[0] as number)) {
+      written -= this.outboxSizes.shift() as number;
+      this.handedOverTotal++;
+    }
+    if (this.outboxSizes.length > 0) this.outboxSizes[0] = (this.outboxSizes[0] as number) - written;
   }
 
   private receive(chunk: Uint8Array): void {
@@ -217,6 +232,7 @@ class Upstream {
         if (this.pending === 0) throw new ReplyFrameError("a reply nobody asked for");
         const slot = this.expected[this.expectedHead] as ReservedReply | null;
         this.expected[this.expectedHead++] = null;
+        this.repliedTotal++;
         if (slot !== null) this.conn.fillReply(slot, frame.slice());
       }
     } catch (e: unknown) {
@@ -234,23 +250,29 @@ class Upstream {
     this.resumeIfIdle();
   }
 
-  /** The link is gone: every outstanding command gets an error, then a waiting command runs. */
+  /**
+   * The link is gone: every outstanding command gets an error, then a waiting command runs. A command
+   * the socket had taken may have run on the leader: ERR, the client must decide (as after a lost
+   * connection). One never handed over did not run: TRYAGAIN, which cluster clients retry.
+   */
   private fail(reason: string): void {
     if (this.dead) return;
     this.dead = true;
     this.cancelClose();
     this.socket?.end();
     this.onGone(this);
-    const text = encoder.encode(
-      `-ERR forwarding to the shard's leader ${this.leader.host}:${this.leader.port} failed (${reason.replace(/[\r\n]/g, " ")}): the command may or may not have run\r\n`,
-    );
+    const where = `forwarding to the shard's leader ${this.leader.host}:${this.leader.port} failed (${reason.replace(/[\r\n]/g, " ")})`;
+    const mayHaveRun = encoder.encode(`-ERR ${where}: the command may or may not have run\r\n`);
+    const notRun = encoder.encode(`-TRYAGAIN ${where}: the command was not sent\r\n`);
     for (let i = this.expectedHead; i < this.expected.length; i++) {
       const slot = this.expected[i] as ReservedReply | null;
-      if (slot !== null) this.conn.fillReply(slot, text);
+      const handedOver = this.repliedTotal + (i - this.expectedHead) < this.handedOverTotal;
+      if (slot !== null) this.conn.fillReply(slot, handedOver ? mayHaveRun : notRun);
     }
     this.expected = [];
     this.expectedHead = 0;
     this.outbox = [];
+    this.outboxSizes = [];
     if (this.conn.closed) return;
     this.conn.flush();
     this.resumeIfIdle();
