@@ -245,6 +245,10 @@ class Upstream {
     if (this.expectedHead === this.expected.length) {
       this.expected = [];
       this.expectedHead = 0;
+    } else if (this.expectedHead > 1024 && this.expectedHead * 2 > this.expected.length) {
+      // A client that keeps a pipeline going never drains the queue: drop the answered head now and then.
+      this.expected = this.expected.slice(this.expectedHead);
+      this.expectedHead = 0;
     }
     this.conn.flush();
     this.resumeIfIdle();
