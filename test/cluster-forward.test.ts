@@ -185,6 +185,31 @@ test("with cluster-forward no a follower answers MOVED, as Redis Cluster does", 
   }
 }, 30_000);
 
+test("with requirepass set on every member, the upstream authenticates and forwarding works", async () => {
+  const { node, leaders } = await mostlyFollower();
+  const key = remoteKey("auth:", leaders, node.port);
+  const password = "forward-test-password";
+  const admins = cluster.nodes.map((n) => plainClient(n.port));
+  try {
+    for (const a of admins) await a.call("CONFIG", "SET", "requirepass", password);
+    const c = await RawClient.connect(node.port);
+    try {
+      expect(text(await c.send(["SET", key, "v"]))).toBe("-NOAUTH Authentication required.\r\n");
+      expect(text(await c.send(["AUTH", password]))).toBe("+OK\r\n");
+      expect(text(await c.send(["SET", key, "v"]))).toBe("+OK\r\n");
+      expect(text(await c.send(["GET", key]))).toBe("$1\r\nv\r\n");
+    } finally {
+      c.close();
+    }
+  } finally {
+    // The admin connections authenticated implicitly (they were open before the password was set).
+    for (const a of admins) {
+      await a.call("CONFIG", "SET", "requirepass", "");
+      a.disconnect();
+    }
+  }
+}, 30_000);
+
 test("ioredis in Cluster mode and a plain ioredis client both run a read/write workload against the 3-node cluster through a leader failover", async () => {
   const leaders = await agreedLeaders(cluster.nodes);
   const counts = cluster.nodes.map((n) => leaders.filter((p) => p === n.port).length);
