@@ -124,6 +124,22 @@ test("RESP3 (HELLO 3) and SELECT are honoured through forwarding, reply bytes as
   }
 }, 60_000);
 
+test("CLIENT REPLY OFF and SKIP drop a forwarded command's reply, and only its own", async () => {
+  const { node, leaders } = await mostlyFollower();
+  const key = remoteKey("replyoff:", leaders, node.port);
+  const c = await RawClient.connect(node.port);
+  try {
+    c.sendRaw("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n");
+    c.sendRaw(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$1\r\n1\r\n`);
+    expect(text(await c.send(["CLIENT", "REPLY", "ON"]))).toBe("+OK\r\n");
+    c.sendRaw("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n");
+    c.sendRaw(`*2\r\n$4\r\nINCR\r\n$${key.length}\r\n${key}\r\n`);
+    expect(text(await c.send(["GET", key]))).toBe("$1\r\n2\r\n");
+  } finally {
+    c.close();
+  }
+}, 30_000);
+
 test("MULTI/EXEC on one remote slot runs on its leader as a block; WATCH of a remote key is MOVED", async () => {
   const { node, leaders } = await mostlyFollower();
   const tag = remoteKey("tx", leaders, node.port);
@@ -148,7 +164,7 @@ test("MULTI/EXEC on one remote slot runs on its leader as a block; WATCH of a re
   }
 }, 60_000);
 
-test("a forwarded BLPOP holds back the replies of later commands, local or remote, until it is served", async () => {
+test("a forwarded BLPOP holds back later commands, local or remote, and their replies until it is served", async () => {
   const { node, leaders } = await mostlyFollower();
   const listKey = remoteKey("queue:", leaders, node.port);
   const c = await RawClient.connect(node.port);
@@ -161,6 +177,8 @@ test("a forwarded BLPOP holds back the replies of later commands, local or remot
       ["GET", "blpop:other"],
     ]);
     await Bun.sleep(300);
+    // Not only its reply: the SET behind the waiting BLPOP has not run either (whichever node leads it).
+    expect(await pusher.exists("blpop:other")).toBe(0);
     expect(await pusher.rpush(listKey, "item")).toBe(1);
     const got = (await replies).map(text);
     expect(got).toEqual([`*2\r\n$${listKey.length}\r\n${listKey}\r\n$4\r\nitem\r\n`, "$5\r\nafter\r\n", "+OK\r\n", "$1\r\nx\r\n"]);
