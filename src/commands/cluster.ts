@@ -3,17 +3,18 @@
 // members as its replicas. Without --node-id they answer as a Redis with cluster support disabled.
 import type { ClusterMember, ClusterNode } from "../raft/cluster.ts";
 import { clusterNodeName } from "../raft/cluster.ts";
+import { latin1 } from "../keyspace/entry.ts";
 import { slotRangeOfShard } from "../keyspace/slot.ts";
-import type { CommandContext, CommandSpec } from "./types.ts";
+import type { CommandContext, CommandHandler, CommandSpec } from "./types.ts";
 
 const errDisabled = "ERR This instance has cluster support disabled";
 
 /** Runs `body` with the cluster, or answers the cluster-disabled error. */
-function withCluster(body: (ctx: CommandContext, cluster: ClusterNode) => void): (ctx: CommandContext) => void {
-  return (ctx) => {
+function withCluster(body: (ctx: CommandContext, cluster: ClusterNode, argv: readonly Uint8Array[]) => void): CommandHandler {
+  return (ctx, argv) => {
     const cluster = ctx.server.cluster;
     if (!cluster) return ctx.reply.error(errDisabled);
-    body(ctx, cluster);
+    body(ctx, cluster, argv);
   };
 }
 
@@ -128,12 +129,38 @@ function clusterInfo(ctx: CommandContext, cluster: ClusterNode): void {
   ctx.reply.verbatim(lines.map(([k, v]) => `${k}:${v}\r\n`).join(""));
 }
 
+/**
+ * CLUSTER FAILOVER [FORCE|TAKEOVER]: this node asks to lead every shard it does not lead (a Raft
+ * leadership transfer per shard; see ClusterNode.requestLeadership). As in Redis the reply is OK once the
+ * failover is requested; it completes asynchronously (CLUSTER SLOTS shows it). FORCE also starts an
+ * election for a shard with no known leader; TAKEOVER is FORCE: a leader still needs a majority's votes.
+ */
+function clusterFailover(ctx: CommandContext, cluster: ClusterNode, argv: readonly Uint8Array[]): void {
+  let force = false;
+  if (argv.length === 3) {
+    const opt = latin1(argv[2] as Uint8Array).toLowerCase();
+    if (opt === "force" || opt === "takeover") force = true;
+    else return ctx.reply.error("ERR syntax error");
+  } else if (argv.length > 3) {
+    return ctx.reply.error(`ERR Unknown subcommand or wrong number of arguments for '${latin1(argv[1] as Uint8Array)}'. Try CLUSTER HELP.`);
+  }
+  const outcome = cluster.requestLeadership(force);
+  if (outcome === "leads-all") return ctx.reply.error("ERR You should send CLUSTER FAILOVER to a replica");
+  if (outcome === "leader-unknown") return ctx.reply.error("ERR Master is down or failed, please use CLUSTER FAILOVER FORCE");
+  ctx.reply.ok();
+}
+
 const sub = { acl: [], group: "cluster", since: "3.0.0", keySpecs: [] } as const;
 
 export const clusterCommands: CommandSpec[] = [
   {
     name: "cluster", arity: -2, flags: [], acl: [], group: "cluster", summary: "A container for cluster commands", since: "3.0.0", complexity: "Depends on subcommand.", keySpecs: [],
     subcommands: [
+      {
+        ...sub, name: "failover", arity: -2, flags: ["admin", "stale", "no_async_loading"], acl: ["admin", "slow", "dangerous"], summary: "Forces a replica to perform a manual failover of its master.", complexity: "O(1)",
+        arguments: [{ name: "options", type: "oneof", optional: true, arguments: [{ name: "force", type: "pure-token", token: "FORCE" }, { name: "takeover", type: "pure-token", token: "TAKEOVER" }] }],
+        handler: withCluster(clusterFailover),
+      },
       { ...sub, name: "info", arity: 2, flags: ["stale"], summary: "Returns information about the state of a node.", complexity: "O(1)", tips: ["nondeterministic_output"], handler: withCluster(clusterInfo) },
       { ...sub, name: "myid", arity: 2, flags: ["stale"], summary: "Returns the ID of a node.", complexity: "O(1)", handler: withCluster((ctx, c) => ctx.reply.bulk(clusterNodeName(c.self.id))) },
       { ...sub, name: "nodes", arity: 2, flags: ["stale"], summary: "Returns the cluster configuration for a node.", complexity: "O(N) where N is the total number of Cluster nodes", tips: ["nondeterministic_output"], handler: withCluster(clusterNodes) },

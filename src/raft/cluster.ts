@@ -262,6 +262,25 @@ export class ClusterNode {
     return this.groups[shard]?.node.lead ?? 0;
   }
 
+  /**
+   * CLUSTER FAILOVER: asks each shard led elsewhere to hand its leadership to this node (Raft leadership
+   * transfer: the leader sends TimeoutNow once this node's log has caught up, and this node wins the
+   * election that follows with a majority's votes, as any election). With `force`, a shard with no known
+   * leader gets an election started here; without it such a shard is reported and nothing is asked.
+   * Nothing here bypasses a majority: Redis's TAKEOVER (no agreement) has no safe Raft equivalent.
+   */
+  requestLeadership(force: boolean): "leads-all" | "leader-unknown" | "requested" {
+    const others = this.groups.filter((g) => !this.writable(g.shard));
+    if (others.length === 0) return "leads-all";
+    if (!force && others.some((g) => g.node.lead === 0)) return "leader-unknown";
+    for (const g of others) {
+      if (g.node.lead === 0) g.node.campaign();
+      else if (g.node.lead !== this.self.id) g.node.transferLeader(this.self.id);
+      this.schedule(g);
+    }
+    return "requested";
+  }
+
   member(id: number): ClusterMember | undefined {
     return this.byId.get(id);
   }
