@@ -24,9 +24,12 @@ function stringData(e: StringEntry): string {
   return e.data as string;
 }
 
-/** A string entry for reading; writes WRONGTYPE and returns false for another type. */
+/**
+ * A string entry for reading (Redis's lookupKeyRead: GETBIT, BITCOUNT, BITPOS, BITOP's sources,
+ * BITFIELD with only GET); writes WRONGTYPE and returns false for another type.
+ */
 function readString(ctx: CommandContext, key: string): StringEntry | undefined | false {
-  const e = ctx.db.get(key);
+  const e = ctx.db.lookupRead(key);
   if (e === undefined) return undefined;
   if (e.type !== "string") {
     ctx.reply.error(errWrongType);

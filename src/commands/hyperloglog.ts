@@ -16,9 +16,13 @@ import {
 const errNotHll = "WRONGTYPE Key is not a valid HyperLogLog string value.";
 const errInvalidHll = "INVALIDOBJ Corrupted HLL object detected";
 
-/** The HLL at `key` for reading: undefined when missing, false after WRONGTYPE. */
-function readHll(ctx: CommandContext, key: string): { entry: StringEntry; hll: Hll } | undefined | false {
-  const e = ctx.db.get(key);
+/**
+ * The HLL at `key`: undefined when missing, false after WRONGTYPE. `read`: Redis's lookupKeyRead
+ * (PFCOUNT, PFMERGE's sources: counted as a hit or miss), else its lookupKeyWrite (PFADD, PFMERGE's
+ * destination, PFDEBUG).
+ */
+function readHll(ctx: CommandContext, key: string, read: boolean): { entry: StringEntry; hll: Hll } | undefined | false {
+  const e = read ? ctx.db.lookupRead(key) : ctx.db.get(key);
   if (e === undefined) return undefined;
   if (e.type !== "string") {
     ctx.reply.error(errWrongType);
@@ -55,7 +59,7 @@ function createHll(ctx: CommandContext, key: string, hll: Hll): void {
 
 function pfadd(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[1] as Uint8Array);
-  const found = readHll(ctx, key);
+  const found = readHll(ctx, key, false);
   if (found === false) return;
   const created = found === undefined;
   const hll = created ? Hll.empty() : found.hll;
@@ -91,7 +95,7 @@ function pfcount(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     // Several keys: merge into a temporary register array; nothing is cached.
     const registers = new Uint8Array(HLL_REGISTERS);
     for (let i = 1; i < argv.length; i++) {
-      const found = readHll(ctx, latin1(argv[i] as Uint8Array));
+      const found = readHll(ctx, latin1(argv[i] as Uint8Array), true);
       if (found === false) return;
       if (found === undefined) continue;
       if (!hllMergeInto(registers, found.hll)) return ctx.reply.error(errInvalidHll);
@@ -99,7 +103,7 @@ function pfcount(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     return ctx.reply.integer(hllCountRegisters(registers));
   }
   const key = latin1(argv[1] as Uint8Array);
-  const found = readHll(ctx, key);
+  const found = readHll(ctx, key, true);
   if (found === false) return;
   if (found === undefined) return ctx.reply.integer(0);
   const { hll } = found;
@@ -118,14 +122,14 @@ function pfmerge(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const registers = new Uint8Array(HLL_REGISTERS);
   let anyDense = false;
   for (let i = 1; i < argv.length; i++) {
-    const found = readHll(ctx, latin1(argv[i] as Uint8Array));
+    const found = readHll(ctx, latin1(argv[i] as Uint8Array), true);
     if (found === false) return;
     if (found === undefined) continue;
     if (found.hll.encoding === HLL_ENCODING_DENSE) anyDense = true;
     if (!hllMergeInto(registers, found.hll)) return ctx.reply.error(errInvalidHll);
   }
   const key = latin1(argv[1] as Uint8Array);
-  const dest = readHll(ctx, key);
+  const dest = readHll(ctx, key, false);
   if (dest === false) return; // not reached: the destination was checked as a source
   const hll = dest === undefined ? Hll.empty() : dest.hll;
   // With a dense input the result is dense at once (as in Redis: no sparse-then-promote detour).
@@ -173,7 +177,7 @@ function pfselftest(ctx: CommandContext): void {
 
 function pfdebug(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[2] as Uint8Array);
-  const found = readHll(ctx, key);
+  const found = readHll(ctx, key, false);
   if (found === false) return;
   if (found === undefined) return ctx.reply.error("ERR The specified key does not exist");
   const { hll } = found;

@@ -251,7 +251,7 @@ function copy(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     } else return ctx.reply.error(errSyntax);
   }
   if (dstDb === ctx.db.index && src === dst) return ctx.reply.error(errSameObject);
-  const e = ctx.db.get(src);
+  const e = ctx.db.lookupRead(src); // Redis's copyCommand reads its source with lookupKeyRead
   if (e === undefined) return ctx.reply.integer(0);
   const done = inDb(ctx, dstDb, () => {
     if (ctx.db.get(dst) !== undefined) {

@@ -165,7 +165,7 @@ function smismember(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 function lookupSources(ctx: CommandContext, names: readonly string[]): (Set<string> | undefined)[] | null {
   const sets: (Set<string> | undefined)[] = [];
   for (const name of names) {
-    const e = ctx.db.get(name);
+    const e = ctx.db.lookupRead(name); // lookupKeyRead, also for the *STORE variants
     if (e !== undefined && e.type !== "set") {
       ctx.reply.error(errWrongType);
       return null;

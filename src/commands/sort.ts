@@ -89,7 +89,7 @@ function lookupByPattern(ctx: CommandContext, pattern: string, element: string):
   const isField = arrow >= 0 && arrow + 2 < c.length;
   const keyEnd = isField ? arrow : pattern.length;
   const key = pattern.slice(0, star) + element + pattern.slice(star + 1, keyEnd);
-  const e = ctx.db.get(key);
+  const e = ctx.db.lookupRead(key);
   if (e === undefined) return null;
   if (isField) {
     if (e.type !== "hash") return null;
@@ -128,7 +128,7 @@ function numericWeight(text: string): number | null {
 function sortGeneric(ctx: CommandContext, argv: readonly Uint8Array[], readonly: boolean): void {
   const o = parseSortOptions(ctx, argv, readonly);
   if (o === null) return;
-  const source = ctx.db.get(latin1(argv[1] as Uint8Array));
+  const source = ctx.db.lookupRead(latin1(argv[1] as Uint8Array)); // lookupKeyRead, with STORE too
   if (source !== undefined && source.type !== "list" && source.type !== "set" && source.type !== "zset") return ctx.reply.error(errWrongType);
 
   let { dontSort, alpha, by } = o;

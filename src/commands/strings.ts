@@ -12,9 +12,12 @@ import {
 import { parseInteger, parseIntegerStrict, parseLongDouble, addLongDouble, formatLongDouble, longDoubleFromInteger } from "../protocol/numbers.ts";
 import { EMBSTR_BYTES_MAX, forceStringEncoding, integerValue } from "../keyspace/string-encoding.ts";
 
-/** Looks up a string value; writes WRONGTYPE and returns false for another type. */
-export function getString(ctx: CommandContext, key: string): StringEntry | undefined | false {
-  const e = ctx.db.get(key);
+/**
+ * Looks up a string value; writes WRONGTYPE and returns false for another type. `read`: Redis reads it
+ * with lookupKeyRead even in a write command (GETSET, GETDEL, GETEX), which counts as a hit or miss.
+ */
+export function getString(ctx: CommandContext, key: string, read = false): StringEntry | undefined | false {
+  const e = read ? ctx.db.lookupRead(key) : ctx.db.get(key);
   if (e === undefined) return undefined;
   if (e.type !== "string") {
     ctx.reply.error(errWrongType);
@@ -108,7 +111,7 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[1] as Uint8Array);
   const { flags } = opts;
   // Only GET needs the old value itself (and its access counted); the rest needs its existence and TTL.
-  const old = flags & flagGET ? ctx.db.get(key) : ctx.db.peek(key);
+  const old = flags & flagGET ? ctx.db.lookupRead(key) : ctx.db.peek(key);
   if (flags & flagGET && old !== undefined && old.type !== "string") {
     ctx.reply.error(errWrongType);
     return;
@@ -197,7 +200,7 @@ function psetex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 
 function getset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[1] as Uint8Array);
-  const old = getString(ctx, key);
+  const old = getString(ctx, key, true);
   if (old === false) return;
   // Redis replies before setting: the old value precedes the "new" and "set" notifications.
   if (old === undefined) ctx.reply.nullBulk();
@@ -210,7 +213,7 @@ function getset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 
 function getdel(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const key = latin1(argv[1] as Uint8Array);
-  const e = getString(ctx, key);
+  const e = getString(ctx, key, true);
   if (e === false) return;
   if (e === undefined) return ctx.reply.nullBulk();
   ctx.reply.bulk(stringValue(e));
@@ -244,7 +247,7 @@ function getex(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     } else return ctx.reply.error(errSyntax);
   }
   const key = latin1(argv[1] as Uint8Array);
-  const e = getString(ctx, key);
+  const e = getString(ctx, key, true);
   if (e === false) return;
   if (e === undefined) return ctx.reply.nullBulk();
   let at: ExpireAt | null = null;

@@ -28,7 +28,8 @@ const RANDMEMBER_WITHSCORES_COUNT_MAX = LONG_MAX / 2n;
 
 /** The zset at `key`: undefined when missing, false after replying WRONGTYPE. */
 function lookupZset(ctx: CommandContext, key: string, forWrite: boolean): ZSetEntry | undefined | false {
-  const e = forWrite ? ctx.db.getForWrite(key) : ctx.db.get(key);
+  // Not for writing: Redis's lookupKeyRead, which counts even in a write command (ZRANGESTORE's source).
+  const e = forWrite ? ctx.db.getForWrite(key) : ctx.db.lookupRead(key);
   if (e === undefined) return undefined;
   if (e.type !== "zset") {
     ctx.reply.error(errWrongType);
@@ -656,7 +657,7 @@ function setOpGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: Se
   const sources: Source[] = [];
   let j = numKeysIndex + 1;
   for (let i = 0; i < setCount; i++, j++) {
-    const e = ctx.db.get(latin1(argv[j] as Uint8Array));
+    const e = ctx.db.lookupRead(latin1(argv[j] as Uint8Array)); // sources: lookupKeyRead, with STORE too
     if (e === undefined) sources.push({ zset: null, set: null, weight: 1 });
     else if (e.type === "zset") sources.push({ zset: e.data, set: null, weight: 1 });
     else if (e.type === "set") sources.push({ zset: null, set: e.data, weight: 1 });

@@ -121,12 +121,13 @@ export class Executor implements CommandContext, ViewHost {
   /** Whether the running command is read-only: only those count hits and misses (Redis's lookupKeyRead). */
   private readOnlyCommand = false;
 
-  keyspaceLookup(hit: boolean, db: number, key: string): void {
-    if (this.replaying || !this.readOnlyCommand || !this.server) return;
+  keyspaceLookup(hit: boolean, db: number, key: string, always: boolean): void {
+    if (this.replaying || !(always || this.readOnlyCommand) || !this.server) return;
     if (hit) this.server.stats.keyspaceHits++;
     else {
       this.server.stats.keyspaceMisses++;
-      // Read-only commands only: write handlers also use get() where Redis uses lookupKeyWrite (no keymiss).
+      // Read-only commands, or a write command's lookupRead() (Redis's lookupKeyRead); a write
+      // command's get() is Redis's lookupKeyWrite, which is not counted.
       this.server.pubsub?.keyspaceEvent(keyspaceEventFlags.keyMiss, "keymiss", key, db);
     }
   }

@@ -20,8 +20,11 @@ export interface ViewHost {
   /** A key of this shard was looked at (read or write): a command that read other shards than it
    * wrote cannot be replayed from one shard's log, so its effects are logged as key states. */
   accessed(shard: number): void;
-  /** A read lookup hit or missed (INFO keyspace_hits / keyspace_misses, and the keymiss event). */
-  keyspaceLookup(hit: boolean, db: number, key: string): void;
+  /**
+   * A read lookup hit or missed (INFO keyspace_hits / keyspace_misses, and the keymiss event). Counted
+   * for read-only commands, and with `always` for the read lookups Redis makes inside write commands.
+   */
+  keyspaceLookup(hit: boolean, db: number, key: string, always: boolean): void;
   /** A key was added where none lived (Redis's dbAdd: the "new" keyspace event). */
   keyCreated(db: number, key: string): void;
   /** A whole database of a shard is about to be emptied, or swapped with `swappedWith`. */
@@ -78,16 +81,30 @@ export class DbView {
     return true;
   }
 
-  /** Read lookup (Redis lookupKeyRead). */
+  /**
+   * Lookup that touches the key and loads a cold value. In a read-only command it is Redis's
+   * lookupKeyRead (counted in keyspace hits/misses, keymiss event); in a write command, its
+   * lookupKeyWrite (not counted): use lookupRead() where a write command reads as Redis does with
+   * lookupKeyRead (GETSET, SET GET, COPY's source, the sources of *STORE commands, BITOP, PFMERGE...).
+   */
   get(key: string): Entry | undefined {
+    return this.lookup(key, false);
+  }
+
+  /** Redis's lookupKeyRead in any command: counted as a read hit or miss even inside a write command. */
+  lookupRead(key: string): Entry | undefined {
+    return this.lookup(key, true);
+  }
+
+  private lookup(key: string, alwaysCount: boolean): Entry | undefined {
     const db = this.shardDb(key);
     const s = this.shardIndex;
     const e = db.map.get(key);
     if (e === undefined || this.expireIfNeeded(s, db, key, e)) {
-      this.host.keyspaceLookup(false, this.index, key);
+      this.host.keyspaceLookup(false, this.index, key, alwaysCount);
       return undefined;
     }
-    this.host.keyspaceLookup(true, this.index, key);
+    this.host.keyspaceLookup(true, this.index, key, alwaysCount);
     if (!this.host.noTouch && !this.host.replaying) this.touch(e);
     if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
     return e;
@@ -108,7 +125,7 @@ export class DbView {
    */
   peekRead(key: string): Entry | undefined {
     const e = this.peek(key);
-    this.host.keyspaceLookup(e !== undefined, this.index, key);
+    this.host.keyspaceLookup(e !== undefined, this.index, key, false);
     return e;
   }
 

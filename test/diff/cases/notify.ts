@@ -46,5 +46,14 @@ export const cases: DiffCase[] = [
     "EXISTS nosuch", "EXISTS str nosuch other", "TYPE nosuch", "TYPE str", "TTL nosuch", "PTTL nosuch", "EXPIRETIME nosuch", "PEXPIRETIME nosuch",
     "TTL str", "OBJECT FREQ nosuch", "OBJECT IDLETIME nosuch", "MEMORY USAGE nosuch",
   ]),
+  // Write commands that read as Redis's lookupKeyRead (keymiss) against those that use lookupKeyWrite (none).
+  watched("notify: keymiss from the read lookups of write commands, none from their write lookups", "KEm", ["SET str v", "SADD set x", "ZADD z 1 x", "PFADD hll a"], [
+    "GETSET nosuch v", "DEL nosuch", "GETDEL nosuch2", "GETEX nosuch3 PX 100", "SET nosuch4 v GET", "SET str v2 GET",
+    "COPY nosuch5 dst", "MOVE nosuch6 1", "RENAME nosuch7 x", "SUNIONSTORE d1 set nosuch8", "SINTERSTORE d2 nosuch9 set", "SDIFFSTORE d3 set nosuch10",
+    "ZUNIONSTORE d4 2 z nosuch11", "ZINTERSTORE d5 2 nosuch12 z", "ZRANGESTORE d6 nosuch13 0 -1", "BITOP OR d7 str nosuch14",
+    "PFMERGE nosuch15 hll nosuch16", "PFCOUNT hll nosuch17", "SORT nosuch18 STORE d8", "SORT set BY nosuch19_* STORE d9",
+    "APPEND nosuch20 x", "INCR nosuch21", "SETRANGE nosuch22 0 x", "SETBIT nosuch23 1 1", "PFADD nosuch24 a", "EXPIRE nosuch25 10", "PERSIST nosuch26",
+    "LPUSH l1 x", "LPOP nosuch27", "SMOVE nosuch28 set x", "HSET h f v", "ZADD nosuch29 1 x", "MSETNX nosuch30 v", "SETNX str v", "RESTORE str 0 x",
+  ]),
   watched("notify: neither new nor keymiss under A alone", "KEA", [], ["SET a 1", "GET nosuch", "SADD l x"]),
 ];
