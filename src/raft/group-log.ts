@@ -231,14 +231,50 @@ export class GroupLog {
   }
 
   /**
+   * fdatasync on the calling thread. For the deterministic simulator (test/raft/simulator.ts), whose
+   * virtual clock decides when an fsync completes; the cluster driver uses sync().
+   */
+  syncNow(): void {
+    this.io.fdatasync(this.fd);
+    this.fsyncCount++;
+  }
+
+  /**
    * Replaces the file with what `storage` holds: its snapshot record, its hard state, its retained
    * entries. Call only between Readys (nothing else writes meanwhile), and only once the snapshot the
    * storage starts after is durable. Crash-safe: written as .tmp and fdatasynced before the rename; the
    * rename is made durable by a directory fsync before the old file's descriptor is dropped.
    */
   async rewrite(storage: GroupStorage): Promise<void> {
-    const tmp = this.path + ".tmp";
-    const fd = this.io.openFile(tmp, "append");
+    const tmp = this.writeTmp(storage);
+    try {
+      await this.io.fdatasyncAsync(tmp.fd);
+      this.io.renameFile(this.path + ".tmp", this.path);
+      await this.io.fsyncDirAsync(dirname(this.path));
+    } catch (e: unknown) {
+      this.io.closeFile(tmp.fd);
+      throw e;
+    }
+    this.adopt(tmp);
+  }
+
+  /** rewrite() with every disk step on the calling thread (the simulator's; see syncNow). */
+  rewriteNow(storage: GroupStorage): void {
+    const tmp = this.writeTmp(storage);
+    try {
+      this.io.fdatasync(tmp.fd);
+      this.io.renameFile(this.path + ".tmp", this.path);
+      this.io.fsyncDir(dirname(this.path));
+    } catch (e: unknown) {
+      this.io.closeFile(tmp.fd);
+      throw e;
+    }
+    this.adopt(tmp);
+  }
+
+  /** Writes the rewrite's content into `<path>.tmp` (page cache only). */
+  private writeTmp(storage: GroupStorage): { fd: number; bytes: number } {
+    const fd = this.io.openFile(this.path + ".tmp", "append");
     let offset = 0;
     try {
       this.io.ftruncate(fd, 0);
@@ -260,18 +296,20 @@ export class GroupLog {
       }
       this.io.pwriteAll(fd, w.view_(0), offset);
       offset += w.length;
-      await this.io.fdatasyncAsync(fd);
-      this.io.renameFile(tmp, this.path);
-      await this.io.fsyncDirAsync(dirname(this.path));
     } catch (e: unknown) {
       this.io.closeFile(fd);
       throw e;
     }
+    return { fd, bytes: offset };
+  }
+
+  /** The durable rewrite becomes the file appended to. */
+  private adopt(tmp: { fd: number; bytes: number }): void {
     this.io.closeFile(this.fd);
-    this.fd = fd;
-    this.fileOffset = offset;
-    this.bytesAtCompaction = offset;
-    this.bytesWritten += offset;
+    this.fd = tmp.fd;
+    this.fileOffset = tmp.bytes;
+    this.bytesAtCompaction = tmp.bytes;
+    this.bytesWritten += tmp.bytes;
     this.compactions++;
   }
 

@@ -13,7 +13,6 @@ import {
   describeMessage,
   describeReady,
   type Entry,
-  MemoryStorage,
   type Message,
   type NodeId,
   ProposalDroppedError,
@@ -21,7 +20,10 @@ import {
   type Ready,
   SeededRandom,
   type Snapshot,
+  type HardState,
 } from "../../src/raft/core/index.ts";
+import { GroupLog, GroupStorage } from "../../src/raft/group-log.ts";
+import { MemoryIo } from "../../src/storage/memory-io.ts";
 
 /** Every limit of a run, in one place. Time is in units; one Raft tick is `tickUnits` units. */
 export const SIM_LIMITS = {
@@ -43,6 +45,9 @@ export const SIM_LIMITS = {
   /** Leader churn: crashed nodes come back sooner, so deposed leaders compete again with their old tails. */
   churnDowntimeTicksMax: 20,
 };
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
 
 /** Mixed into the seed for the side stream that picks the profile, so other seeds replay as before. */
 const profileSeedSalt = 0x2f8d1b67;
@@ -77,74 +82,96 @@ export class SimulationFailure extends Error {
   }
 }
 
-type DiskOp =
-  | { kind: "append"; entries: readonly Entry[] }
-  | { kind: "hard-state"; term: number; vote: NodeId; commit: number }
-  | { kind: "apply-snapshot"; snapshot: Snapshot }
-  | { kind: "create-snapshot"; index: number; confState: ConfState; data: Uint8Array }
-  | { kind: "compact"; index: number };
-
-function applyOp(storage: MemoryStorage, op: DiskOp): void {
-  switch (op.kind) {
-    case "append":
-      storage.append(op.entries);
-      break;
-    case "hard-state":
-      storage.setHardState({ term: op.term, vote: op.vote, commit: op.commit });
-      break;
-    case "apply-snapshot":
-      storage.applySnapshot(op.snapshot);
-      break;
-    case "create-snapshot":
-      storage.createSnapshot(op.index, op.confState, op.data);
-      break;
-    case "compact":
-      storage.compact(op.index);
-      break;
-  }
-}
-
 /**
- * The disk: `live` is what reads see (the page cache), `durable` what survives a crash. A crash keeps a
- * random prefix of the unsynced writes, and the last kept append may be torn to a prefix of its entries.
+ * A node's disk: the real storage code (GroupLog, the cluster's per-group Raft log file, and its
+ * in-memory read side GroupStorage) over a MemoryIo, whose power cuts keep only what was fsynced (a
+ * file's unsynced tail may partly survive: a torn write). Restarts reopen it with GroupLog.open, the
+ * code a real node starts with (torn tails truncated, CRCs checked). Snapshots are the simulator's own
+ * application state (a digest chain) written through the same disk as a file, durably (tmp, fdatasync,
+ * rename, directory fsync) before the log is compacted below it, the order the cluster driver keeps
+ * with its shard snapshots. Every fsync runs when the simulator's virtual clock says it completes.
  */
-class SimDisk {
-  live: MemoryStorage;
-  private durable: MemoryStorage;
-  private pending: DiskOp[] = [];
+const logPath = "/raft/group.log";
+const snapPath = "/raft/app.snap";
 
-  constructor(confState: ConfState) {
-    this.durable = new MemoryStorage(confState);
-    this.live = this.durable.clone();
+class SimDisk {
+  io = new MemoryIo();
+  log!: GroupLog;
+  live!: GroupStorage;
+  /** The snapshot file's content (what storage.snapshot() hands to a follower). */
+  private snap: Snapshot | null = null;
+
+  constructor(private readonly genesis: ConfState) {
+    this.io.makeDirs("/raft");
+    this.open();
   }
 
-  write(op: DiskOp): void {
-    applyOp(this.live, op);
-    this.pending.push(op);
+  private open(): void {
+    this.snap = this.io.exists(snapPath) ? decodeSnapshotFile(this.io.readWhole(snapPath)) : null;
+    const meta = this.snap?.meta;
+    const { log, storage } = GroupLog.open(this.io, logPath, meta?.confState ?? this.genesis, meta === undefined ? null : { index: meta.index, term: meta.term });
+    storage.snapshotSource = () => this.snap;
+    this.io.fsyncDir("/raft"); // a new log file's name is durable before anything in it counts (as ClusterNode does)
+    this.log = log;
+    this.live = storage;
+  }
+
+  /** Entries and hard state of a Ready, into the page cache. */
+  write(entries: readonly Entry[], hardState: HardState | undefined): void {
+    this.log.write(entries, hardState);
+    this.live.append(entries);
+    if (hardState !== undefined) this.live.hardState = hardState;
   }
 
   sync(): void {
-    for (const op of this.pending) applyOp(this.durable, op);
-    this.pending = [];
+    this.log.syncNow();
   }
 
-  /** Returns what happened to the unsynced writes. */
+  /** A snapshot this node took (at `index`) or received, made durable, then the log compacted to `compactTo`. */
+  snapshotAndCompact(snapshot: Snapshot, compactTo: number): void {
+    if (this.snap !== null && snapshot.meta.index < this.snap.meta.index) return; // never go back
+    const tmp = `${snapPath}.tmp`;
+    const fd = this.io.openFile(tmp, "append");
+    this.io.ftruncate(fd, 0);
+    this.io.pwriteAll(fd, encodeSnapshotFile(snapshot), 0);
+    this.io.fdatasync(fd);
+    this.io.closeFile(fd);
+    this.io.renameFile(tmp, snapPath);
+    this.io.fsyncDir("/raft");
+    this.snap = snapshot;
+    const term = compactTo === snapshot.meta.index ? snapshot.meta.term : this.live.term(compactTo);
+    this.live.compactTo(compactTo, term);
+    this.log.rewriteNow(this.live);
+  }
+
+  /** Power cut; returns whether unsynced bytes were lost and whether a partial write survived. */
   crash(random: SeededRandom): { lost: number; torn: boolean } {
-    const kept = random.intBelow(this.pending.length + 1);
+    let lost = 0;
     let torn = false;
-    for (let i = 0; i < kept; i++) {
-      let op = this.pending[i] as DiskOp;
-      if (i === kept - 1 && op.kind === "append" && op.entries.length > 1 && random.chance(0.5)) {
-        op = { kind: "append", entries: op.entries.slice(0, 1 + random.intBelow(op.entries.length - 1)) };
-        torn = true;
-      }
-      applyOp(this.durable, op);
-    }
-    const lost = this.pending.length - kept;
-    this.pending = [];
-    this.live = this.durable.clone();
+    this.io = this.io.crash((unsynced) => {
+      const kept = random.intBelow(unsynced + 1);
+      if (kept < unsynced) lost++;
+      if (kept > 0 && kept < unsynced) torn = true;
+      return kept;
+    });
+    this.open();
     return { lost, torn };
   }
+}
+
+function encodeSnapshotFile(snapshot: Snapshot): Uint8Array {
+  const { index, term, confState } = snapshot.meta;
+  const head = textEncoder.encode(`${JSON.stringify({ index, term, voters: confState.voters, learners: confState.learners })}\n`);
+  const out = new Uint8Array(head.length + snapshot.data.length);
+  out.set(head, 0);
+  out.set(snapshot.data, head.length);
+  return out;
+}
+
+function decodeSnapshotFile(bytes: Uint8Array): Snapshot {
+  const nl = bytes.indexOf(10);
+  const meta = JSON.parse(textDecoder.decode(bytes.subarray(0, nl))) as { index: number; term: number; voters: NodeId[]; learners: NodeId[] };
+  return { meta: { index: meta.index, term: meta.term, confState: { voters: meta.voters, learners: meta.learners } }, data: bytes.slice(nl + 1) };
 }
 
 interface InFlight {
@@ -170,9 +197,6 @@ function chainDigest(previous: number, entry: Entry): number {
   for (const byte of entry.data) mix(byte);
   return h;
 }
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
 
 function encodeAppSnapshot(state: AppState, paddingBytes: number): Uint8Array {
   return textEncoder.encode(`${state.index}:${state.digest}:${"#".repeat(paddingBytes)}`);
@@ -550,12 +574,11 @@ export class Simulator {
     }
     if (!node.raft.hasReady()) return;
     const rd = node.raft.ready();
-    if (rd.snapshot !== undefined) node.disk.write({ kind: "apply-snapshot", snapshot: rd.snapshot });
-    if (rd.entries.length > 0) {
-      this.checkNotOverwritingCommitted(node, rd.entries);
-      node.disk.write({ kind: "append", entries: rd.entries });
-    }
-    if (rd.hardState !== undefined) node.disk.write({ kind: "hard-state", ...rd.hardState });
+    // A received snapshot is made durable and the log reset to start after it before anything else
+    // of the Ready is written (the cluster driver's install()).
+    if (rd.snapshot !== undefined) node.disk.snapshotAndCompact(rd.snapshot, rd.snapshot.meta.index);
+    if (rd.entries.length > 0) this.checkNotOverwritingCommitted(node, rd.entries);
+    node.disk.write(rd.entries, rd.hardState);
     if (rd.mustSync) {
       node.inFlightReady = rd;
       node.readyDoneAt = this.now + this.random.intBelow(SIM_LIMITS.fsyncDelayUnitsMax + 1);
@@ -609,8 +632,10 @@ export class Simulator {
     const storage = node.disk.live;
     if (node.app.index - storage.firstIndex() < this.compactEveryEntries) return;
     const index = node.app.index;
-    node.disk.write({ kind: "create-snapshot", index, confState: node.app.confState, data: encodeAppSnapshot(node.app, this.snapshotPaddingBytes) });
-    node.disk.write({ kind: "compact", index: Math.max(storage.firstIndex(), index - this.random.intBelow(5)) });
+    const term = storage.term(index);
+    const snapshot: Snapshot = { meta: { index, term, confState: node.app.confState }, data: encodeAppSnapshot(node.app, this.snapshotPaddingBytes) };
+    // Like the cluster driver, keep a few entries below the snapshot for followers slightly behind.
+    node.disk.snapshotAndCompact(snapshot, Math.max(storage.firstIndex(), index - this.random.intBelow(5)));
   }
 
   // ---- checkers ----
