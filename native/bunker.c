@@ -1,6 +1,7 @@
 /*
- * Bunker's native library: CRC32C (SSE4.2 with a portable fallback) and file primitives that
- * loop over short writes and EINTR so the TypeScript side sees one call, one result.
+ * Bunker's native library: CRC32C (SSE4.2 with a portable fallback), file primitives that
+ * loop over short writes and EINTR so the TypeScript side sees one call, one result, and the
+ * syncer (fdatasync on persistent threads, completions through a socketpair).
  * Conventions (lengths, offsets as doubles, -errno results) are described in bunker.h.
  */
 #define _GNU_SOURCE
@@ -8,9 +9,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h> /* rename */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -350,4 +354,150 @@ int32_t bk_rename(const char *from, const char *to) {
 int32_t bk_unlink(const char *path) {
   if (path == NULL) return -EINVAL;
   return unlink(path) == 0 ? 0 : -errno;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The syncer: persistent threads that run fdatasync for the log, so the JavaScript thread never
+ * waits on the disk and no thread is created or handed work per call. A submission is a group of
+ * descriptors; the workers sync them in parallel (different files flush concurrently), and the
+ * worker that finishes a group's last one writes one completion record to a socketpair whose other
+ * end the JavaScript side watches in its event loop:
+ *   record = ticket:u32 | count:u32 | result:i32 * count      (native byte order; 0 or -errno)
+ * Records are written whole under a lock, so they are never interleaved in the stream.
+ * ------------------------------------------------------------------------------------------- */
+
+struct sync_group {
+  uint32_t ticket;
+  uint32_t count;
+  uint32_t remaining;
+  int32_t results[BK_SYNC_GROUP_MAX];
+  int32_t fds[BK_SYNC_GROUP_MAX];
+};
+
+struct sync_job {
+  struct sync_group *group;
+  uint32_t index;
+};
+
+/* A ring of jobs; its capacity bounds what may be outstanding (submissions beyond it get -EAGAIN). */
+#define SYNC_QUEUE_CAPACITY 4096
+
+static pthread_mutex_t sync_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sync_wake = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t sync_write_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sync_job sync_queue[SYNC_QUEUE_CAPACITY];
+static uint32_t sync_head;
+static uint32_t sync_length;
+static int sync_signal_fd = -1; /* the C end of the socketpair */
+static int sync_js_fd = -1;     /* the end handed to JavaScript */
+static int sync_workers;
+
+/* Writes all of a record; a failure here cannot be reported anywhere else, so it aborts. */
+static void sync_write_record(const uint8_t *bytes, size_t len) {
+  pthread_mutex_lock(&sync_write_lock);
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = write(sync_signal_fd, bytes + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) abort();
+    done += (size_t)n;
+  }
+  pthread_mutex_unlock(&sync_write_lock);
+}
+
+static void *sync_worker_main(void *unused) {
+  (void)unused;
+  pthread_setname_np(pthread_self(), "bunker-sync");
+  for (;;) {
+    pthread_mutex_lock(&sync_lock);
+    while (sync_length == 0) pthread_cond_wait(&sync_wake, &sync_lock);
+    struct sync_job job = sync_queue[sync_head];
+    sync_head = (sync_head + 1) % SYNC_QUEUE_CAPACITY;
+    sync_length--;
+    pthread_mutex_unlock(&sync_lock);
+
+    struct sync_group *group = job.group;
+    int32_t result = bk_fdatasync(group->fds[job.index]);
+    pthread_mutex_lock(&sync_lock);
+    group->results[job.index] = result;
+    uint32_t left = --group->remaining;
+    pthread_mutex_unlock(&sync_lock);
+    if (left != 0) continue;
+
+    uint8_t record[8 + 4 * BK_SYNC_GROUP_MAX];
+    memcpy(record, &group->ticket, 4);
+    memcpy(record + 4, &group->count, 4);
+    memcpy(record + 8, group->results, 4 * (size_t)group->count);
+    size_t len = 8 + 4 * (size_t)group->count;
+    free(group);
+    sync_write_record(record, len);
+  }
+  return NULL;
+}
+
+int32_t bk_syncer_start(int32_t workers) {
+  pthread_mutex_lock(&sync_lock);
+  if (sync_js_fd >= 0) {
+    pthread_mutex_unlock(&sync_lock);
+    return sync_js_fd; /* one syncer per process */
+  }
+  if (workers < 1 || workers > BK_SYNC_WORKERS_MAX) {
+    pthread_mutex_unlock(&sync_lock);
+    return -EINVAL;
+  }
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    int error = errno;
+    pthread_mutex_unlock(&sync_lock);
+    return -error;
+  }
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  int started = 0;
+  int error = 0;
+  for (; started < workers; started++) {
+    pthread_t thread;
+    error = pthread_create(&thread, &attr, sync_worker_main, NULL);
+    if (error != 0) break;
+  }
+  pthread_attr_destroy(&attr);
+  if (started == 0) {
+    close(pair[0]);
+    close(pair[1]);
+    pthread_mutex_unlock(&sync_lock);
+    return -error;
+  }
+  sync_signal_fd = pair[1];
+  sync_js_fd = pair[0];
+  sync_workers = started;
+  pthread_mutex_unlock(&sync_lock);
+  return sync_js_fd;
+}
+
+int32_t bk_syncer_submit(const int32_t *fds, uint32_t count, uint32_t ticket) {
+  if (count == 0 || count > BK_SYNC_GROUP_MAX) return -EINVAL;
+  if (fds == NULL) return -EFAULT;
+  struct sync_group *group = malloc(sizeof *group);
+  if (group == NULL) return -ENOMEM;
+  group->ticket = ticket;
+  group->count = count;
+  group->remaining = count;
+  memcpy(group->fds, fds, 4 * (size_t)count);
+  pthread_mutex_lock(&sync_lock);
+  if (sync_js_fd < 0 || sync_length + count > SYNC_QUEUE_CAPACITY) {
+    int32_t error = sync_js_fd < 0 ? -EBADF : -EAGAIN;
+    pthread_mutex_unlock(&sync_lock);
+    free(group);
+    return error;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    sync_queue[(sync_head + sync_length) % SYNC_QUEUE_CAPACITY] = (struct sync_job){group, i};
+    sync_length++;
+  }
+  pthread_mutex_unlock(&sync_lock);
+  if (count == 1) pthread_cond_signal(&sync_wake);
+  else pthread_cond_broadcast(&sync_wake);
+  return 0;
 }

@@ -50,4 +50,19 @@ BK_EXPORT int32_t bk_fsync_dir(const char *path);
 BK_EXPORT int32_t bk_rename(const char *from, const char *to);
 BK_EXPORT int32_t bk_unlink(const char *path);
 
+/* The syncer: persistent worker threads that fdatasync groups of descriptors and report each group
+ * through a socketpair, so an fsync costs the JavaScript thread one call and one event-loop read.
+ *   bk_syncer_start(workers)  starts `workers` threads (1..BK_SYNC_WORKERS_MAX) once per process and
+ *                             returns the descriptor to read completions from (the same one on every
+ *                             later call);
+ *   bk_syncer_submit(fds, count, ticket)  queues fdatasync of count (1..BK_SYNC_GROUP_MAX)
+ *                             descriptors, copied before it returns; -EAGAIN when too much is queued.
+ * When all of a group are done, one record arrives on the descriptor, in native byte order:
+ *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of that descriptor's fdatasync)
+ * A descriptor must stay open until its group's record has arrived. */
+#define BK_SYNC_GROUP_MAX 64
+#define BK_SYNC_WORKERS_MAX 64
+BK_EXPORT int32_t bk_syncer_start(int32_t workers);
+BK_EXPORT int32_t bk_syncer_submit(const int32_t *fds, uint32_t count, uint32_t ticket);
+
 #endif

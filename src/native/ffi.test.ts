@@ -225,6 +225,23 @@ describe("file primitives", () => {
     expect(caught.message).toContain(path);
   });
 
+  test("fdatasyncAsync calls of one turn share syncer groups; each settles with its own result", async () => {
+    const fds = Array.from({ length: 3 }, (_, i) => openFile(join(directory, `sync-${i}`), openCreate | openWrite));
+    fds.forEach((fd, i) => pwriteAll(fd, Buffer.from(`data ${i}`), 0));
+    const closed = openFile(join(directory, "sync-closed"), openCreate | openWrite);
+    closeFile(closed);
+    // 200 calls in one turn: more than one group (at most 64 descriptors each), a bad one among them.
+    const calls = Array.from({ length: 200 }, (_, i) => (i === 77 ? closed : (fds[i % 3] as number)));
+    const results = await Promise.allSettled(calls.map((fd) => fdatasyncAsync(fd)));
+    results.forEach((r, i) => {
+      if (i === 77) expect(r).toMatchObject({ status: "rejected", reason: { code: "EBADF", syscall: "fdatasync" } });
+      else expect(r.status).toBe("fulfilled");
+    });
+    // Later turns reuse the same syncer.
+    for (let round = 0; round < 20; round++) await Promise.all(fds.map((fd) => fdatasyncAsync(fd)));
+    for (const fd of fds) closeFile(fd);
+  });
+
   test("other failures carry their errno codes", async () => {
     const path = join(directory, "errors");
     const fd = openFile(path, openCreate | openWrite | openExclusive);

@@ -19,8 +19,9 @@
  * `i64`). The C side rejects negative, fractional or oversized offsets with EINVAL. Failures come
  * back as -errno and become a `NativeIoError` here.
  *
- * The async helpers use node:fs, which Bun runs on its thread pool, so an fsync does not stall the
- * JS thread; the sync ones block it and suit start-up, recovery and tests.
+ * The async helpers keep the JS thread free: fdatasync runs on the native syncer's threads (see
+ * Syncer), reads on Bun's thread pool (node:fs); the sync ones block it and suit start-up, recovery
+ * and tests.
  */
 import { dlopen } from "bun:ffi";
 import { fdatasync as fdatasyncWithCallback, read as readWithCallback } from "node:fs";
@@ -62,6 +63,8 @@ const symbols = {
   bk_fsync_dir: { args: ["ptr"], returns: "i32" },
   bk_rename: { args: ["ptr", "ptr"], returns: "i32" },
   bk_unlink: { args: ["ptr"], returns: "i32" },
+  bk_syncer_start: { args: ["i32"], returns: "i32" },
+  bk_syncer_submit: { args: ["ptr", "u32", "u32"], returns: "i32" },
 } as const;
 
 function libraryOpen() {
@@ -244,14 +247,172 @@ function nodeErrorToNative(error: NodeJS.ErrnoException, syscall: string): Nativ
   return new NativeIoError(errno, { syscall });
 }
 
-/** `fdatasyncSync` on Bun's thread pool: the JS thread keeps serving while the disk flushes. */
+/**
+ * `fdatasyncSync` off the JavaScript thread: the JS thread keeps serving while the disk flushes.
+ * Runs on the native syncer (below); calls made in the same turn of the event loop are submitted as
+ * one group, which its workers flush in parallel and report with one event-loop wake-up.
+ */
 export function fdatasyncAsync(fd: number): Promise<void> {
+  return syncer().sync(fd);
+}
+
+/** fdatasync on Bun's thread pool (node:fs): the syncer's fallback. */
+function fdatasyncOnPool(fd: number): Promise<void> {
   return new Promise((resolve, reject) => {
     fdatasyncWithCallback(fd, (error) => {
       if (error === null) resolve();
       else reject(nodeErrorToNative(error, "fdatasync"));
     });
   });
+}
+
+/** Descriptors per submitted group (BK_SYNC_GROUP_MAX in native/bunker.h). */
+const syncGroupMax = 64;
+/** Worker threads of the syncer unless startSyncer() asked for another number first. */
+const syncWorkersDefault = 4;
+
+interface SyncWaiter {
+  readonly fd: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The JavaScript half of the native syncer (bk_syncer_* in native/bunker.c): persistent C threads
+ * run fdatasync and write one completion record per group to a socketpair, whose other end is a Bun
+ * socket here, so completions arrive as ordinary `data` events. Compared with node:fs on Bun's thread
+ * pool this costs no thread hand-off per call and one wake-up per group (measured: the pool spawned
+ * and retired threads under load, and woke the loop once per fsync).
+ * The socket is referenced only while groups are outstanding, so an idle syncer never keeps the
+ * process alive. If the syncer cannot start or its socket fails, fsyncs go to the pool instead.
+ */
+class Syncer {
+  private readonly fds = new Int32Array(new ArrayBuffer(4 * syncGroupMax));
+  private readonly waiting = new Map<number, SyncWaiter[]>();
+  private group: SyncWaiter[] = [];
+  private submitScheduled = false;
+  private nextTicket = 1;
+  private socket: { ref(): void; unref(): void } | null = null;
+  private referenced = false;
+  /** Bytes of a record split across two reads. */
+  private partial: Uint8Array | null = null;
+  private broken: Error | null = null;
+
+  constructor(workers: number) {
+    const fd = native.bk_syncer_start(workers);
+    if (fd < 0) {
+      this.broken = new NativeIoError(-fd, { syscall: "bk_syncer_start" });
+      return;
+    }
+    // Completions written before the socket is connected wait in the socketpair. bun-types declares
+    // FdSocketOptions but not the Bun.connect overload that takes it.
+    const connectFd = Bun.connect as unknown as (options: Bun.FdSocketOptions<undefined>) => Promise<Bun.Socket<undefined>>;
+    connectFd({
+      fd,
+      socket: {
+        binaryType: "uint8array",
+        data: (_socket, chunk: Uint8Array) => this.onData(chunk),
+        close: () => this.fail(new Error("the native syncer's socket closed")),
+        error: (_socket, error: Error) => this.fail(error),
+      },
+    }).then(
+      (socket) => {
+        this.socket = socket;
+        if (this.waiting.size > 0) this.setReferenced(true);
+        else socket.unref();
+      },
+      (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  sync(fd: number): Promise<void> {
+    if (this.broken !== null) return fdatasyncOnPool(fd);
+    return new Promise((resolve, reject) => {
+      this.group.push({ fd, resolve, reject });
+      if (this.group.length >= syncGroupMax) this.submit();
+      else if (!this.submitScheduled) {
+        this.submitScheduled = true;
+        queueMicrotask(() => this.submit());
+      }
+    });
+  }
+
+  private submit(): void {
+    this.submitScheduled = false;
+    const group = this.group;
+    if (group.length === 0) return;
+    this.group = [];
+    for (let i = 0; i < group.length; i++) this.fds[i] = (group[i] as SyncWaiter).fd;
+    const ticket = this.nextTicket;
+    this.nextTicket = ticket === 0xffff_ffff ? 1 : ticket + 1;
+    const rc = this.broken === null ? native.bk_syncer_submit(this.fds, group.length, ticket) : -1;
+    if (rc < 0) {
+      // Queue full (or the syncer failed): the thread pool still keeps the loop free.
+      for (const w of group) fdatasyncOnPool(w.fd).then(w.resolve, w.reject);
+      return;
+    }
+    this.waiting.set(ticket, group);
+    this.setReferenced(true);
+  }
+
+  private onData(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.partial !== null) {
+      bytes = new Uint8Array(this.partial.length + chunk.length);
+      bytes.set(this.partial);
+      bytes.set(chunk, this.partial.length);
+      this.partial = null;
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let at = 0;
+    while (at + 8 <= bytes.length) {
+      const count = view.getUint32(at + 4, true);
+      const end = at + 8 + 4 * count;
+      if (end > bytes.length) break;
+      const ticket = view.getUint32(at, true);
+      const group = this.waiting.get(ticket);
+      if (group === undefined) throw new Error(`bug: the native syncer reported unknown ticket ${ticket}`);
+      this.waiting.delete(ticket);
+      for (let i = 0; i < count; i++) {
+        const result = view.getInt32(at + 8 + 4 * i, true);
+        const w = group[i] as SyncWaiter;
+        if (result === 0) w.resolve();
+        else w.reject(new NativeIoError(-result, { syscall: "fdatasync" }));
+      }
+      at = end;
+    }
+    if (at < bytes.length) this.partial = bytes.slice(at);
+    if (this.waiting.size === 0) this.setReferenced(false);
+  }
+
+  private setReferenced(on: boolean): void {
+    if (this.socket === null || this.referenced === on) return;
+    this.referenced = on;
+    if (on) this.socket.ref();
+    else this.socket.unref();
+  }
+
+  /** Outstanding groups are retried on the thread pool; later calls go there directly. */
+  private fail(error: Error): void {
+    if (this.broken !== null) return;
+    this.broken = error;
+    for (const group of this.waiting.values()) for (const w of group) fdatasyncOnPool(w.fd).then(w.resolve, w.reject);
+    this.waiting.clear();
+  }
+}
+
+let syncerInstance: Syncer | null = null;
+
+function syncer(): Syncer {
+  return (syncerInstance ??= new Syncer(syncWorkersDefault));
+}
+
+/**
+ * Starts the syncer with `workers` threads (one per file flushed at once: the shard count) unless it
+ * runs already. Optional: the first fdatasyncAsync starts it with the default.
+ */
+export function startSyncer(workers: number): void {
+  syncerInstance ??= new Syncer(Math.max(1, Math.min(workers, 64)));
 }
 
 /**
