@@ -206,6 +206,11 @@ uint32_t bk_crc32c(uint32_t crc, const uint8_t *p, uint32_t len) {
   return ~crc_raw_active(~crc, p, len);
 }
 
+uint32_t bk_crc32c_range(uint32_t crc, const uint8_t *p, uint32_t offset, uint32_t len) {
+  if (len == 0) return crc;
+  return ~crc_raw_active(~crc, p + offset, len);
+}
+
 uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len) {
   if (len == 0) return crc;
   return ~crc_sw_raw(~crc, p, len);

@@ -35,6 +35,9 @@
  * bk_crc32c_sw is always the portable table path, exported so tests can compare the two. */
 BK_EXPORT uint32_t bk_crc32c(uint32_t crc, const uint8_t *p, uint32_t len);
 BK_EXPORT uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len);
+/* bk_crc32c of p[offset, offset + len): the caller passes a whole buffer and a range in it (one
+ * bun:ffi call without a view per range). The range must lie inside the buffer. */
+BK_EXPORT uint32_t bk_crc32c_range(uint32_t crc, const uint8_t *p, uint32_t offset, uint32_t len);
 BK_EXPORT int32_t bk_crc32c_hw(void);
 
 BK_EXPORT int32_t bk_open(const char *path, int32_t flags);

@@ -65,6 +65,9 @@ static void test_crc_check_values(void) {
   uint32_t chained = 0;
   for (int i = 0; i < 9; i++) chained = bk_crc32c(chained, check + i, 1);
   CHECK(chained == 0xE3069283u);
+  const uint8_t *framed = (const uint8_t *)"xx123456789yy";
+  CHECK(bk_crc32c_range(0, framed, 2, 9) == 0xE3069283u);
+  CHECK(bk_crc32c_range(7, framed, 2, 0) == 7);
 }
 
 static void test_crc_hw_matches_sw(void) {

@@ -56,8 +56,12 @@ export interface SetOptions {
   expireAtText: string;
 }
 
+/** SET without options (the common case): shared, never modified. */
+const noSetOptions: Readonly<SetOptions> = Object.freeze({ flags: 0, expireAt: 0, expireAtText: "" });
+
 /** Parses SET's options from argv[3...] (Redis parseExtendedStringArgumentsOrReply). */
-export function parseSetOptions(ctx: CommandContext, argv: readonly Uint8Array[], commandName: string): SetOptions | null {
+export function parseSetOptions(ctx: CommandContext, argv: readonly Uint8Array[], commandName: string): Readonly<SetOptions> | null {
+  if (argv.length <= 3) return noSetOptions;
   let flags = 0;
   let expireArg: Uint8Array | null = null;
   for (let i = 3; i < argv.length; i++) {
@@ -129,7 +133,8 @@ function set(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.dirty++;
   if (flags & flagsExpire) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "PXAT", opts.expireAtText]);
   else if (flags & flagKEEPTTL) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array, "KEEPTTL"]);
-  else ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
+  // A plain SET is logged as the client sent it; with NX/XX/GET it is logged without them (it ran).
+  else if (flags !== 0) ctx.propagate(["SET", argv[1] as Uint8Array, argv[2] as Uint8Array]);
   notify(ctx, "string", "set", key);
   if (flags & flagsExpire) notify(ctx, "generic", "expire", key);
   if (!(flags & flagGET)) ctx.reply.simple("OK");

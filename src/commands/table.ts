@@ -32,6 +32,11 @@ export interface Command {
   readonly subcommands: ReadonlyMap<string, Command>;
   /** For the common one-key shape (GET, SET, HSET...): the key's argv index as a shared array. */
   readonly singleKey: readonly number[] | null;
+  /** Flags the dispatcher checks on every command, read once from `flags`. */
+  readonly noAuth: boolean;
+  readonly denyoom: boolean;
+  readonly isPubsub: boolean;
+  readonly noMulti: boolean;
 }
 
 /** [index] when the command's keys are exactly one argument at a fixed index, else null. */
@@ -108,6 +113,10 @@ function build(spec: CommandSpec, parent: Command | null): Command {
     legacyKeys: legacyRange(spec.keySpecs),
     subcommands: subs,
     singleKey: singleKeyOf(spec.keySpecs),
+    noAuth: flags.includes("no_auth"),
+    denyoom: flags.includes("denyoom"),
+    isPubsub: flags.includes("pubsub"),
+    noMulti: flags.includes("no_multi"),
   };
   for (const sub of spec.subcommands ?? []) subs.set(sub.name, build(sub, cmd));
   return cmd;
@@ -115,16 +124,61 @@ function build(spec: CommandSpec, parent: Command | null): Command {
 
 const aliasCacheMax = 4096;
 
+/** Longest name getBytes() hashes; longer ones take the string path (no command name is this long). */
+const nameBytesMax = 32;
+const asciiUpperA = 0x41;
+const asciiUpperZ = 0x5a;
+
+/** FNV-1a over the bytes with ASCII letters folded to lower case. */
+function foldedHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    let c = bytes[i] as number;
+    if (c >= asciiUpperA && c <= asciiUpperZ) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Whether `bytes` spell `name` (lower case ASCII) in any letter case. */
+function spells(bytes: Uint8Array, name: string): boolean {
+  if (bytes.length !== name.length) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    let c = bytes[i] as number;
+    if (c >= asciiUpperA && c <= asciiUpperZ) c |= 0x20;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
   /** Names as clients send them ("SET", "Get") resolved once; bounded so junk names cannot grow it. */
   private readonly byAlias = new Map<string, Command>();
 
+  /** Top-level commands by foldedHash of their name; a colliding name keeps the first (the rest go by string). */
+  private readonly byHash = new Map<number, Command>();
+
   register(specs: readonly CommandSpec[]): void {
     for (const spec of specs) {
       if (this.byName.has(spec.name)) throw new Error(`bug: command ${spec.name} declared twice`);
-      this.byName.set(spec.name, build(spec, null));
+      const cmd = build(spec, null);
+      this.byName.set(spec.name, cmd);
+      const h = foldedHash(Buffer.from(spec.name, "latin1"));
+      if (!this.byHash.has(h)) this.byHash.set(h, cmd);
     }
+  }
+
+  /**
+   * get() for a name as the client sent it (argv[0]), without building a string for it: the command
+   * lookup runs on every request.
+   */
+  getBytes(name: Uint8Array): Command | undefined {
+    if (name.length <= nameBytesMax) {
+      const cmd = this.byHash.get(foldedHash(name));
+      if (cmd !== undefined && spells(name, cmd.spec.name)) return cmd;
+    }
+    return this.get(Buffer.from(name.buffer, name.byteOffset, name.length).toString("latin1"));
   }
 
   /** Looks a command up by name in any letter case. */

@@ -22,7 +22,7 @@ function setup(): { shard: Shard; cooler: MemoryCooler; write: (key: string, val
     const recordBytes = visitValueOffsets(log, (_op, arg, at) => {
       if (arg === 2) valueAt = at;
     });
-    cooler.noteAppended(0, log, [recordStart, recordStart + recordBytes], batch);
+    cooler.noteAppended(0, log, recordStart, recordStart + recordBytes, batch);
     cooler.noteTouched(0, 0, key, entry);
     cooler.endUnit();
     return { entry, recordBytes, valueAt };
@@ -89,7 +89,7 @@ test("every value of a large MSET is found at its own argument (the last one for
     shard.state.db(0).put(argv[i] as string, e);
     entries.set(argv[i] as string, e);
   }
-  cooler.noteAppended(0, log, [0, recordBytes], 1);
+  cooler.noteAppended(0, log, 0, recordBytes, 1);
   for (const [key, e] of entries) cooler.noteTouched(0, 0, key, e);
   cooler.endUnit();
   cooler.batchWritten(shard, 1, 2, 0, recordBytes);

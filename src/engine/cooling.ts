@@ -97,8 +97,8 @@ export class MemoryCooler {
   }
 
   /** The engine appended `entry` to a shard's log (record [start, end) of batch `batch`). */
-  noteAppended(shard: number, entry: LogEntry, at: [number, number], batch: number): void {
-    this.unitAppends.push({ shard, entry, layout: null, recordStart: at[0], recordBytes: at[1] - at[0], batch });
+  noteAppended(shard: number, entry: LogEntry, start: number, end: number, batch: number): void {
+    this.unitAppends.push({ shard, entry, layout: null, recordStart: start, recordBytes: end - start, batch });
   }
 
   get hasUnitAppends(): boolean {
@@ -119,7 +119,7 @@ export class MemoryCooler {
   }
 
   endUnit(): void {
-    this.unitAppends.length = 0;
+    if (this.unitAppends.length !== 0) this.unitAppends.length = 0;
   }
 
   /**

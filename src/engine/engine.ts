@@ -481,8 +481,8 @@ export class Engine {
       const entry: LogEntry = { kind: entryKindData, seq, timeMs: ex.now, seed: ex.seed, participants, ops };
       if (replication === null) {
         const batch = shard.log.pendingBatch;
-        const at = shard.log.append(entry);
-        if (this.storage.cooler.enabled) this.storage.cooler.noteAppended(shardId, entry, at, batch);
+        const start = shard.log.append(entry);
+        if (this.storage.cooler.enabled) this.storage.cooler.noteAppended(shardId, entry, start, shard.log.pendingBytes, batch);
       } else if (!replication.propose(shardId, entry)) {
         // The dispatcher routes writes to the shard's leader and lazy expiry is fenced off elsewhere, so
         // memory changed where it must not: a bug, and this node's state is no longer the log's.

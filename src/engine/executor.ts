@@ -44,8 +44,7 @@ class TouchedKeys {
   }
 
   clear(): void {
-    if (this.length === 0) return;
-    this.key.fill("", 0, this.length);
+    for (let i = 0; i < this.length; i++) this.key[i] = "";
     this.length = 0;
   }
 }

@@ -289,8 +289,10 @@ export class StorageManager {
       if (e.type === "string" && this.cooler.hasUnitAppends) this.cooler.noteTouched(shardId, this.touchedDb[i] as number, key, e);
     }
     this.cooler.endUnit();
-    if (this.touchedCount > touchScanMax) this.touchedKeys.clear();
-    if (this.touchedCount > 0) this.touchedKey.fill("", 0, this.touchedCount);
+    const n = this.touchedCount;
+    if (n > touchScanMax) this.touchedKeys.clear();
+    // A loop: for the usual one or two keys it is cheaper than Array.prototype.fill.
+    for (let i = 0; i < n; i++) this.touchedKey[i] = "";
     this.touchedCount = 0;
     if (this.warm.length > 0 || this.changing.size > 0) this.coolWarm();
   }

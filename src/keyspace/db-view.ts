@@ -151,7 +151,7 @@ export class DbView {
     const old = db.map.get(key);
     this.host.beforeWrite(s, this.index, key, old);
     entry.accessedAt = this.host.now;
-    db.put(key, entry);
+    db.putOver(key, entry, old);
     this.resizedDbs.push(db);
     this.resizedKeys.push(key);
     // An expired entry not yet collected counts as absent, as Redis deletes it on the lookup before dbAdd.

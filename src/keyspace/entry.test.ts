@@ -12,3 +12,11 @@ test("latin1 is byte-identical for every byte value, ASCII or not, short or long
     }
   }
 });
+
+test("latin1 reads a view at its own offset, not its buffer's start", () => {
+  const backing = new Uint8Array(new ArrayBuffer(64)).map((_, i) => 0xc0 + (i & 0x3f));
+  for (const [from, to] of [[3, 5], [10, 14], [7, 40], [0, 64], [63, 64]] as const) {
+    const view = backing.subarray(from, to);
+    expect(Array.from(latin1(view), (c) => c.charCodeAt(0))).toEqual(Array.from(view));
+  }
+});

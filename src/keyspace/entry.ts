@@ -67,20 +67,16 @@ export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, 
   return { type, data, cold: null, expireAt: 0, accessedAt: 0, frequency: 5, scanSlot: -1, sizeBytes: 0 } as unknown as Extract<Entry, { type: T }>;
 }
 
-/** latin1 byte string of a view (copies: a socket chunk must not be retained by stored values). */
 /**
- * WHATWG "latin1" is windows-1252, which maps 0x80-0x9F to other characters, so the decoder is only
- * used for ASCII input, where it is the identity (and the fastest conversion measured: ~60 ns for 32 bytes
- * against ~130 ns through Buffer and ~270 ns by concatenation).
+ * latin1 byte string of a view (copies: a socket chunk must not be retained by stored values).
+ * Buffer's latin1Slice maps every byte 0..255 to the same char code (WHATWG's TextDecoder "latin1" is
+ * windows-1252 and would not) and works on any Uint8Array; measured on Bun 1.4.5 it is the fastest
+ * conversion from 4 bytes up (~55 ns for 16 bytes, against ~70 ns through TextDecoder and ~110 ns by
+ * concatenation, which also builds a rope a Map lookup must flatten).
  */
-const asciiDecoder = new TextDecoder("latin1");
-/** Up to this length the ASCII check is cheaper than the Buffer path. */
-const asciiCheckBytesMax = 256;
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
-/**
- * Below this length concatenating char codes is cheapest. It builds a rope, which a Map lookup must
- * flatten, so it is kept for the shortest strings (command names) only.
- */
+/** Below this length concatenating char codes is cheapest (command names, short fields). */
 const concatBytesMax = 4;
 
 export function latin1(view: Uint8Array): string {
@@ -90,11 +86,7 @@ export function latin1(view: Uint8Array): string {
     for (let i = 0; i < n; i++) s += String.fromCharCode(view[i] as number);
     return s;
   }
-  if (n <= asciiCheckBytesMax) {
-    let i = 0;
-    while (i < n && (view[i] as number) < 0x80) i++;
-    if (i === n) return asciiDecoder.decode(view);
-  }
+  if (latin1Slice !== undefined) return latin1Slice.call(view, 0, n);
   return Buffer.from(view.buffer, view.byteOffset, n).toString("latin1");
 }
 

@@ -22,7 +22,11 @@ export class ShardDb {
 
   /** Stores an entry with its size accounted and its expiry indexed. */
   put(key: string, e: Entry): void {
-    const old = this.map.get(key);
+    this.putOver(key, e, this.map.get(key));
+  }
+
+  /** put() when the caller has just looked the key up: `old` must be its current entry (or undefined). */
+  putOver(key: string, e: Entry, old: Entry | undefined): void {
     if (old) this.usedBytes -= old.sizeBytes;
     e.sizeBytes = entrySizeBytes(key, e);
     this.usedBytes += e.sizeBytes;

@@ -50,6 +50,7 @@ export const openExclusive = 8;
 const symbols = {
   bk_crc32c: { args: ["u32", "ptr", "u32"], returns: "u32" },
   bk_crc32c_sw: { args: ["u32", "ptr", "u32"], returns: "u32" },
+  bk_crc32c_range: { args: ["u32", "ptr", "u32", "u32"], returns: "u32" },
   bk_crc32c_hw: { args: [], returns: "i32" },
   bk_open: { args: ["ptr", "i32"], returns: "i32" },
   bk_close: { args: ["i32"], returns: "i32" },
@@ -136,6 +137,13 @@ function pathBytes(path: string): Uint8Array {
 export function crc32c(data: Uint8Array, crc = 0): number {
   if (data.byteLength <= nativeLengthMax) return native.bk_crc32c(crc, data, data.byteLength);
   return crc32cInChunks(data, crc, native.bk_crc32c);
+}
+
+/** crc32c(data.subarray(start, end)) without creating the view (the log checksums records in place). */
+export function crc32cRange(data: Uint8Array, start: number, end: number): number {
+  if (!(start >= 0 && start <= end && end <= data.byteLength)) throw new RangeError(`crc32cRange: [${start}, ${end}) outside 0..${data.byteLength}`);
+  if (end - start <= nativeLengthMax) return native.bk_crc32c_range(0, data, start, end - start);
+  return crc32c(data.subarray(start, end));
 }
 
 /** The portable table path even where SSE4.2 exists; for tests and benchmarks. */

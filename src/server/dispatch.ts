@@ -9,7 +9,7 @@ import { latin1 } from "../keyspace/entry.ts";
 import type { Connection } from "./connection.ts";
 import type { ClusterMember } from "../raft/cluster.ts";
 import { Evictor, errOom } from "../engine/eviction.ts";
-import { commandStat } from "../engine/server-context.ts";
+import { commandStat, type CommandStat } from "../engine/server-context.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 import { Forwarder, forwarderClientName } from "./forward.ts";
 
@@ -63,10 +63,9 @@ export class Dispatcher {
   /** Resolves argv to a command or subcommand, writing the error reply when it cannot. */
   resolve(conn: Connection, argv: readonly Uint8Array[]): Command | null {
     const w = conn.writer;
-    const name = latin1(argv[0] as Uint8Array);
-    const cmd = this.server.table.get(name);
+    const cmd = this.server.table.getBytes(argv[0] as Uint8Array);
     if (!cmd) {
-      w.error(errUnknownCommand(name, argv.slice(1).map((a) => latin1(a))));
+      w.error(errUnknownCommand(latin1(argv[0] as Uint8Array), argv.slice(1).map((a) => latin1(a))));
       return null;
     }
     if (cmd.subcommands.size > 0 && argv.length >= 2) {
@@ -110,10 +109,8 @@ export class Dispatcher {
       }
       return;
     }
-    const { cmd, top, durability } = admitted;
-    const grows = this.mayGrowMemory(top, client.multi);
+    const { cmd, grows, stat, durability } = admitted;
     const before = w.length;
-    const stat = commandStat(this.server.stats, cmd.fullName);
     const errorsBefore = w.errorCount;
     const started = performance.now();
     this.execute(conn, cmd, argv, grows, admitted.readShard);
@@ -137,7 +134,7 @@ export class Dispatcher {
   private admit(
     conn: Connection,
     argv: Uint8Array[],
-  ): { cmd: Command; top: Command; durability: "quorum" | "async"; readShard: number } | null {
+  ): { cmd: Command; grows: boolean; stat: CommandStat; durability: "quorum" | "async"; readShard: number } | null {
     const client = conn.state;
     const w = conn.writer;
     const cmd = this.resolve(conn, argv);
@@ -148,7 +145,7 @@ export class Dispatcher {
     const top = cmd.parent ?? cmd;
     client.lastCommand = cmd.fullName;
     const stat = commandStat(this.server.stats, cmd.fullName);
-    if (!client.authenticated && !top.flags.includes("no_auth")) {
+    if (!client.authenticated && !top.noAuth) {
       stat.rejectedCalls++;
       this.reject(conn, cmd, "NOAUTH Authentication required.");
       if (client.multi) client.multiError = true;
@@ -161,7 +158,7 @@ export class Dispatcher {
       return null;
     }
     if (client.multi && !multiImmediate.has(top.spec.name)) {
-      if (top.flags.includes("no_multi")) {
+      if (top.noMulti) {
         stat.rejectedCalls++;
         w.error("ERR Command not allowed inside a transaction");
         client.multiError = true;
@@ -176,7 +173,8 @@ export class Dispatcher {
       this.reject(conn, cmd, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
       return null;
     }
-    if (this.mayGrowMemory(top, client.multi) && !this.evictor.makeRoom()) {
+    const grows = this.mayGrowMemory(top, client.multi);
+    if (grows && !this.evictor.makeRoom()) {
       stat.rejectedCalls++;
       this.reject(conn, cmd, errOom);
       return null;
@@ -187,7 +185,7 @@ export class Dispatcher {
       w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
       return null;
     }
-    return { cmd, top, durability, readShard: this.clusterReadShard };
+    return { cmd, grows, stat, durability, readShard: this.clusterReadShard };
   }
 
   /** Set by clusterAdmits: the shard this node leads that the admitted command reads (-1: none). */
@@ -242,7 +240,7 @@ export class Dispatcher {
     }
     if (error === null && slot !== -1 && !(client.clusterReadonly && !writes)) {
       const route = cluster.route(shardOfSlot(slot, shards));
-      if (route.kind === "local" && !top.flags.includes("pubsub")) this.clusterReadShard = shardOfSlot(slot, shards);
+      if (route.kind === "local" && !top.isPubsub) this.clusterReadShard = shardOfSlot(slot, shards);
       if (route.kind === "moved" && this.forwards(conn, cmd)) return this.forwardOrDefer(conn, route.leader, isExec, argv);
       if (route.kind === "moved") error = `MOVED ${slot} ${route.leader.host}:${route.leader.port}`;
       else if (route.kind === "unavailable") {
@@ -275,7 +273,7 @@ export class Dispatcher {
       this.forwarder !== null &&
       this.server.config.bool("cluster-forward") &&
       conn.state.name !== forwarderClientName &&
-      !top.flags.includes("pubsub") &&
+      !top.isPubsub &&
       top.spec.name !== "watch"
     );
   }
@@ -317,7 +315,7 @@ export class Dispatcher {
 
   /** The command (or subcommand) argv names, without replying anything. */
   private lookupQuiet(argv: readonly Uint8Array[]): Command | undefined {
-    const cmd = this.server.table.get(latin1(argv[0] as Uint8Array));
+    const cmd = this.server.table.getBytes(argv[0] as Uint8Array);
     if (!cmd || cmd.subcommands.size === 0 || argv.length < 2) return cmd;
     return cmd.subcommands.get(latin1(argv[1] as Uint8Array).toLowerCase());
   }
@@ -343,9 +341,9 @@ export class Dispatcher {
   /** denyoom commands, and EXEC of a transaction that queued one, may need room first. */
   private mayGrowMemory(top: Command, multi: Uint8Array[][] | null): boolean {
     if (this.server.config.int("maxmemory") <= 0) return false;
-    if (top.flags.includes("denyoom")) return true;
+    if (top.denyoom) return true;
     if (top.spec.name !== "exec" || !multi) return false;
-    return multi.some((argv) => this.server.table.get(latin1(argv[0] as Uint8Array))?.flags.includes("denyoom") ?? false);
+    return multi.some((argv) => this.server.table.getBytes(argv[0] as Uint8Array)?.denyoom ?? false);
   }
 
   private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean, readShard: number): void {

@@ -8,6 +8,8 @@ export type OpenMode = "read" | "write" | "append";
 
 export interface LogIo {
   crc32c(data: Uint8Array): number;
+  /** crc32c of data[start, end). */
+  crc32cRange(data: Uint8Array, start: number, end: number): number;
   /** "write" opens an existing file read-write; "append" creates it when missing (never O_APPEND). */
   openFile(path: string, mode: OpenMode): number;
   closeFile(fd: number): void;
@@ -38,6 +40,7 @@ const modeFlags: Record<OpenMode, number> = {
 /** The real disk, through the native library. */
 export const nativeIo: LogIo = {
   crc32c: (data) => native.crc32c(data),
+  crc32cRange: (data, start, end) => native.crc32cRange(data, start, end),
   openFile: (path, mode) => native.openFile(path, modeFlags[mode]),
   closeFile: (fd) => native.closeFile(fd),
   fileSize: (fd) => native.fileSize(fd),

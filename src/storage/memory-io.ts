@@ -39,6 +39,10 @@ export class MemoryIo implements LogIo {
   /** Called before every mutating call; throw from it to inject a failure. */
   beforeOp: (op: MutatingOp, path: string) => void = () => {};
 
+  crc32cRange(data: Uint8Array, start: number, end: number): number {
+    return crc32c(data.subarray(start, end));
+  }
+
   crc32c(data: Uint8Array): number {
     return crc32c(data);
   }

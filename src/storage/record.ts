@@ -105,6 +105,18 @@ export class ByteWriter {
     this.buf.set(v, this.length);
     this.length += v.length;
   }
+  /** Makes room for `extra` more bytes; returns where they start (the current length). */
+  reserve(extra: number): number {
+    this.ensure(extra);
+    return this.length;
+  }
+  /** The buffer and its DataView, for writers that fill reserved bytes in place (valid until the next growth). */
+  get bytesView(): Uint8Array {
+    return this.buf;
+  }
+  get dataView(): DataView {
+    return this.view;
+  }
   /** View of bytes [start, end): valid until the next write that grows the buffer. */
   view_(start: number, end = this.length): Uint8Array {
     return this.buf.subarray(start, end);
@@ -114,37 +126,87 @@ export class ByteWriter {
   }
 }
 
-/** Appends one framed record for `entry`; returns its [start, end) in the writer. */
-export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32c: (data: Uint8Array) => number): [number, number] {
-  const start = w.length;
-  w.u32(0); // crc, patched below
-  w.u32(0); // body length, patched below
-  w.u8(entry.kind);
-  w.f64(entry.seq);
-  w.f64(entry.timeMs);
-  w.u32(entry.seed);
-  w.u16(entry.participants.length);
-  for (const p of entry.participants) w.u16(p);
-  w.u32(entry.ops.length);
-  for (const op of entry.ops) {
-    w.u8(op.kind);
-    w.u8(op.db);
+/** CRC32C of data[start, end) (the log's checksum), without a view per call. */
+export type Crc32cRange = (data: Uint8Array, start: number, end: number) => number;
+
+/** Up to this many bytes a byte loop copies faster than TypedArray.prototype.set (a native call). */
+const copyLoopBytesMax = 48;
+
+/** Bytes encodeEntry writes for `entry`, header included. */
+export function encodedEntryBytes(entry: LogEntry): number {
+  let n = recordHeaderBytes + 1 + 8 + 8 + 4 + 2 + 2 * entry.participants.length + 4;
+  const ops = entry.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as LogOp;
     if (op.kind === opCmd) {
-      w.u32(op.argv.length);
-      for (const a of op.argv) w.bytes(a);
+      n += 2 + 4;
+      const argv = op.argv;
+      for (let j = 0; j < argv.length; j++) n += 4 + (argv[j] as string | Uint8Array).length;
+    } else if (op.kind === opPut) n += 2 + 4 + op.key.length + 1 + 8 + 4 + op.value.length;
+    else n += 2 + 4 + op.key.length;
+  }
+  return n;
+}
+
+/**
+ * Appends one framed record for `entry`; returns where it starts in the writer (it ends at w.length).
+ * Runs once per logged command, so it sizes the record first, reserves once and writes in place.
+ */
+export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32cRange: Crc32cRange): number {
+  const total = encodedEntryBytes(entry);
+  const start = w.reserve(total);
+  const buf = w.bytesView;
+  const dv = w.dataView;
+  let at = start + recordHeaderBytes;
+  buf[at] = entry.kind;
+  dv.setFloat64(at + 1, entry.seq, true);
+  dv.setFloat64(at + 9, entry.timeMs, true);
+  dv.setUint32(at + 17, entry.seed >>> 0, true);
+  const participants = entry.participants;
+  dv.setUint16(at + 21, participants.length, true);
+  at += 23;
+  for (let i = 0; i < participants.length; i++, at += 2) dv.setUint16(at, participants[i] as number, true);
+  const ops = entry.ops;
+  dv.setUint32(at, ops.length, true);
+  at += 4;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i] as LogOp;
+    buf[at] = op.kind;
+    buf[at + 1] = op.db;
+    at += 2;
+    if (op.kind === opCmd) {
+      const argv = op.argv;
+      dv.setUint32(at, argv.length, true);
+      at += 4;
+      for (let j = 0; j < argv.length; j++) at = putBytes(buf, dv, at, argv[j] as string | Uint8Array);
     } else if (op.kind === opPut) {
-      w.bytes(op.key);
-      w.u8(op.valueType);
-      w.f64(op.expireAt);
-      w.bytes(op.value);
+      at = putBytes(buf, dv, at, op.key);
+      buf[at] = op.valueType;
+      dv.setFloat64(at + 1, op.expireAt, true);
+      at = putBytes(buf, dv, at + 9, op.value);
     } else {
-      w.bytes(op.key);
+      at = putBytes(buf, dv, at, op.key);
     }
   }
-  const end = w.length;
-  w.setU32(start + 4, end - start - recordHeaderBytes);
-  w.setU32(start, crc32c(w.view_(start + 4, end)));
-  return [start, end];
+  if (at !== start + total) throw new Error(`bug: record of ${at - start} bytes, sized ${total}`);
+  w.length = at;
+  dv.setUint32(start + 4, total - recordHeaderBytes, true);
+  dv.setUint32(start, crc32cRange(buf, start + 4, at) >>> 0, true);
+  return start;
+}
+
+/** Writes len:u32 and the bytes of `v` (a latin1 byte string or bytes) at `at`; returns the end. */
+function putBytes(buf: Uint8Array, dv: DataView, at: number, v: string | Uint8Array): number {
+  const n = v.length;
+  dv.setUint32(at, n, true);
+  at += 4;
+  if (typeof v === "string") {
+    if (n < 64) for (let i = 0; i < n; i++) buf[at + i] = v.charCodeAt(i);
+    else Buffer.from(buf.buffer, buf.byteOffset + at, n).write(v, "latin1");
+  } else if (n <= copyLoopBytesMax) {
+    for (let i = 0; i < n; i++) buf[at + i] = v[i] as number;
+  } else buf.set(v, at);
+  return at + n;
 }
 
 /**

@@ -94,7 +94,12 @@ export class SegmentLog {
   /** Sum of segmentBytes: the log's share of what recovery reads (merge accounting). */
   retainedBytes = 0;
 
-  private constructor(private readonly opts: SegmentLogOptions) {}
+  private readonly crc32cRange: (data: Uint8Array, start: number, end: number) => number;
+
+  private constructor(private readonly opts: SegmentLogOptions) {
+    const io = opts.io;
+    this.crc32cRange = (data, start, end) => io.crc32cRange(data, start, end);
+  }
 
   /** Opens the log, returning every valid entry in order; truncates a torn tail. */
   static open(opts: SegmentLogOptions): { log: SegmentLog; report: RecoveryReport } {
@@ -225,12 +230,18 @@ export class SegmentLog {
 
   /**
    * Encodes `entry` into the pending batch. Call requestFlush() once the tick's appends are done.
-   * Returns the record's [start, end) within the batch `pendingBatch` (see onBatchWritten).
+   * Returns where the record starts within the batch `pendingBatch` (see onBatchWritten); it ends at
+   * `pendingBytes`.
    */
-  append(entry: LogEntry): [number, number] {
-    const at = encodeEntry(this.pending, entry, this.opts.io.crc32c);
+  append(entry: LogEntry): number {
+    const start = encodeEntry(this.pending, entry, this.crc32cRange);
     this.pendingLastSeq = entry.seq;
-    return at;
+    return start;
+  }
+
+  /** Bytes in the pending batch (the end of the record append() added last). */
+  get pendingBytes(): number {
+    return this.pending.length;
   }
 
   /** Number of the batch that append() adds to; it changes when a flush takes the batch. */

@@ -155,7 +155,8 @@ export class SnapshotWriter {
 
   private appendRecord(entry: LogEntry): [number, number] {
     const base = this.fileBytes;
-    const [start, end] = encodeEntry(this.buffer, entry, this.io.crc32c);
+    const start = encodeEntry(this.buffer, entry, this.io.crc32cRange);
+    const end = this.buffer.length;
     if (this.buffer.length >= writeChunkBytes) this.flushBuffer();
     return [base + start, end - start];
   }
