@@ -1,7 +1,7 @@
 /*
  * Bunker's native library: CRC32C (SSE4.2 with a portable fallback), file primitives that
  * loop over short writes and EINTR so the TypeScript side sees one call, one result, and the
- * syncer (fdatasync on persistent threads, completions through a socketpair).
+ * syncer (pwrite + fdatasync on persistent threads, completions through a socketpair).
  * Conventions (lengths, offsets as doubles, -errno results) are described in bunker.h.
  */
 #define _GNU_SOURCE
@@ -362,21 +362,31 @@ int32_t bk_unlink(const char *path) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The syncer: persistent threads that run fdatasync for the log, so the JavaScript thread never
- * waits on the disk and no thread is created or handed work per call. A submission is a group of
- * descriptors; the workers sync them in parallel (different files flush concurrently), and the
- * worker that finishes a group's last one writes one completion record to a socketpair whose other
- * end the JavaScript side watches in its event loop:
+ * The syncer: persistent threads that write and fdatasync for the log, so the JavaScript thread
+ * never waits on the disk and no thread is created or handed work per call. A submission is a group
+ * of jobs, each an optional pwrite (the whole buffer at an offset) followed by fdatasync of one
+ * descriptor; the workers run them in parallel (different files flush concurrently), and the worker
+ * that finishes a group's last job writes one completion record to a socketpair whose other end the
+ * JavaScript side watches in its event loop:
  *   record = ticket:u32 | count:u32 | result:i32 * count      (native byte order; 0 or -errno)
  * Records are written whole under a lock, so they are never interleaved in the stream.
+ * Wake-ups: a submission wakes one worker; a worker that takes a job while more are queued wakes the
+ * next, so the submitting thread pays for one wake-up however many jobs there are.
  * ------------------------------------------------------------------------------------------- */
+
+struct sync_work {
+  int32_t fd;
+  uint32_t len;          /* bytes to pwrite before the fdatasync; 0 for none */
+  const uint8_t *buffer; /* owned by the caller until the group's record arrives */
+  off_t offset;
+};
 
 struct sync_group {
   uint32_t ticket;
   uint32_t count;
   uint32_t remaining;
   int32_t results[BK_SYNC_GROUP_MAX];
-  int32_t fds[BK_SYNC_GROUP_MAX];
+  struct sync_work work[BK_SYNC_GROUP_MAX];
 };
 
 struct sync_job {
@@ -393,9 +403,9 @@ static pthread_mutex_t sync_write_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sync_job sync_queue[SYNC_QUEUE_CAPACITY];
 static uint32_t sync_head;
 static uint32_t sync_length;
+static uint32_t sync_idle; /* workers waiting for a job */
 static int sync_signal_fd = -1; /* the C end of the socketpair */
 static int sync_js_fd = -1;     /* the end handed to JavaScript */
-static int sync_workers;
 
 /* Writes all of a record; a failure here cannot be reported anywhere else, so it aborts. */
 static void sync_write_record(const uint8_t *bytes, size_t len) {
@@ -410,19 +420,33 @@ static void sync_write_record(const uint8_t *bytes, size_t len) {
   pthread_mutex_unlock(&sync_write_lock);
 }
 
+static int32_t sync_run(const struct sync_work *work) {
+  if (work->len > 0) {
+    int32_t written = bk_pwrite(work->fd, work->buffer, work->len, (double)work->offset);
+    if (written < 0) return written;
+  }
+  return bk_fdatasync(work->fd);
+}
+
 static void *sync_worker_main(void *unused) {
   (void)unused;
   pthread_setname_np(pthread_self(), "bunker-sync");
   for (;;) {
     pthread_mutex_lock(&sync_lock);
-    while (sync_length == 0) pthread_cond_wait(&sync_wake, &sync_lock);
+    while (sync_length == 0) {
+      sync_idle++;
+      pthread_cond_wait(&sync_wake, &sync_lock);
+      sync_idle--;
+    }
     struct sync_job job = sync_queue[sync_head];
     sync_head = (sync_head + 1) % SYNC_QUEUE_CAPACITY;
     sync_length--;
+    int wake_next = sync_length > 0 && sync_idle > 0;
     pthread_mutex_unlock(&sync_lock);
+    if (wake_next) pthread_cond_signal(&sync_wake);
 
     struct sync_group *group = job.group;
-    int32_t result = bk_fdatasync(group->fds[job.index]);
+    int32_t result = sync_run(&group->work[job.index]);
     pthread_mutex_lock(&sync_lock);
     group->results[job.index] = result;
     uint32_t left = --group->remaining;
@@ -476,20 +500,34 @@ int32_t bk_syncer_start(int32_t workers) {
   }
   sync_signal_fd = pair[1];
   sync_js_fd = pair[0];
-  sync_workers = started;
   pthread_mutex_unlock(&sync_lock);
   return sync_js_fd;
 }
 
-int32_t bk_syncer_submit(const int32_t *fds, uint32_t count, uint32_t ticket) {
+int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
   if (count == 0 || count > BK_SYNC_GROUP_MAX) return -EINVAL;
-  if (fds == NULL) return -EFAULT;
+  if (jobs == NULL) return -EFAULT;
   struct sync_group *group = malloc(sizeof *group);
   if (group == NULL) return -ENOMEM;
   group->ticket = ticket;
   group->count = count;
   group->remaining = count;
-  memcpy(group->fds, fds, 4 * (size_t)count);
+  for (uint32_t i = 0; i < count; i++) {
+    const double *j = jobs + 4 * (size_t)i;
+    struct sync_work *work = &group->work[i];
+    off_t offset;
+    double len = j[2];
+    if (!(j[0] >= -1.0 && j[0] <= (double)INT32_MAX && j[0] == (double)(int32_t)j[0]) ||
+        !(len >= 0.0 && len <= (double)BK_LENGTH_MAX && len == (double)(uint32_t)len) ||
+        offset_from_double(j[3], &offset) != 0 || (len > 0.0 && j[1] <= 0.0)) {
+      free(group);
+      return -EINVAL;
+    }
+    work->fd = (int32_t)j[0];
+    work->len = (uint32_t)len;
+    work->buffer = (const uint8_t *)(uintptr_t)j[1];
+    work->offset = offset;
+  }
   pthread_mutex_lock(&sync_lock);
   if (sync_js_fd < 0 || sync_length + count > SYNC_QUEUE_CAPACITY) {
     int32_t error = sync_js_fd < 0 ? -EBADF : -EAGAIN;
@@ -501,8 +539,8 @@ int32_t bk_syncer_submit(const int32_t *fds, uint32_t count, uint32_t ticket) {
     sync_queue[(sync_head + sync_length) % SYNC_QUEUE_CAPACITY] = (struct sync_job){group, i};
     sync_length++;
   }
+  int wake = sync_idle > 0;
   pthread_mutex_unlock(&sync_lock);
-  if (count == 1) pthread_cond_signal(&sync_wake);
-  else pthread_cond_broadcast(&sync_wake);
+  if (wake) pthread_cond_signal(&sync_wake); /* workers wake each other for the rest */
   return 0;
 }

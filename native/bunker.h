@@ -10,7 +10,8 @@
  *     negative, fractional, NaN or too large is rejected with -EINVAL.
  *   - Failures return -errno (always negative); success returns 0, a byte count, a size or an fd.
  *   - Paths are NUL-terminated bytes.
- * No function keeps a pointer after it returns, so callers may pass memory that moves later.
+ * No function but bk_syncer_submit keeps a pointer after it returns, so callers may pass memory that
+ * moves later to every other one.
  */
 #ifndef BUNKER_H
 #define BUNKER_H
@@ -53,19 +54,24 @@ BK_EXPORT int32_t bk_fsync_dir(const char *path);
 BK_EXPORT int32_t bk_rename(const char *from, const char *to);
 BK_EXPORT int32_t bk_unlink(const char *path);
 
-/* The syncer: persistent worker threads that fdatasync groups of descriptors and report each group
- * through a socketpair, so an fsync costs the JavaScript thread one call and one event-loop read.
+/* The syncer: persistent worker threads that write and fdatasync groups of files and report each
+ * group through a socketpair, so a log flush costs the JavaScript thread one call and one
+ * event-loop read.
  *   bk_syncer_start(workers)  starts `workers` threads (1..BK_SYNC_WORKERS_MAX) once per process and
  *                             returns the descriptor to read completions from (the same one on every
  *                             later call);
- *   bk_syncer_submit(fds, count, ticket)  queues fdatasync of count (1..BK_SYNC_GROUP_MAX)
- *                             descriptors, copied before it returns; -EAGAIN when too much is queued.
+ *   bk_syncer_submit(jobs, count, ticket)  queues count (1..BK_SYNC_GROUP_MAX) jobs, copied before it
+ *                             returns: jobs[4i..4i+3] = fd, buffer address, length, file offset (all
+ *                             doubles). A job pwrites `length` bytes from the buffer at the offset (none
+ *                             when length is 0), then fdatasyncs the fd. -EINVAL for a malformed job,
+ *                             -EAGAIN when too much is queued.
  * When all of a group are done, one record arrives on the descriptor, in native byte order:
- *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of that descriptor's fdatasync)
- * A descriptor must stay open until its group's record has arrived. */
+ *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of that job's pwrite or fdatasync)
+ * Unlike the other calls, the syncer keeps the buffer addresses it is given: each buffer must stay
+ * where it is, unchanged, and each descriptor open, until its group's record has arrived. */
 #define BK_SYNC_GROUP_MAX 64
 #define BK_SYNC_WORKERS_MAX 64
 BK_EXPORT int32_t bk_syncer_start(int32_t workers);
-BK_EXPORT int32_t bk_syncer_submit(const int32_t *fds, uint32_t count, uint32_t ticket);
+BK_EXPORT int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket);
 
 #endif

@@ -178,6 +178,13 @@ static int read_sync_record(int fd, uint32_t *ticket, uint32_t *count, int32_t *
   return 0;
 }
 
+static void sync_job(double *job, int32_t fd, const uint8_t *buffer, uint32_t len, double offset) {
+  job[0] = fd;
+  job[1] = (double)(uintptr_t)buffer;
+  job[2] = len;
+  job[3] = offset;
+}
+
 static void test_syncer(void) {
   char dir[] = "/tmp/bunker-sync-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
@@ -194,25 +201,45 @@ static void test_syncer(void) {
   CHECK(fd >= 0);
   CHECK(bk_syncer_start(5) == fd); /* one syncer per process */
 
-  int32_t none[1] = {a};
-  CHECK(bk_syncer_submit(none, 0, 1) == -EINVAL);
+  double jobs[4 * 4];
+  sync_job(jobs, a, NULL, 0, 0);
+  CHECK(bk_syncer_submit(jobs, 0, 1) == -EINVAL);
   CHECK(bk_syncer_submit(NULL, 1, 1) == -EFAULT);
-  CHECK(bk_syncer_submit(none, BK_SYNC_GROUP_MAX + 1, 1) == -EINVAL);
+  CHECK(bk_syncer_submit(jobs, BK_SYNC_GROUP_MAX + 1, 1) == -EINVAL);
+  sync_job(jobs, a, NULL, 5, 0); /* bytes without a buffer */
+  CHECK(bk_syncer_submit(jobs, 1, 1) == -EINVAL);
+  sync_job(jobs, a, (const uint8_t *)"x", 1, -1.0);
+  CHECK(bk_syncer_submit(jobs, 1, 1) == -EINVAL);
 
-  /* A group with a bad descriptor reports each result in submission order. */
-  int32_t group[3] = {a, -1, b};
-  CHECK(bk_syncer_submit(group, 3, 7) == 0);
+  /* A group: a write then sync, a sync of a bad descriptor, a sync, a write to a read-only file;
+   * each result is reported in submission order. */
+  int32_t read_only = bk_open(path_b, BK_OPEN_READ_ONLY);
+  CHECK(read_only >= 0);
+  static const uint8_t hello[] = "hello";
+  sync_job(jobs, a, hello, 5, 3);
+  sync_job(jobs + 4, -1, NULL, 0, 0);
+  sync_job(jobs + 8, b, NULL, 0, 0);
+  sync_job(jobs + 12, read_only, hello, 5, 0);
+  CHECK(bk_syncer_submit(jobs, 4, 7) == 0);
   uint32_t ticket = 0, count = 0;
   int32_t results[BK_SYNC_GROUP_MAX];
   CHECK(read_sync_record(fd, &ticket, &count, results, BK_SYNC_GROUP_MAX) == 0);
-  CHECK(ticket == 7 && count == 3);
-  CHECK(results[0] == 0 && results[1] == -EBADF && results[2] == 0);
+  CHECK(ticket == 7 && count == 4);
+  CHECK(results[0] == 0 && results[1] == -EBADF && results[2] == 0 && results[3] == -EBADF);
+  uint8_t back[8] = {0};
+  CHECK(bk_pread(a, back, 8, 0) == 8 && memcmp(back, "abchello", 8) == 0);
+  CHECK(bk_close(read_only) == 0);
 
-  /* Many groups in flight: every ticket comes back exactly once. */
+  /* Many groups in flight, with writes at distinct offsets: every ticket comes back exactly once and
+   * every byte lands. */
   enum { GROUPS = 200 };
+  static uint8_t payload[GROUPS];
   int seen[GROUPS] = {0};
   for (uint32_t t = 0; t < GROUPS; t++) {
-    int32_t pair[2] = {a, b};
+    payload[t] = (uint8_t)(t * 7 + 1);
+    double pair[8];
+    sync_job(pair, b, &payload[t], 1, t);
+    sync_job(pair + 4, a, NULL, 0, 0);
     CHECK(bk_syncer_submit(pair, 1 + (t & 1), 100 + t) == 0);
   }
   int all_ok = 1;
@@ -228,6 +255,8 @@ static void test_syncer(void) {
   int each_once = 1;
   for (int i = 0; i < GROUPS; i++) each_once &= seen[i] == 1;
   CHECK(each_once);
+  uint8_t landed[GROUPS];
+  CHECK(bk_pread(b, landed, GROUPS, 0) == GROUPS && memcmp(landed, payload, GROUPS) == 0);
 
   CHECK(bk_close(a) == 0 && bk_close(b) == 0);
   CHECK(bk_unlink(path_a) == 0 && bk_unlink(path_b) == 0);

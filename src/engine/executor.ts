@@ -243,16 +243,20 @@ export class Executor implements CommandContext, ViewHost {
 
   private recordEffects(cmd: Command, argv: readonly Uint8Array[]): void {
     const db = this.db.index;
-    const logged = this.propagated ?? [argv];
+    const propagated = this.propagated;
     if (cmd.spec.allShards) {
-      for (let s = 0; s < this.shardCount; s++) for (const a of logged) this.pushOp(s, { kind: opCmd, db, argv: a });
+      for (let s = 0; s < this.shardCount; s++) {
+        if (propagated === null) this.pushOp(s, { kind: opCmd, db, argv });
+        else for (const a of propagated) this.pushOp(s, { kind: opCmd, db, argv: a });
+      }
       return;
     }
     // Logged as a command only when it wrote one shard and read nothing elsewhere: replaying one shard's
     // log cannot see other shards (e.g. SUNIONSTORE with sources on other shards).
     if (this.writtenShard !== -1 && !this.writtenMany && !this.accessedMany) {
       const shard = this.writtenShard;
-      for (const a of logged) this.pushOp(shard, { kind: opCmd, db, argv: a });
+      if (propagated === null) this.pushOp(shard, { kind: opCmd, db, argv });
+      else for (const a of propagated) this.pushOp(shard, { kind: opCmd, db, argv: a });
       return;
     }
     // Spans shards: log each touched key's resulting state (each shard's part applies alone).

@@ -23,7 +23,7 @@
  * Syncer), reads on Bun's thread pool (node:fs); the sync ones block it and suit start-up, recovery
  * and tests.
  */
-import { dlopen } from "bun:ffi";
+import { dlopen, ptr } from "bun:ffi";
 import { fdatasync as fdatasyncWithCallback, read as readWithCallback } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -261,7 +261,18 @@ function nodeErrorToNative(error: NodeJS.ErrnoException, syscall: string): Nativ
  * one group, which its workers flush in parallel and report with one event-loop wake-up.
  */
 export function fdatasyncAsync(fd: number): Promise<void> {
-  return syncer().sync(fd);
+  return syncer().run(fd, null, 0);
+}
+
+/**
+ * `pwriteAll` then `fdatasyncSync`, both off the JavaScript thread (on the syncer, grouped as
+ * fdatasyncAsync is). `data` must stay unchanged, and its memory in place, until the promise
+ * settles: it must be a view of an explicit `new ArrayBuffer(n)` (GC-heap typed arrays can move),
+ * and the caller keeps it referenced (the syncer does too, until the promise settles).
+ */
+export function pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void> {
+  if (data.byteLength > nativeLengthMax) throw new RangeError(`pwriteAndSyncAsync: ${data.byteLength} bytes in one call`);
+  return syncer().run(fd, data.byteLength === 0 ? null : data, offset);
 }
 
 /** fdatasync on Bun's thread pool (node:fs): the syncer's fallback. */
@@ -281,21 +292,37 @@ const syncWorkersDefault = 4;
 
 interface SyncWaiter {
   readonly fd: number;
+  /** Bytes the job writes first (kept referenced until it is done), or null for a plain fdatasync. */
+  readonly data: Uint8Array | null;
+  readonly offset: number;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
+/** A job the thread pool runs instead (the syncer could not take it). */
+function onPool(w: SyncWaiter): Promise<void> {
+  if (w.data === null) return fdatasyncOnPool(w.fd);
+  try {
+    pwriteAll(w.fd, w.data, w.offset);
+  } catch (e: unknown) {
+    return Promise.reject(e);
+  }
+  return fdatasyncOnPool(w.fd);
+}
+
 /**
  * The JavaScript half of the native syncer (bk_syncer_* in native/bunker.c): persistent C threads
- * run fdatasync and write one completion record per group to a socketpair, whose other end is a Bun
- * socket here, so completions arrive as ordinary `data` events. Compared with node:fs on Bun's thread
- * pool this costs no thread hand-off per call and one wake-up per group (measured: the pool spawned
- * and retired threads under load, and woke the loop once per fsync).
+ * run pwrite + fdatasync jobs and write one completion record per group to a socketpair, whose other
+ * end is a Bun socket here, so completions arrive as ordinary `data` events. Compared with node:fs on
+ * Bun's thread pool this costs no thread hand-off per call and one wake-up per group (measured: the
+ * pool spawned and retired threads under load, and woke the loop once per fsync), and the log's page
+ * cache copies (pwrite) leave the JavaScript thread too.
  * The socket is referenced only while groups are outstanding, so an idle syncer never keeps the
- * process alive. If the syncer cannot start or its socket fails, fsyncs go to the pool instead.
+ * process alive. If the syncer cannot start or its socket fails, jobs go to the pool instead.
  */
 class Syncer {
-  private readonly fds = new Int32Array(new ArrayBuffer(4 * syncGroupMax));
+  /** fd, buffer address, length, offset per job (the bk_syncer_submit layout). */
+  private readonly jobs = new Float64Array(new ArrayBuffer(8 * 4 * syncGroupMax));
   private readonly waiting = new Map<number, SyncWaiter[]>();
   private group: SyncWaiter[] = [];
   private submitScheduled = false;
@@ -333,10 +360,14 @@ class Syncer {
     );
   }
 
-  sync(fd: number): Promise<void> {
-    if (this.broken !== null) return fdatasyncOnPool(fd);
+  run(fd: number, data: Uint8Array | null, offset: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.group.push({ fd, resolve, reject });
+      const w: SyncWaiter = { fd, data, offset, resolve, reject };
+      if (this.broken !== null) {
+        onPool(w).then(resolve, reject);
+        return;
+      }
+      this.group.push(w);
       if (this.group.length >= syncGroupMax) this.submit();
       else if (!this.submitScheduled) {
         this.submitScheduled = true;
@@ -350,13 +381,23 @@ class Syncer {
     const group = this.group;
     if (group.length === 0) return;
     this.group = [];
-    for (let i = 0; i < group.length; i++) this.fds[i] = (group[i] as SyncWaiter).fd;
+    const jobs = this.jobs;
+    for (let i = 0; i < group.length; i++) {
+      const w = group[i] as SyncWaiter;
+      jobs[4 * i] = w.fd;
+      // The address is taken now and used by C until the record arrives: `data` views an explicit
+      // ArrayBuffer (it does not move) and stays referenced by the waiter meanwhile.
+      jobs[4 * i + 1] = w.data === null ? 0 : ptr(w.data);
+      jobs[4 * i + 2] = w.data === null ? 0 : w.data.byteLength;
+      jobs[4 * i + 3] = w.data === null ? 0 : w.offset;
+    }
     const ticket = this.nextTicket;
     this.nextTicket = ticket === 0xffff_ffff ? 1 : ticket + 1;
-    const rc = this.broken === null ? native.bk_syncer_submit(this.fds, group.length, ticket) : -1;
+    const rc = this.broken === null ? native.bk_syncer_submit(jobs, group.length, ticket) : -1;
     if (rc < 0) {
+      if (rc === -osConstants.errno.EINVAL) throw new Error("bug: the native syncer refused a malformed job");
       // Queue full (or the syncer failed): the thread pool still keeps the loop free.
-      for (const w of group) fdatasyncOnPool(w.fd).then(w.resolve, w.reject);
+      for (const w of group) onPool(w).then(w.resolve, w.reject);
       return;
     }
     this.waiting.set(ticket, group);
@@ -385,7 +426,7 @@ class Syncer {
         const result = view.getInt32(at + 8 + 4 * i, true);
         const w = group[i] as SyncWaiter;
         if (result === 0) w.resolve();
-        else w.reject(new NativeIoError(-result, { syscall: "fdatasync" }));
+        else w.reject(new NativeIoError(-result, { syscall: w.data !== null ? "pwrite+fdatasync" : "fdatasync" }));
       }
       at = end;
     }
@@ -400,11 +441,15 @@ class Syncer {
     else this.socket.unref();
   }
 
-  /** Outstanding groups are retried on the thread pool; later calls go there directly. */
+  /**
+   * The socket failed: outstanding groups may or may not have run. Their jobs are run again on the
+   * thread pool (writing the same bytes at the same offsets again is harmless); later jobs go there
+   * directly.
+   */
   private fail(error: Error): void {
     if (this.broken !== null) return;
     this.broken = error;
-    for (const group of this.waiting.values()) for (const w of group) fdatasyncOnPool(w.fd).then(w.resolve, w.reject);
+    for (const group of this.waiting.values()) for (const w of group) onPool(w).then(w.resolve, w.reject);
     this.waiting.clear();
   }
 }

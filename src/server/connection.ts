@@ -110,6 +110,8 @@ export class Connection implements ForwardingConnection {
   /** Parses and runs commands until input runs out, the connection pauses, or it must close. */
   process(): void {
     const depthMax = this.host.pipelineDepthMax();
+    // One clock read per batch: a pipeline's commands are processed within the same instant for idle time.
+    const now = this.host.nowMs();
     let processed = 0;
     while (!this.isPaused && !this.isClosed && !this.state.closeAfterReply) {
       if (processed++ >= depthMax) {
@@ -134,7 +136,7 @@ export class Connection implements ForwardingConnection {
         break;
       }
       if (argv === null) break;
-      this.state.lastInteractionMs = this.host.nowMs();
+      this.state.lastInteractionMs = now;
       this.run(argv, false);
     }
     this.finishBatch();

@@ -18,17 +18,24 @@ export interface ParkedConnection {
 }
 
 const parkRequests = new WeakMap<ClientState, (conn: ParkedConnection) => void>();
+/** Requests not yet taken: lets the check after every command skip the WeakMap lookup. */
+let parkRequestsPending = 0;
 const closeListeners = new WeakMap<ClientState, Set<() => void>>();
 
 /** Called by a handler: after this command, pause the connection and pass it to `onParked`. */
 export function requestPark(client: ClientState, onParked: (conn: ParkedConnection) => void): void {
+  if (!parkRequests.has(client)) parkRequestsPending++;
   parkRequests.set(client, onParked);
 }
 
 /** Called by the connection after each command: the pending park request, if any (consumed). */
 export function takeParkRequest(client: ClientState): ((conn: ParkedConnection) => void) | undefined {
+  if (parkRequestsPending === 0) return undefined;
   const request = parkRequests.get(client);
-  if (request !== undefined) parkRequests.delete(client);
+  if (request !== undefined) {
+    parkRequests.delete(client);
+    parkRequestsPending--;
+  }
   return request;
 }
 
@@ -44,7 +51,7 @@ export function onClientClose(client: ClientState, listener: () => void): () => 
 
 /** Called by the connection when it closes. */
 export function clientClosed(client: ClientState): void {
-  parkRequests.delete(client);
+  if (parkRequests.delete(client)) parkRequestsPending--;
   const set = closeListeners.get(client);
   if (set === undefined) return;
   closeListeners.delete(client);

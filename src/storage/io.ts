@@ -20,6 +20,12 @@ export interface LogIo {
   ftruncate(fd: number, length: number): void;
   fdatasync(fd: number): void;
   fdatasyncAsync(fd: number): Promise<void>;
+  /**
+   * pwriteAll then fdatasync, off the JavaScript thread (the log's group commit). `data` must view an
+   * explicit ArrayBuffer and stay unchanged until the promise settles; until then the bytes may not be
+   * in the file yet.
+   */
+  pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void>;
   fsyncDir(path: string): void;
   /** fsync of a directory off the JavaScript thread (merges commit their renames with it). */
   fsyncDirAsync(path: string): Promise<void>;
@@ -50,6 +56,7 @@ export const nativeIo: LogIo = {
   ftruncate: (fd, length) => native.ftruncate(fd, length),
   fdatasync: (fd) => native.fdatasyncSync(fd),
   fdatasyncAsync: (fd) => native.fdatasyncAsync(fd),
+  pwriteAndSyncAsync: (fd, data, offset) => native.pwriteAndSyncAsync(fd, data, offset),
   fsyncDir: (path) => native.fsyncDir(path),
   fsyncDirAsync: async (path) => {
     const handle = await openPromise(path, "r");

@@ -154,6 +154,16 @@ export class MemoryIo implements LogIo {
     });
   }
 
+  pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void> {
+    // The write lands at once (as in a page cache), the sync later: the order the native syncer keeps.
+    try {
+      this.pwriteAll(fd, data, offset);
+    } catch (e: unknown) {
+      return new Promise((_, reject) => setImmediate(() => reject(e)));
+    }
+    return this.fdatasyncAsync(fd);
+  }
+
   fsyncDir(path: string): void {
     this.mutate("fsyncDir", path);
     for (const [name] of this.durableNames) if (dirname(name) === path && !this.names.has(name)) this.durableNames.delete(name);

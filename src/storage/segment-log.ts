@@ -1,8 +1,9 @@
 // A shard's log: append-only segment files of CRC32C-checked records, group-committed.
 //
 // Group commit: entries are encoded into `pending`; one flush at a time writes the whole pending batch
-// with pwrite and then runs fdatasync off the JavaScript thread. Entries appended while a flush runs
-// form the next batch. `onDurable(seq)` reports the highest seq whose record is on disk.
+// (pwrite, then fdatasync, both off the JavaScript thread: LogIo.pwriteAndSyncAsync). Entries
+// appended while a flush runs form the next batch. `onDurable(seq)` reports the highest seq whose
+// record is on disk.
 //
 // Sealing (for merges): sealPending() ends the current segment after what is appended so far. Entries
 // appended later go to the next segment, so a merge's snapshot at seq S can cover every segment below
@@ -248,10 +249,9 @@ export class SegmentLog {
   pendingBatch = 1;
 
   /**
-   * Called when a batch has been written (pwrite done: readable from the file, not yet fsynced) with
-   * the segment and file offset its first byte landed at and how many of its bytes were written: at a
-   * seal point the rest (whole records) moves to the front of the next batch. Memory cooling
-   * (engine/cooling.ts) hooks in.
+   * Called when a batch has been written and fsynced (just before onDurable) with the segment and file
+   * offset its first byte landed at and how many of its bytes were written: at a seal point the rest
+   * (whole records) moves to the front of the next batch. Memory cooling (engine/cooling.ts) hooks in.
    */
   onBatchWritten: (batch: number, segment: number, fileOffset: number, writtenBytes: number) => void = () => {};
 
@@ -293,27 +293,26 @@ export class SegmentLog {
     const split = this.sealAtBytes > 0 && this.sealAtBytes < batch.length ? this.sealAtBytes : batch.length;
     const lastSeq = split < batch.length ? this.sealLastSeq : this.pendingLastSeq;
     if (this.sealAtBytes > 0) this.sealAtBytes = 0;
+    // `batch` becomes the spare: nothing writes into it (or grows it) before this flush is done, so the
+    // bytes handed to the syncer stay as they are.
     this.pending = this.spare;
     this.spare = batch;
     if (split < batch.length) this.pending.raw(batch.view_(split));
-    const { io } = this.opts;
-    try {
-      io.pwriteAll(this.fd, batch.view_(0, split), this.fileOffset);
-    } catch (e: unknown) {
-      this.fail(e);
-      return false;
-    }
-    // Records past a split stay in the next batch: they are reported with it, `split` bytes further on.
-    this.onBatchWritten(this.pendingBatch++, this.segmentId, this.fileOffset, split);
+    const batchNumber = this.pendingBatch++;
+    const segment = this.segmentId;
+    const at = this.fileOffset;
     this.fileOffset += split;
     this.bytesWritten += split;
     this.retainedBytes += split;
     this.segmentBytes.set(this.segmentId, this.fileOffset);
-    batch.reset();
-    io.fdatasyncAsync(this.fd).then(
+    // pwrite and fdatasync both run off the JavaScript thread.
+    this.opts.io.pwriteAndSyncAsync(this.fd, batch.view_(0, split), at).then(
       () => {
+        batch.reset();
         this.fsyncCount++;
         this.flushing = false;
+        // Records past a split stay in the next batch: they are reported with it, `split` bytes further on.
+        this.onBatchWritten(batchNumber, segment, at, split);
         // sealAtBytes 0: the segment holds everything before the seal point, durably now.
         if (this.fileOffset >= this.opts.segmentBytesMax || this.sealAtBytes === 0) this.rotate();
         this.onDurable(lastSeq);
