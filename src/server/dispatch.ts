@@ -99,8 +99,8 @@ export class Dispatcher {
       this.server.stats.totalCommandsProcessed++;
     }
     const mark = w.length;
-    const admitted = this.admit(conn, argv);
-    if (admitted === null) {
+    const cmd = this.admit(conn, argv);
+    if (cmd === null) {
       // A rejection or QUEUED is an ordinary reply: dropped under CLIENT REPLY OFF/SKIP, and a rejected
       // command uses up SKIP (Redis resets the flag after every command outside MULTI).
       if (client.replyMode !== "on") {
@@ -109,11 +109,13 @@ export class Dispatcher {
       }
       return;
     }
-    const { cmd, grows, stat, durability } = admitted;
+    const grows = this.admittedGrows;
+    const stat = this.admittedStat as CommandStat;
+    const durability = this.admittedDurability;
     const before = w.length;
     const errorsBefore = w.errorCount;
     const started = performance.now();
-    this.execute(conn, cmd, argv, grows, admitted.readShard);
+    this.execute(conn, cmd, argv, grows, this.clusterReadShard);
     stat.calls++;
     stat.usec += (performance.now() - started) * 1000;
     if (w.errorCount !== errorsBefore) stat.failedCalls++;
@@ -129,12 +131,10 @@ export class Dispatcher {
   /**
    * Redis's processCommand checks: resolves the command and replies the first rejection (unknown
    * command, arity, NOAUTH, MULTI context, pub/sub context, OOM, CROSSSLOT) or QUEUED. Returns null when
-   * it has replied, else what dispatch needs to run the command.
+   * it has replied, else the command (what else dispatch needs is left in the admitted* fields and
+   * clusterReadShard).
    */
-  private admit(
-    conn: Connection,
-    argv: Uint8Array[],
-  ): { cmd: Command; grows: boolean; stat: CommandStat; durability: "quorum" | "async"; readShard: number } | null {
+  private admit(conn: Connection, argv: Uint8Array[]): Command | null {
     const client = conn.state;
     const w = conn.writer;
     const cmd = this.resolve(conn, argv);
@@ -185,8 +185,16 @@ export class Dispatcher {
       w.error("CROSSSLOT Keys in request don't hash to the same slot (keys in an async namespace must share a shard: use a {hash tag})");
       return null;
     }
-    return { cmd, grows, stat, durability, readShard: this.clusterReadShard };
+    this.admittedGrows = grows;
+    this.admittedStat = stat;
+    this.admittedDurability = durability;
+    return cmd;
   }
+
+  // What admit() found out about the command it admitted, for dispatch (fields: no object per command).
+  private admittedGrows = false;
+  private admittedStat: CommandStat | null = null;
+  private admittedDurability: "quorum" | "async" = "quorum";
 
   /** Set by clusterAdmits: the shard this node leads that the admitted command reads (-1: none). */
   private clusterReadShard = -1;
