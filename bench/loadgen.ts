@@ -75,6 +75,13 @@ export interface LoadResult {
   readonly options: LoadOptions;
   /** Replies counted (after warm-up, within the measured window). */
   readonly requests: number;
+  /**
+   * Every reply received during the run, warm-up and the drain after the window included (what the
+   * server answered between the first connect and the last socket's end: the divisor for server CPU
+   * sampled around runLoad).
+   */
+  readonly totalReplies: number;
+  /** Error replies over the whole run (warm-up included), also counted in the throughput. */
   readonly errorReplies: number;
   readonly measuredMs: number;
   readonly throughputRps: number;
@@ -335,6 +342,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
   const histWrite = newHistogram();
   const histSendLag = newHistogram();
   let counted = 0;
+  let totalReplies = 0;
   let errorReplies = 0;
   let behindSchedule = 0;
   const startMs = performance.now();
@@ -386,6 +394,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
 
   const onReply = (c: Conn, now: number): void => {
     const began = c.flight.shift();
+    totalReplies++;
     if (began >= measureFromMs && now <= endMs + drainTimeoutMs && (open || began < endMs)) {
       const us = Math.max(1, Math.round((now - began) * 1000));
       histAll.recordValue(us);
@@ -462,6 +471,7 @@ export async function runLoad(overrides: Partial<LoadOptions>): Promise<LoadResu
     mode: open ? "open" : "closed",
     options: opts,
     requests: counted,
+    totalReplies,
     errorReplies,
     measuredMs,
     throughputRps: (counted * 1000) / measuredMs,
