@@ -364,8 +364,8 @@ int32_t bk_unlink(const char *path) {
 /* ---------------------------------------------------------------------------------------------
  * The syncer: persistent threads that write and fdatasync for the log, so the JavaScript thread
  * never waits on the disk and no thread is created or handed work per call. A submission is a group
- * of jobs, each an optional pwrite (the whole buffer at an offset) followed by fdatasync of one
- * descriptor; the workers run them in parallel (different files flush concurrently), and the worker
+ * of jobs, each on one descriptor: an optional pwrite (the whole buffer at an offset), optional zero
+ * writes over a range (preparing log space), an optional ftruncate, then fdatasync; the workers run them in parallel (different files flush concurrently), and the worker
  * that finishes a group's last job writes one completion record to a socketpair whose other end the
  * JavaScript side watches in its event loop:
  *   record = ticket:u32 | count:u32 | result:i32 * count      (native byte order; 0 or -errno)
@@ -379,6 +379,9 @@ struct sync_work {
   uint32_t len;          /* bytes to pwrite before the fdatasync; 0 for none */
   const uint8_t *buffer; /* owned by the caller until the group's record arrives */
   off_t offset;
+  off_t zero_from;       /* then zeros are written over [zero_from, zero_to) (none when empty) */
+  off_t zero_to;
+  off_t truncate_to;     /* then the file is truncated to this size (-1: not) */
 };
 
 struct sync_group {
@@ -420,10 +423,24 @@ static void sync_write_record(const uint8_t *bytes, size_t len) {
   pthread_mutex_unlock(&sync_write_lock);
 }
 
+/* Source of the zero writes that prepare log space (see bk_syncer_submit). */
+static const uint8_t sync_zeros[256 * 1024];
+
 static int32_t sync_run(const struct sync_work *work) {
   if (work->len > 0) {
     int32_t written = bk_pwrite(work->fd, work->buffer, work->len, (double)work->offset);
     if (written < 0) return written;
+  }
+  for (off_t at = work->zero_from; at < work->zero_to;) {
+    off_t left = work->zero_to - at;
+    uint32_t n = left < (off_t)sizeof sync_zeros ? (uint32_t)left : (uint32_t)sizeof sync_zeros;
+    int32_t written = bk_pwrite(work->fd, sync_zeros, n, (double)at);
+    if (written < 0) return written;
+    at += n;
+  }
+  if (work->truncate_to >= 0) {
+    int32_t rc = bk_ftruncate(work->fd, (double)work->truncate_to);
+    if (rc < 0) return rc;
   }
   return bk_fdatasync(work->fd);
 }
@@ -513,13 +530,15 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
   group->count = count;
   group->remaining = count;
   for (uint32_t i = 0; i < count; i++) {
-    const double *j = jobs + 4 * (size_t)i;
+    const double *j = jobs + BK_SYNC_JOB_DOUBLES * (size_t)i;
     struct sync_work *work = &group->work[i];
-    off_t offset;
+    off_t offset, zero_from, zero_to, truncate_to = -1;
     double len = j[2];
     if (!(j[0] >= -1.0 && j[0] <= (double)INT32_MAX && j[0] == (double)(int32_t)j[0]) ||
         !(len >= 0.0 && len <= (double)BK_LENGTH_MAX && len == (double)(uint32_t)len) ||
-        offset_from_double(j[3], &offset) != 0 || (len > 0.0 && j[1] <= 0.0)) {
+        offset_from_double(j[3], &offset) != 0 || (len > 0.0 && j[1] <= 0.0) ||
+        offset_from_double(j[4], &zero_from) != 0 || offset_from_double(j[5], &zero_to) != 0 ||
+        (j[6] != -1.0 && offset_from_double(j[6], &truncate_to) != 0)) {
       free(group);
       return -EINVAL;
     }
@@ -527,6 +546,9 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
     work->len = (uint32_t)len;
     work->buffer = (const uint8_t *)(uintptr_t)j[1];
     work->offset = offset;
+    work->zero_from = zero_from;
+    work->zero_to = zero_to;
+    work->truncate_to = truncate_to;
   }
   pthread_mutex_lock(&sync_lock);
   if (sync_js_fd < 0 || sync_length + count > SYNC_QUEUE_CAPACITY) {

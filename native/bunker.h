@@ -61,15 +61,18 @@ BK_EXPORT int32_t bk_unlink(const char *path);
  *                             returns the descriptor to read completions from (the same one on every
  *                             later call);
  *   bk_syncer_submit(jobs, count, ticket)  queues count (1..BK_SYNC_GROUP_MAX) jobs, copied before it
- *                             returns: jobs[4i..4i+3] = fd, buffer address, length, file offset (all
- *                             doubles). A job pwrites `length` bytes from the buffer at the offset (none
- *                             when length is 0), then fdatasyncs the fd. -EINVAL for a malformed job,
- *                             -EAGAIN when too much is queued.
+ *                             returns. Job i is jobs[8i..8i+7] (doubles): fd, buffer address, length,
+ *                             offset, zero_from, zero_to, truncate_to, unused. It pwrites `length`
+ *                             bytes from the buffer at `offset` (nothing when length is 0), writes zeros
+ *                             over [zero_from, zero_to) (nothing when that is empty), truncates the file
+ *                             to truncate_to (not when it is -1), then fdatasyncs the fd. -EINVAL for a
+ *                             malformed job, -EAGAIN when too much is queued.
  * When all of a group are done, one record arrives on the descriptor, in native byte order:
  *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of that job's pwrite or fdatasync)
  * Unlike the other calls, the syncer keeps the buffer addresses it is given: each buffer must stay
  * where it is, unchanged, and each descriptor open, until its group's record has arrived. */
 #define BK_SYNC_GROUP_MAX 64
+#define BK_SYNC_JOB_DOUBLES 8
 #define BK_SYNC_WORKERS_MAX 64
 BK_EXPORT int32_t bk_syncer_start(int32_t workers);
 BK_EXPORT int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket);

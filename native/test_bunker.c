@@ -183,6 +183,10 @@ static void sync_job(double *job, int32_t fd, const uint8_t *buffer, uint32_t le
   job[1] = (double)(uintptr_t)buffer;
   job[2] = len;
   job[3] = offset;
+  job[4] = 0;
+  job[5] = 0;
+  job[6] = -1;
+  job[7] = 0;
 }
 
 static void test_syncer(void) {
@@ -201,7 +205,7 @@ static void test_syncer(void) {
   CHECK(fd >= 0);
   CHECK(bk_syncer_start(5) == fd); /* one syncer per process */
 
-  double jobs[4 * 4];
+  double jobs[4 * BK_SYNC_JOB_DOUBLES];
   sync_job(jobs, a, NULL, 0, 0);
   CHECK(bk_syncer_submit(jobs, 0, 1) == -EINVAL);
   CHECK(bk_syncer_submit(NULL, 1, 1) == -EFAULT);
@@ -217,9 +221,9 @@ static void test_syncer(void) {
   CHECK(read_only >= 0);
   static const uint8_t hello[] = "hello";
   sync_job(jobs, a, hello, 5, 3);
-  sync_job(jobs + 4, -1, NULL, 0, 0);
-  sync_job(jobs + 8, b, NULL, 0, 0);
-  sync_job(jobs + 12, read_only, hello, 5, 0);
+  sync_job(jobs + BK_SYNC_JOB_DOUBLES, -1, NULL, 0, 0);
+  sync_job(jobs + 2 * BK_SYNC_JOB_DOUBLES, b, NULL, 0, 0);
+  sync_job(jobs + 3 * BK_SYNC_JOB_DOUBLES, read_only, hello, 5, 0);
   CHECK(bk_syncer_submit(jobs, 4, 7) == 0);
   uint32_t ticket = 0, count = 0;
   int32_t results[BK_SYNC_GROUP_MAX];
@@ -237,9 +241,9 @@ static void test_syncer(void) {
   int seen[GROUPS] = {0};
   for (uint32_t t = 0; t < GROUPS; t++) {
     payload[t] = (uint8_t)(t * 7 + 1);
-    double pair[8];
+    double pair[2 * BK_SYNC_JOB_DOUBLES];
     sync_job(pair, b, &payload[t], 1, t);
-    sync_job(pair + 4, a, NULL, 0, 0);
+    sync_job(pair + BK_SYNC_JOB_DOUBLES, a, NULL, 0, 0);
     CHECK(bk_syncer_submit(pair, 1 + (t & 1), 100 + t) == 0);
   }
   int all_ok = 1;
@@ -257,6 +261,25 @@ static void test_syncer(void) {
   CHECK(each_once);
   uint8_t landed[GROUPS];
   CHECK(bk_pread(b, landed, GROUPS, 0) == GROUPS && memcmp(landed, payload, GROUPS) == 0);
+
+  /* Zero fill then truncate: a (holding "abchello") gets 3 bytes written at 8, zeros over [11, 300000)
+   * (more than the C zero buffer), and is then cut to 200000 bytes before the fdatasync. */
+  sync_job(jobs, a, (const uint8_t *)"xyz", 3, 8);
+  jobs[4] = 11;
+  jobs[5] = 300000;
+  jobs[6] = 200000;
+  CHECK(bk_syncer_submit(jobs, 1, 9) == 0);
+  CHECK(read_sync_record(fd, &ticket, &count, results, BK_SYNC_GROUP_MAX) == 0);
+  CHECK(ticket == 9 && count == 1 && results[0] == 0);
+  CHECK(bk_file_size(a) == 200000.0);
+  static uint8_t big[200000];
+  memset(big, 0x55, sizeof big);
+  CHECK(bk_pread(a, big, sizeof big, 0) == (int32_t)sizeof big);
+  int zeros_ok = memcmp(big, "abchelloxyz", 11) == 0;
+  for (size_t i = 11; i < sizeof big; i++) zeros_ok &= big[i] == 0;
+  CHECK(zeros_ok);
+  jobs[6] = -2; /* not a size, not -1 */
+  CHECK(bk_syncer_submit(jobs, 1, 10) == -EINVAL);
 
   CHECK(bk_close(a) == 0 && bk_close(b) == 0);
   CHECK(bk_unlink(path_a) == 0 && bk_unlink(path_b) == 0);

@@ -43,12 +43,16 @@ interface RecordSpan {
   entry: LogEntry;
 }
 
-/** The records of a segment file, parsed with the same decoder the server uses. */
+/**
+ * The records of a segment file, parsed with the same decoder the server uses. The active segment is
+ * zero-filled ahead of the writes (prepared space): the records end where the zeros start.
+ */
 function records(path: string): RecordSpan[] {
   const data = readFileSync(path);
   const out: RecordSpan[] = [];
   for (let at = 0; at + recordHeaderBytes <= data.length; ) {
     const len = data.readUInt32LE(at + 4);
+    if (len === 0) break;
     const end = at + recordHeaderBytes + len;
     out.push({ start: at, end, entry: decodeBody(data.subarray(at + recordHeaderBytes, end)) });
     at = end;
@@ -97,16 +101,32 @@ describe(`recovery (seed ${seed})`, () => {
     await expectKeys((await start(dir)).port, 30);
   });
 
-  test("garbage or zeros after the last record are dropped", async () => {
-    for (const tail of [Buffer.alloc(100, 0), Buffer.from(Array.from({ length: 77 }, () => Math.floor(rng() * 256)))]) {
+  test("garbage after the last record is dropped; zeros after it are prepared space, kept and written into", async () => {
+    for (const tail of [Buffer.from([1, ...Array.from({ length: 76 }, () => Math.floor(rng() * 256))]), Buffer.concat([Buffer.alloc(40, 0), Buffer.from([7])])]) {
       const dir = await populated(10);
       const seg = lastSegment(dir, 0);
-      const good = readFileSync(seg);
+      const recs = records(seg);
+      const good = readFileSync(seg).subarray(0, (recs[recs.length - 1] as RecordSpan).end);
       writeFileSync(seg, Buffer.concat([good, tail]));
       const s = await start(dir);
       await expectKeys(s.port, 10);
       expect(readFileSync(seg).length).toBe(good.length);
       await s.kill9();
+    }
+    // Zeros to the end of the last segment are its clean end: nothing is dropped or cut, and the next
+    // writes land right after the last record.
+    for (const zeros of [100, 300_000]) {
+      const dir = await populated(10);
+      const seg = lastSegment(dir, 0);
+      const recs = records(seg);
+      const end = (recs[recs.length - 1] as RecordSpan).end;
+      writeFileSync(seg, Buffer.concat([readFileSync(seg).subarray(0, end), Buffer.alloc(zeros, 0)]));
+      const s = await start(dir);
+      await expectKeys(s.port, 10);
+      expect(await run(s.port, [["SET", "k10", "value-10"]])).toEqual(["+OK\r\n"]);
+      await s.kill9();
+      expect(records(seg)[recs.length]?.start).toBe(end);
+      await expectKeys((await start(dir)).port, 11);
     }
   });
 

@@ -261,18 +261,30 @@ function nodeErrorToNative(error: NodeJS.ErrnoException, syscall: string): Nativ
  * one group, which its workers flush in parallel and report with one event-loop wake-up.
  */
 export function fdatasyncAsync(fd: number): Promise<void> {
-  return syncer().run(fd, null, 0);
+  return syncer().run({ fd, data: null, offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: -1 });
+}
+
+/** A log flush for the syncer: each step is optional but the fdatasync, and they run in this order. */
+export interface FlushJob {
+  readonly fd: number;
+  /** Written at `offset` (pwriteAll). It must view an explicit ArrayBuffer and stay unchanged until the job is done. */
+  readonly data: Uint8Array | null;
+  readonly offset: number;
+  /** Then zeros are written over [zeroFrom, zeroTo) (nothing when that is empty). */
+  readonly zeroFrom: number;
+  readonly zeroTo: number;
+  /** Then the file is truncated to this size (-1: it is not). */
+  readonly truncateTo: number;
 }
 
 /**
- * `pwriteAll` then `fdatasyncSync`, both off the JavaScript thread (on the syncer, grouped as
- * fdatasyncAsync is). `data` must stay unchanged, and its memory in place, until the promise
- * settles: it must be a view of an explicit `new ArrayBuffer(n)` (GC-heap typed arrays can move),
- * and the caller keeps it referenced (the syncer does too, until the promise settles).
+ * Runs a FlushJob off the JavaScript thread (the pwrite and zero writes too), then fdatasync; grouped
+ * with the other calls of the same turn as fdatasyncAsync is. The syncer keeps `data` referenced until
+ * the promise settles; until then its bytes may not be in the file yet.
  */
-export function pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void> {
-  if (data.byteLength > nativeLengthMax) throw new RangeError(`pwriteAndSyncAsync: ${data.byteLength} bytes in one call`);
-  return syncer().run(fd, data.byteLength === 0 ? null : data, offset);
+export function flushAsync(job: FlushJob): Promise<void> {
+  if (job.data !== null && job.data.byteLength > nativeLengthMax) throw new RangeError(`flushAsync: ${job.data.byteLength} bytes in one call`);
+  return syncer().run(job.data !== null && job.data.byteLength === 0 ? { ...job, data: null } : job);
 }
 
 /** fdatasync on Bun's thread pool (node:fs): the syncer's fallback. */
@@ -285,29 +297,37 @@ function fdatasyncOnPool(fd: number): Promise<void> {
   });
 }
 
-/** Descriptors per submitted group (BK_SYNC_GROUP_MAX in native/bunker.h). */
+/** Jobs per submitted group (BK_SYNC_GROUP_MAX in native/bunker.h), doubles per job (BK_SYNC_JOB_DOUBLES). */
 const syncGroupMax = 64;
+const syncJobDoubles = 8;
 /** Worker threads of the syncer unless startSyncer() asked for another number first. */
 const syncWorkersDefault = 4;
 
 interface SyncWaiter {
-  readonly fd: number;
-  /** Bytes the job writes first (kept referenced until it is done), or null for a plain fdatasync. */
-  readonly data: Uint8Array | null;
-  readonly offset: number;
+  readonly job: FlushJob;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
-/** A job the thread pool runs instead (the syncer could not take it). */
+/** A zeroed chunk for the thread-pool fallback's zero writes. */
+let poolZeros: Uint8Array | null = null;
+
+/** A job the thread pool runs instead (the syncer could not take it): the writes happen here, synchronously. */
 function onPool(w: SyncWaiter): Promise<void> {
-  if (w.data === null) return fdatasyncOnPool(w.fd);
+  const job = w.job;
   try {
-    pwriteAll(w.fd, w.data, w.offset);
+    if (job.data !== null) pwriteAll(job.fd, job.data, job.offset);
+    for (let at = job.zeroFrom; at < job.zeroTo; ) {
+      const zeros = (poolZeros ??= new Uint8Array(new ArrayBuffer(256 * 1024)));
+      const n = Math.min(zeros.length, job.zeroTo - at);
+      pwriteAll(job.fd, zeros.subarray(0, n), at);
+      at += n;
+    }
+    if (job.truncateTo >= 0) ftruncate(job.fd, job.truncateTo);
   } catch (e: unknown) {
     return Promise.reject(e);
   }
-  return fdatasyncOnPool(w.fd);
+  return fdatasyncOnPool(job.fd);
 }
 
 /**
@@ -321,8 +341,8 @@ function onPool(w: SyncWaiter): Promise<void> {
  * process alive. If the syncer cannot start or its socket fails, jobs go to the pool instead.
  */
 class Syncer {
-  /** fd, buffer address, length, offset per job (the bk_syncer_submit layout). */
-  private readonly jobs = new Float64Array(new ArrayBuffer(8 * 4 * syncGroupMax));
+  /** The bk_syncer_submit layout: per job fd, buffer address, length, offset, zero range, truncate size, unused. */
+  private readonly jobs = new Float64Array(new ArrayBuffer(8 * syncJobDoubles * syncGroupMax));
   private readonly waiting = new Map<number, SyncWaiter[]>();
   private group: SyncWaiter[] = [];
   private submitScheduled = false;
@@ -360,9 +380,9 @@ class Syncer {
     );
   }
 
-  run(fd: number, data: Uint8Array | null, offset: number): Promise<void> {
+  run(job: FlushJob): Promise<void> {
     return new Promise((resolve, reject) => {
-      const w: SyncWaiter = { fd, data, offset, resolve, reject };
+      const w: SyncWaiter = { job, resolve, reject };
       if (this.broken !== null) {
         onPool(w).then(resolve, reject);
         return;
@@ -383,13 +403,18 @@ class Syncer {
     this.group = [];
     const jobs = this.jobs;
     for (let i = 0; i < group.length; i++) {
-      const w = group[i] as SyncWaiter;
-      jobs[4 * i] = w.fd;
+      const job = (group[i] as SyncWaiter).job;
+      const at = syncJobDoubles * i;
+      jobs[at] = job.fd;
       // The address is taken now and used by C until the record arrives: `data` views an explicit
       // ArrayBuffer (it does not move) and stays referenced by the waiter meanwhile.
-      jobs[4 * i + 1] = w.data === null ? 0 : ptr(w.data);
-      jobs[4 * i + 2] = w.data === null ? 0 : w.data.byteLength;
-      jobs[4 * i + 3] = w.data === null ? 0 : w.offset;
+      jobs[at + 1] = job.data === null ? 0 : ptr(job.data);
+      jobs[at + 2] = job.data === null ? 0 : job.data.byteLength;
+      jobs[at + 3] = job.data === null ? 0 : job.offset;
+      jobs[at + 4] = job.zeroFrom;
+      jobs[at + 5] = Math.max(job.zeroFrom, job.zeroTo);
+      jobs[at + 6] = job.truncateTo;
+      jobs[at + 7] = 0;
     }
     const ticket = this.nextTicket;
     this.nextTicket = ticket === 0xffff_ffff ? 1 : ticket + 1;
@@ -426,7 +451,7 @@ class Syncer {
         const result = view.getInt32(at + 8 + 4 * i, true);
         const w = group[i] as SyncWaiter;
         if (result === 0) w.resolve();
-        else w.reject(new NativeIoError(-result, { syscall: w.data !== null ? "pwrite+fdatasync" : "fdatasync" }));
+        else w.reject(new NativeIoError(-result, { syscall: w.job.data !== null || w.job.zeroTo > w.job.zeroFrom || w.job.truncateTo >= 0 ? "log flush" : "fdatasync" }));
       }
       at = end;
     }

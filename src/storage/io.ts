@@ -3,6 +3,9 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { open as openPromise } from "node:fs/promises";
 import * as native from "../native/ffi.ts";
+import type { FlushJob } from "../native/ffi.ts";
+
+export type { FlushJob };
 
 export type OpenMode = "read" | "write" | "append";
 
@@ -21,11 +24,10 @@ export interface LogIo {
   fdatasync(fd: number): void;
   fdatasyncAsync(fd: number): Promise<void>;
   /**
-   * pwriteAll then fdatasync, off the JavaScript thread (the log's group commit). `data` must view an
-   * explicit ArrayBuffer and stay unchanged until the promise settles; until then the bytes may not be
-   * in the file yet.
+   * A log flush off the JavaScript thread: the job's write, zero fill and truncation, then fdatasync
+   * (see FlushJob). Until the promise settles the bytes may not be in the file yet.
    */
-  pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void>;
+  flushAsync(job: FlushJob): Promise<void>;
   fsyncDir(path: string): void;
   /** fsync of a directory off the JavaScript thread (merges commit their renames with it). */
   fsyncDirAsync(path: string): Promise<void>;
@@ -56,7 +58,7 @@ export const nativeIo: LogIo = {
   ftruncate: (fd, length) => native.ftruncate(fd, length),
   fdatasync: (fd) => native.fdatasyncSync(fd),
   fdatasyncAsync: (fd) => native.fdatasyncAsync(fd),
-  pwriteAndSyncAsync: (fd, data, offset) => native.pwriteAndSyncAsync(fd, data, offset),
+  flushAsync: (job) => native.flushAsync(job),
   fsyncDir: (path) => native.fsyncDir(path),
   fsyncDirAsync: async (path) => {
     const handle = await openPromise(path, "r");

@@ -5,6 +5,7 @@
 // `beforeOp` lets a test fail any mutating call (an I/O error, or the instant of a crash).
 import { dirname } from "node:path";
 import { crc32c } from "../native/ffi.ts";
+import type { FlushJob } from "./io.ts";
 import type { LogIo, OpenMode } from "./io.ts";
 
 interface Inode {
@@ -154,14 +155,16 @@ export class MemoryIo implements LogIo {
     });
   }
 
-  pwriteAndSyncAsync(fd: number, data: Uint8Array, offset: number): Promise<void> {
-    // The write lands at once (as in a page cache), the sync later: the order the native syncer keeps.
+  flushAsync(job: FlushJob): Promise<void> {
+    // The writes land at once (as in a page cache), the sync later: the order the native syncer keeps.
     try {
-      this.pwriteAll(fd, data, offset);
+      if (job.data !== null) this.pwriteAll(job.fd, job.data, job.offset);
+      if (job.zeroTo > job.zeroFrom) this.pwriteAll(job.fd, new Uint8Array(job.zeroTo - job.zeroFrom), job.zeroFrom);
+      if (job.truncateTo >= 0) this.ftruncate(job.fd, job.truncateTo);
     } catch (e: unknown) {
       return new Promise((_, reject) => setImmediate(() => reject(e)));
     }
-    return this.fdatasyncAsync(fd);
+    return this.fdatasyncAsync(job.fd);
   }
 
   fsyncDir(path: string): void {
@@ -237,8 +240,9 @@ export class MemoryIo implements LogIo {
   }
 
   /**
-   * The disk as found after a power cut now. `tornTail` (given a file's unsynced tail length) returns
-   * how many of those bytes happened to reach the disk (0 by default).
+   * The disk as found after a power cut now. `tornTail` (given how many bytes of a file were written
+   * since its last fdatasync, counted from the first one that differs) returns how many of those, from
+   * the first, happened to reach the disk (0 by default).
    */
   crash(tornTail: (unsyncedBytes: number) => number = () => 0): MemoryIo {
     const next = new MemoryIo();
@@ -250,10 +254,20 @@ export class MemoryIo implements LogIo {
         const inode = this.inodes.get(id) as Inode;
         let content = inode.synced;
         const current = inode.data.subarray(0, inode.size);
-        const isExtension = current.length > content.length && current.subarray(0, content.length).every((b, i) => b === content[i]);
-        if (isExtension) {
-          const extra = Math.min(tornTail(current.length - content.length), current.length - content.length);
-          if (extra > 0) content = current.slice(0, content.length + extra);
+        // The unsynced writes start where the file first differs from its synced content: an
+        // extension (appends), or an overwrite of synced bytes (a log writing into prepared space).
+        // A prefix of them may have reached the disk, as the writes went out in order.
+        let from = 0;
+        const common = Math.min(current.length, content.length);
+        while (from < common && current[from] === content[from]) from++;
+        if (current.length >= content.length && from < current.length) {
+          const extra = Math.min(tornTail(current.length - from), current.length - from);
+          if (extra > 0) {
+            const kept = new Uint8Array(Math.max(content.length, from + extra));
+            kept.set(content);
+            kept.set(current.subarray(from, from + extra), from);
+            content = kept;
+          }
         }
         newId = next.nextInode++;
         next.inodes.set(newId, { data: content.length > 0 ? content.slice() : new Uint8Array(16), size: content.length, synced: content.slice() });

@@ -47,6 +47,17 @@ function range(a: number, b: number): number[] {
 
 const seg1 = `${dir}/${segmentName(1)}`;
 
+/**
+ * Bytes of log in a segment file: up to the end of its last record. The active segment is longer:
+ * it is zero-filled ahead of the writes (prepared space).
+ */
+function logBytes(data: Uint8Array): number {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let at = 0;
+  while (at + 8 <= data.length && dv.getUint32(at + 4, true) !== 0) at += 8 + dv.getUint32(at + 4, true);
+  return at;
+}
+
 describe("SegmentLog", () => {
   test("entries written and made durable read back in order after reopening", async () => {
     const io = new MemoryIo();
@@ -69,17 +80,18 @@ describe("SegmentLog", () => {
       const { log } = open(io);
       await write(log, 1, 9);
       await log.close();
-      const full = io.readWhole(seg1);
+      const full = logBytes(io.readWhole(seg1));
       const { log: log2 } = open(io);
       await write(log2, 10, 10);
       await log2.close();
       const withLast = io.readWhole(seg1);
-      const cut = full.length + 1 + Math.floor(rng() * (withLast.length - full.length - 1));
+      const lastEnd = logBytes(withLast);
+      const cut = full + 1 + Math.floor(rng() * (lastEnd - full - 1));
       io.writeWhole(seg1, withLast.subarray(0, cut));
       const { log: log3, report } = open(io);
       expect(seqs(report.entries)).toEqual(range(1, 9));
-      expect(report.tornBytes).toBe(cut - full.length);
-      expect(io.readWhole(seg1).length).toBe(full.length);
+      expect(report.tornBytes).toBe(cut - full);
+      expect(io.readWhole(seg1).length).toBe(full);
       // New writes continue after the last valid record and survive the next restart.
       await write(log3, 10, 12);
       await log3.close();
@@ -87,13 +99,13 @@ describe("SegmentLog", () => {
     }
   });
 
-  test("garbage or zeros appended after the last record are truncated", async () => {
-    for (const tail of [new Uint8Array(37).fill(0), Uint8Array.from({ length: 50 }, (_, i) => (i * 97 + 13) & 255), new Uint8Array(3).fill(255)]) {
+  test("garbage after the last record is truncated; zeros after it are its clean end, kept as prepared space", async () => {
+    for (const tail of [Uint8Array.from({ length: 50 }, (_, i) => (i * 97 + 13) & 255), new Uint8Array(3).fill(255), Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 9])]) {
       const io = new MemoryIo();
       const { log } = open(io);
       await write(log, 1, 5);
       await log.close();
-      const good = io.readWhole(seg1);
+      const good = io.readWhole(seg1).subarray(0, logBytes(io.readWhole(seg1)));
       const damaged = new Uint8Array(good.length + tail.length);
       damaged.set(good);
       damaged.set(tail, good.length);
@@ -103,6 +115,25 @@ describe("SegmentLog", () => {
       expect(report.tornBytes).toBe(tail.length);
       expect(io.readWhole(seg1)).toEqual(good);
     }
+    for (const zeros of [1, 37, 70_000]) {
+      const io = new MemoryIo();
+      const { log } = open(io);
+      await write(log, 1, 5);
+      await log.close();
+      const good = io.readWhole(seg1).subarray(0, logBytes(io.readWhole(seg1))).slice();
+      const padded = new Uint8Array(good.length + zeros);
+      padded.set(good);
+      io.writeWhole(seg1, padded);
+      const { log: log2, report } = open(io);
+      expect(seqs(report.entries)).toEqual(range(1, 5));
+      expect(report.tornBytes).toBe(0);
+      // New records go right after the last one, into the zeros, and read back after a restart.
+      await write(log2, 6, 8);
+      await log2.close();
+      const again = io.readWhole(seg1);
+      expect(again.subarray(0, good.length)).toEqual(good);
+      expect(seqs(open(io).report.entries)).toEqual(range(1, 8));
+    }
   });
 
   test("a flipped byte in the middle of a segment refuses to open, naming file and offset; salvage opens", async () => {
@@ -110,7 +141,7 @@ describe("SegmentLog", () => {
     const { log } = open(io);
     await write(log, 1, 3);
     await log.close();
-    const firstTwo = io.readWhole(seg1).length;
+    const firstTwo = logBytes(io.readWhole(seg1));
     const { log: log2 } = open(io);
     await write(log2, 4, 10);
     await log2.close();
@@ -150,6 +181,27 @@ describe("SegmentLog", () => {
     expect(seqs(report.entries)).toEqual(range(1, 60));
     expect(log2.currentSegment).toBe(sealed.length + 1);
     expect(log2.retainedBytes).toBe(names.reduce((n, f) => n + io.readWhole(`${dir}/${f}`).length, 0));
+  });
+
+  test("the active segment is zero-filled ahead of its log; a sealed one is cut to its log, and zeros after a sealed one's log are corruption", async () => {
+    const io = new MemoryIo();
+    const { log } = open(io, { segmentBytesMax: 300 });
+    await write(log, 1, 40, 4);
+    await log.close();
+    const names = io.listDir(dir).sort();
+    expect(names.length).toBeGreaterThan(2);
+    for (const f of names.slice(0, -1)) {
+      const data = io.readWhole(`${dir}/${f}`);
+      expect(data.length).toBe(logBytes(data));
+    }
+    const last = io.readWhole(`${dir}/${names[names.length - 1] as string}`);
+    if (logBytes(last) > 0) expect(last.length).toBeGreaterThan(logBytes(last));
+    // Zeros appended to a sealed segment: its log no longer ends where the file does.
+    const sealed = io.readWhole(seg1);
+    const padded = new Uint8Array(sealed.length + 64);
+    padded.set(sealed);
+    io.writeWhole(seg1, padded);
+    expect(() => open(io, { segmentBytesMax: 300 })).toThrow(CorruptLogError);
   });
 
   test("damage at the end of a sealed (not last) segment is corruption, not a torn tail", async () => {
@@ -225,6 +277,42 @@ describe("SegmentLog", () => {
     expect(seqs(open(io, { firstSegment: 2 }).report.entries)).toEqual(range(6, 14));
     expect(seqs(open(io, { firstSegment: 3 }).report.entries)).toEqual(range(11, 14));
     expect(seqs(open(io, { firstSegment: 4 }).report.entries)).toEqual([14]);
+  });
+
+  test("sealPending's promise holds whenever it is called: below the segment it returns lies only what was appended before", async () => {
+    // Calls land before, during and after flushes and rotations, including from onRotate (as a merge
+    // starting at a rotation does): the case a rotation finishing asynchronously once got wrong.
+    const rng = seededRandom(23);
+    for (let round = 0; round < 20; round++) {
+      const io = new MemoryIo();
+      const { log } = open(io, { segmentBytesMax: 300 });
+      let appended = 0;
+      const seals: { segment: number; lastSeqBefore: number }[] = [];
+      log.onRotate = () => {
+        if (rng() < 0.5) seals.push({ segment: log.sealPending(), lastSeqBefore: appended });
+      };
+      for (let tick = 0; tick < 60; tick++) {
+        const n = Math.floor(rng() * 4);
+        for (let k = 0; k < n; k++) log.append(entry(++appended));
+        if (rng() < 0.7) log.requestFlush();
+        if (rng() < 0.3) seals.push({ segment: log.sealPending(), lastSeqBefore: appended });
+        await new Promise((r) => setImmediate(r));
+      }
+      await log.close();
+      // Every record of every segment, by segment id.
+      const bySegment = new Map<number, number[]>();
+      const { report } = open(io, { segmentBytesMax: 300 });
+      report.entries.forEach((e, i) => {
+        const at = report.positions[i] as { segment: number };
+        bySegment.set(at.segment, [...(bySegment.get(at.segment) ?? []), e.seq]);
+      });
+      expect(seqs(report.entries)).toEqual(range(1, appended));
+      for (const seal of seals) {
+        for (const [segment, inIt] of bySegment) {
+          if (segment < seal.segment) expect({ segment, seal, late: inIt.filter((q) => q > seal.lastSeqBefore) }).toEqual({ segment, seal, late: [] });
+        }
+      }
+    }
   });
 
   test("a crash keeps every entry reported durable, and what survives is a prefix", async () => {
