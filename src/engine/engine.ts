@@ -510,6 +510,8 @@ export class Engine {
     this.flushScheduled = false;
     if (this.flushesInCycle > 0) return;
     for (const s of this.shards) if (s.log.requestFlush()) this.flushesInCycle++;
+    // Called from the previous cycle's completion, before its replies are released: start the disk now.
+    if (this.flushesInCycle > 0) this.opts.io.submitFlushes();
   }
 
   private shardDurable(shard: Shard, seq: number): void {

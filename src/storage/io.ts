@@ -28,6 +28,8 @@ export interface LogIo {
    * (see FlushJob). Until the promise settles the bytes may not be in the file yet.
    */
   flushAsync(job: FlushJob): Promise<void>;
+  /** Starts the flushAsync/fdatasyncAsync calls made so far in this turn now (else at its end). */
+  submitFlushes(): void;
   fsyncDir(path: string): void;
   /** fsync of a directory off the JavaScript thread (merges commit their renames with it). */
   fsyncDirAsync(path: string): Promise<void>;
@@ -59,6 +61,7 @@ export const nativeIo: LogIo = {
   fdatasync: (fd) => native.fdatasyncSync(fd),
   fdatasyncAsync: (fd) => native.fdatasyncAsync(fd),
   flushAsync: (job) => native.flushAsync(job),
+  submitFlushes: () => native.submitFlushes(),
   fsyncDir: (path) => native.fsyncDir(path),
   fsyncDirAsync: async (path) => {
     const handle = await openPromise(path, "r");

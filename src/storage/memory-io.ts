@@ -155,6 +155,10 @@ export class MemoryIo implements LogIo {
     });
   }
 
+  submitFlushes(): void {
+    // Nothing is batched here: each call starts at once.
+  }
+
   flushAsync(job: FlushJob): Promise<void> {
     // The writes land at once (as in a page cache), the sync later: the order the native syncer keeps.
     try {
