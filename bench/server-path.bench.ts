@@ -1,8 +1,12 @@
 // CPU per command of the whole server path without sockets: real Connections (parser, dispatcher,
 // engine, log append, reply queue behind the durable watermark) fed redis-benchmark-shaped pipelines
 // through fake sockets, with the real native log on a temporary directory. Measures JS thread time per
-// command (wall time of the synchronous part; fsyncs overlap on the thread pool).
-//   bun bench/server-path.bench.ts [--pipeline 16] [--clients 50] [--rounds 200] [--cmd set|get]
+// command: CPU time of the JS thread (utime + stime of /proc/thread-self/stat) and the time spent in
+// the connections' data handling; fsyncs overlap on the native syncer's threads.
+//   bun bench/server-path.bench.ts [--pipeline 16] [--clients 50] [--rounds 400] [--cmd set|get] [--keys 100000]
+// Development aids (environment): BUNKER_STUB=execute|dispatch|endUnit|noBarrier replaces that step
+// with the least it must do (the difference to a normal run is what the step costs);
+// BUNKER_STUB=timed reports the time spent in the main steps (each timed call adds ~50 ns).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,30 +32,17 @@ const pipeline = flag("pipeline", 16);
 const clients = flag("clients", 50);
 const rounds = flag("rounds", 400);
 const cmd = text("cmd", "set");
+const keySpace = flag("keys", 100000);
 
 const dir = mkdtempSync(join(tmpdir(), "bunker-path-"));
 const config = new Config();
 const table = buildCommandTable();
 const engine = Engine.open({ dir, shards: 4, databases: 16, segmentBytesMax: 64 << 20, salvage: false, io: nativeIo, clock: systemClock, table, config, onFatal: (e) => { throw e; } }, null);
 const server = new Server({ config, table, engine, log: () => {}, onShutdown: () => {} });
-// Ablation (development aid): BUNKER_STUB=execute|endUnit|afterUnit replaces that step with the least it must do.
 const stub = process.env["BUNKER_STUB"] ?? "";
 if (stub === "execute") (engine as unknown as { execute: unknown }).execute = (_c: unknown, _s: unknown, w: { simple(t: string): void }) => w.simple("OK");
 if (stub === "dispatch") (server.dispatcher as unknown as { dispatch: unknown }).dispatch = (conn: { writer: { simple(t: string): void } }) => conn.writer.simple("OK");
 if (stub === "endUnit") (engine as unknown as { endUnit: unknown }).endUnit = () => engine.executor.clearUnitOps();
-if (stub === "encodeOnly") {
-  const { ByteWriter, encodeEntry, entryKindData } = await import("../src/storage/record.ts");
-  const w = new ByteWriter();
-  const ex = engine.executor;
-  (engine as unknown as { endUnit: unknown }).endUnit = () => {
-    for (const shardId of ex.unitShards) {
-      const entry = { kind: entryKindData, seq: 1, timeMs: ex.now, seed: ex.seed, participants: [], ops: ex.unitOps[shardId] as never };
-      encodeEntry(w, entry, nativeIo.crc32c);
-      if (w.length > 1 << 20) w.reset();
-    }
-    ex.clearUnitOps();
-  };
-}
 if (stub === "noBarrier") (server as unknown as { appendedSeq: unknown }).appendedSeq = () => 0;
 
 const timed: Record<string, number> = {};
@@ -66,12 +57,17 @@ function timeMethod(obj: Record<string, unknown>, name: string, label: string): 
     }
   };
 }
-if (stub === "timeFlush") {
+if (stub === "timed") {
+  timeMethod(server.dispatcher as never, "dispatch", "dispatch");
+  timeMethod(engine as never, "execute", "execute");
+  timeMethod(engine.executor as never, "run", "executor.run");
+  timeMethod(engine as never, "endUnit", "endUnit");
+  timeMethod(engine.storage as never, "afterUnit", "afterUnit");
   timeMethod(engine as never, "flushAll", "flushAll");
   timeMethod(engine as never, "shardDurable", "shardDurable");
-  for (const s of engine.shards) timeMethod(s.log as never, "append", "append");
+  timeMethod(nativeIo as never, "submitFlushes", "submitFlushes");
+  for (const s of engine.shards) timeMethod(s.log as never, "append", "log.append");
 }
-if (stub === "afterUnit") (engine.storage as unknown as { afterUnit: unknown }).afterUnit = () => {};
 
 let bytesOut = 0;
 const fakeSocket = { write: (b: Uint8Array) => { bytesOut += b.length; return b.length; }, end: () => {} };
@@ -82,7 +78,7 @@ function chunk(): Uint8Array {
   let s = "";
   for (let i = 0; i < pipeline; i++) {
     rnd = (rnd * 1103515245 + 12345) & 0x7fffffff;
-    const key = `key:${String(rnd % 100000).padStart(12, "0")}`;
+    const key = `key:${String(rnd % keySpace).padStart(12, "0")}`;
     s += cmd === "set" ? `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$32\r\n${value}\r\n` : `*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`;
   }
   return Buffer.from(s, "latin1");
