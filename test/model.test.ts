@@ -12,6 +12,7 @@ import { Engine } from "../src/engine/engine.ts";
 import { seededRandom, type Clock } from "../src/engine/clock.ts";
 import { newStats, type ServerContext } from "../src/engine/server-context.ts";
 import { newEntry } from "../src/keyspace/entry.ts";
+import { entrySizeBytes } from "../src/keyspace/memory.ts";
 import { ReplyWriter } from "../src/protocol/writer.ts";
 import { ClientState } from "../src/server/client-state.ts";
 import { nativeIo } from "../src/storage/io.ts";
@@ -206,6 +207,20 @@ test(`engine agrees with a Map model across restarts, merges and cold reads (see
         const ttl = await h.run(db, ["PTTL", k]);
         const wantTtl = v === undefined ? ":-2\r\n" : v.expireAt === 0 ? ":-1\r\n" : `:${v.expireAt - h.nowMs}\r\n`;
         if (ttl !== wantTtl) throw new Error(`${why}: db ${db} PTTL ${k}: got ${ttl}, want ${wantTtl}`);
+      }
+    }
+    // Between commands the databases' size sums add up, and every entry without a disk location has
+    // a current size estimate (the live-bytes estimate derives hot strings' lengths from it). A value
+    // a merge moved cold keeps the estimate it had while hot.
+    for (const shard of h.engine.shards) {
+      for (const d of shard.state.dbs) {
+        let sum = 0;
+        for (const [key, e] of d.map) {
+          const located = e.type === "string" && e.cold !== null;
+          if (!located && e.sizeBytes !== entrySizeBytes(key, e)) throw new Error(`${why}: ${key} has size estimate ${e.sizeBytes}, measured ${entrySizeBytes(key, e)}`);
+          sum += e.sizeBytes;
+        }
+        expect({ why, usedBytes: d.usedBytes }).toEqual({ why, usedBytes: sum });
       }
     }
   };

@@ -21,7 +21,8 @@ import { keyIndexes, type Command } from "../commands/table.ts";
 import type { MaxmemoryPolicy } from "../config/params.ts";
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
 import { latin1 } from "../keyspace/entry.ts";
-import { Merge, MergeAbortedError, entryBytesEstimate, type MergeResult } from "../storage/merge.ts";
+import { Merge, MergeAbortedError, entryBytesEstimate, recordOverheadBytes, type MergeResult } from "../storage/merge.ts";
+import { entryOverheadBytes } from "../keyspace/memory.ts";
 import type { LogIo } from "../storage/io.ts";
 import { LogValueFiles } from "../storage/log-values.ts";
 import { coldFileShard, type RaftSnapshotMeta } from "../storage/snapshot.ts";
@@ -94,8 +95,8 @@ export class StorageManager {
   private readonly touchedKeys = new Set<string>();
   /** Cold entries whose value was loaded during the current unit. */
   private readonly warm: StringEntry[] = [];
-  /** Cold entries (not loaded) that are changing in this unit: if loaded now, they become hot for good. */
-  private readonly changing = new Set<Entry>();
+  /** Cold entries (not loaded) that are changing in this unit, and where: if loaded now, they become hot for good. */
+  private readonly changing = new Map<Entry, { shard: number; db: number; key: string }>();
   private readonly failureWaiters = new Set<(e: Error) => void>();
   private mergeCount = 0;
   private lastMergeDurationMs = 0;
@@ -181,8 +182,12 @@ export class StorageManager {
     if (e.type !== "string" || e.data !== null) return;
     if (e.cold === null) throw new Error("bug: string entry with neither data nor a cold reference");
     e.data = this.readColdSync(e.cold);
-    if (this.changing.has(e)) e.cold = null;
-    else this.warm.push(e);
+    const changing = this.changing.get(e);
+    if (changing !== undefined) {
+      e.cold = null;
+      const d = this.shard(changing.shard).state.db(changing.db);
+      if (d.map.get(changing.key) === e) d.resize(changing.key);
+    } else this.warm.push(e);
   }
 
   /** Ends a unit's use of cold values: drops the ones loaded for reading (entries still cold). */
@@ -240,13 +245,24 @@ export class StorageManager {
       if (old.data !== null) {
         old.cold = null;
         this.cooler.forget(old);
-      } else this.changing.add(old);
+        // Its size estimate was a cold entry's: measure it as the hot value it now is.
+        this.shard(shardId).state.db(db).resize(key);
+      } else this.changing.set(old, { shard: shardId, db, key });
     }
     const shard = this.shard(shardId);
     if (this.tracking && this.noteTouched(shardId, db, key)) {
       if (old !== undefined) {
-        shard.state.db(db).liveEstimate -= entryBytesEstimate(key, old);
-        if (old.type === "string" && old.data !== null && old.data.length > this.hotValueBytesMax) shard.hotLargeValues--;
+        if (old.type === "string" && old.data !== null && old.cold === null) {
+          // A hot string's length follows from its size estimate (keyspace/memory.ts entrySizeBytes),
+          // which lives in the entry: reading the old value's length itself would be another cache
+          // miss per overwrite.
+          const valueBytes = old.sizeBytes - entryOverheadBytes - key.length;
+          shard.state.db(db).liveEstimate -= recordOverheadBytes + key.length + valueBytes;
+          if (valueBytes > this.hotValueBytesMax) shard.hotLargeValues--;
+        } else {
+          shard.state.db(db).liveEstimate -= entryBytesEstimate(key, old);
+          if (old.type === "string" && old.data !== null && old.data.length > this.hotValueBytesMax) shard.hotLargeValues--;
+        }
       }
     }
     shard.merge?.onKeyChange(db, key, old);
@@ -284,6 +300,10 @@ export class StorageManager {
         if (e.data === null) e.data = this.readColdSync(e.cold);
         e.cold = null;
       }
+      // A cold value made hot for good without being rewritten (EXPIRE after a read loaded it, the
+      // move above) still has a cold entry's size estimate: measure it, so used_memory counts it and
+      // a hot string's estimate always gives its length (beforeKeyChange relies on that).
+      if (e.type === "string" && e.cold === null && e.data !== null && e.sizeBytes !== entryOverheadBytes + key.length + e.data.length) d.resize(key);
       d.liveEstimate += entryBytesEstimate(key, e);
       if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
       if (e.type === "string" && this.cooler.hasUnitAppends) this.cooler.noteTouched(shardId, this.touchedDb[i] as number, key, e);
@@ -312,6 +332,8 @@ export class StorageManager {
     for (const d of shard.state.dbs) {
       let n = 0;
       for (const [key, e] of d.map) {
+        // Replay can make a cold value hot for good before tracking starts: measure any such one.
+        if (e.type === "string" && e.cold === null && e.data !== null && e.sizeBytes !== entryOverheadBytes + key.length + e.data.length) d.resize(key);
         n += entryBytesEstimate(key, e);
         if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
       }
