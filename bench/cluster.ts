@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { keySlot, shardOfSlot } from "../src/keyspace/slot.ts";
 import { keyName, runLoad, type LoadResult, type LoadTarget } from "./loadgen.ts";
+import { freePort } from "./support.ts";
 
 const repoRoot = resolve(import.meta.dir, "..");
 const argv = process.argv.slice(2);
@@ -41,12 +42,6 @@ const scratch = mkdtempSync(join(tmpdir(), "bunker-bench-cluster-"));
 const procs: ReturnType<typeof Bun.spawn>[] = [];
 const commands: string[] = [];
 
-async function freePort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
 
 /** One command on a fresh connection; the reply, or null on any failure. */
 async function ask(port: number, ...args: string[]): Promise<unknown> {

@@ -18,10 +18,11 @@
 //   async-namespace SET               appendonly yes, appendfsync everysec (Bunker: BUNKER.CONFIG SET async: durability async)
 //   Zipf 1:10 mix                     appendfsync always (its writes are durable in Bunker)
 //   memory, restart                   appendfsync everysec (restart replays the AOF, as Bunker replays its log)
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { formatResult, preloadKeys, runLoad, type LoadResult } from "./loadgen.ts";
+import { bunkerTreeAt, freePort, probe } from "./support.ts";
 
 const repoRoot = resolve(import.meta.dir, "..");
 const resultsPath = join(repoRoot, "bench/RESULTS.md");
@@ -74,65 +75,7 @@ interface Server {
 const scratch = mkdtempSync(join(tmpdir(), "bunker-compare-"));
 const running: Server[] = [];
 
-/** The directory Bunker runs from: the working tree, or an export of --bunker-rev with its native library built. */
-function bunkerTree(): string {
-  if (bunkerRev === "") return repoRoot;
-  const tree = join(scratch, "bunker-tree");
-  mkdirSync(tree);
-  const archive = Bun.spawnSync(["git", "archive", "--format=tar", bunkerRev, "src", "native", "package.json", "tsconfig.json", "bunfig.toml"], { cwd: repoRoot });
-  if (archive.exitCode !== 0) throw new Error(`git archive ${bunkerRev}: ${archive.stderr.toString()}`);
-  const untar = Bun.spawnSync(["tar", "-x", "-C", tree], { stdin: archive.stdout });
-  if (untar.exitCode !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
-  symlinkSync(join(repoRoot, "node_modules"), join(tree, "node_modules"));
-  const make = Bun.spawnSync(["make", "-s", "-C", join(tree, "native")]);
-  if (make.exitCode !== 0) throw new Error(`make -C native: ${make.stderr.toString()}`);
-  return tree;
-}
-const bunkerRoot = bunkerTree();
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-    const port = listener.port;
-    listener.stop(true);
-    if (port !== 6379) return port;
-  }
-}
-
-/** Sends one inline command on a fresh connection; resolves with the first reply bytes, or null. */
-function probe(port: number, command: string, timeoutMs = 2000): Promise<string | null> {
-  return new Promise((done) => {
-    let settled = false;
-    const finish = (v: string | null): void => {
-      if (settled) return;
-      settled = true;
-      done(v);
-    };
-    setTimeout(() => finish(null), timeoutMs);
-    Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      socket: {
-        open(s) {
-          s.write(command + "\r\n");
-        },
-        data(s, chunk) {
-          finish(Buffer.from(chunk).toString("latin1"));
-          s.end();
-        },
-        error() {
-          finish(null);
-        },
-        close() {
-          finish(null);
-        },
-        connectError() {
-          finish(null);
-        },
-      },
-    }).catch(() => finish(null));
-  });
-}
+const bunkerRoot = bunkerTreeAt(repoRoot, bunkerRev, join(scratch, "bunker-tree"));
 
 /** Serving means answering DBSIZE with a number (Redis answers -LOADING while it replays its AOF). */
 async function waitServing(port: number, label: string, proc: ReturnType<typeof Bun.spawn>): Promise<void> {

@@ -19,10 +19,11 @@
 // Any error reply (counted by loadgen's reply parser, and by the servers' INFO total_error_replies for
 // both generators) is printed loudly and marks the section; so is a server whose INFO commandstats
 // shows a different number of SET calls than the replies the generator received.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { preloadKeys, runLoad, type LoadResult } from "./loadgen.ts";
+import { bunkerTreeAt, freePort, probe } from "./support.ts";
 
 const repoRoot = resolve(import.meta.dir, "..");
 const resultsPath = join(repoRoot, "bench/RESULTS.md");
@@ -129,65 +130,6 @@ interface Server {
   readonly proc: Child;
   /** The argv it was started with (ports and directories as in this run). */
   readonly command: readonly string[];
-}
-
-/** The directory Bunker runs from: the working tree, or an export of --bunker-rev with its native library built. */
-function bunkerTree(): string {
-  if (bunkerRev === "") return repoRoot;
-  const tree = join(scratch, "bunker-tree");
-  mkdirSync(tree);
-  const archive = Bun.spawnSync(["git", "archive", "--format=tar", bunkerRev, "src", "native", "package.json", "tsconfig.json", "bunfig.toml"], { cwd: repoRoot });
-  if (archive.exitCode !== 0) throw new Error(`git archive ${bunkerRev}: ${archive.stderr.toString()}`);
-  const untar = Bun.spawnSync(["tar", "-x", "-C", tree], { stdin: archive.stdout });
-  if (untar.exitCode !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
-  symlinkSync(join(repoRoot, "node_modules"), join(tree, "node_modules"));
-  const make = Bun.spawnSync(["make", "-s", "-C", join(tree, "native")]);
-  if (make.exitCode !== 0) throw new Error(`make -C native: ${make.stderr.toString()}`);
-  return tree;
-}
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-    const port = listener.port;
-    listener.stop(true);
-    if (port !== 6379) return port;
-  }
-}
-
-/** Sends one inline command on a fresh connection; resolves with the first reply bytes, or null. */
-function probe(port: number, command: string, timeoutMs = 2000): Promise<string | null> {
-  return new Promise((done) => {
-    let settled = false;
-    const finish = (v: string | null): void => {
-      if (settled) return;
-      settled = true;
-      done(v);
-    };
-    setTimeout(() => finish(null), timeoutMs);
-    Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      socket: {
-        open(s) {
-          s.write(command + "\r\n");
-        },
-        data(s, chunk) {
-          finish(Buffer.from(chunk).toString("latin1"));
-          s.end();
-        },
-        error() {
-          finish(null);
-        },
-        close() {
-          finish(null);
-        },
-        connectError() {
-          finish(null);
-        },
-      },
-    }).catch(() => finish(null));
-  });
 }
 
 const stderrPath = (kind: string): string => join(scratch, `${kind}.stderr`);
@@ -415,7 +357,7 @@ function logSample(what: string, s: Sample): void {
 }
 
 async function main(): Promise<void> {
-  const bunkerRoot = bunkerTree();
+  const bunkerRoot = bunkerTreeAt(repoRoot, bunkerRev, join(scratch, "bunker-tree"));
   const redis = await startServer("redis", bunkerRoot);
   const bunker = await startServer("bunker", bunkerRoot);
   for (const s of [redis, bunker]) {

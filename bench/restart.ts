@@ -9,10 +9,11 @@
 //
 // --bunker-rev REV runs a `git archive` of REV (native library built in a scratch directory) instead
 // of the working tree: the way to measure "before" against "after".
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { preloadKeys } from "./loadgen.ts";
+import { bunkerTreeAt, freePort } from "./support.ts";
 
 const repoRoot = resolve(import.meta.dir, "..");
 const argv = process.argv.slice(2);
@@ -33,29 +34,6 @@ const mergeTimeoutMs = 600_000;
 
 const scratch = mkdtempSync(join(tmpdir(), "bunker-restart-"));
 
-function bunkerTree(): string {
-  if (bunkerRev === "") return repoRoot;
-  const tree = join(scratch, "tree");
-  mkdirSync(tree);
-  const archive = Bun.spawnSync(["git", "archive", "--format=tar", bunkerRev, "src", "native", "package.json", "tsconfig.json", "bunfig.toml"], { cwd: repoRoot });
-  if (archive.exitCode !== 0) throw new Error(`git archive ${bunkerRev}: ${archive.stderr.toString()}`);
-  const untar = Bun.spawnSync(["tar", "-x", "-C", tree], { stdin: archive.stdout });
-  if (untar.exitCode !== 0) throw new Error(`tar: ${untar.stderr.toString()}`);
-  symlinkSync(join(repoRoot, "node_modules"), join(tree, "node_modules"));
-  const make = Bun.spawnSync(["make", "-s", "-C", join(tree, "native")]);
-  if (make.exitCode !== 0) throw new Error(`make -C native: ${make.stderr.toString()}`);
-  return tree;
-}
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-    const port = listener.port;
-    listener.stop(true);
-    if (port !== 6379) return port;
-  }
-}
-
 function cli(port: number, ...args: string[]): string | null {
   const p = Bun.spawnSync(["redis-cli", "-p", String(port), ...args]);
   return p.exitCode === 0 ? p.stdout.toString() : null;
@@ -70,7 +48,7 @@ function info(port: number): Map<string, string> {
   return out;
 }
 
-const tree = bunkerTree();
+const tree = bunkerTreeAt(repoRoot, bunkerRev, join(scratch, "tree"));
 const port = await freePort();
 const dir = join(scratch, "data");
 const stderrPath = join(scratch, "bunker.stderr");
