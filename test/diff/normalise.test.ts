@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { type Reply, decodeReply, encodeReply } from "../support/resp.ts";
 import {
   clientInfoVolatileFields,
+  defaultNormalisers,
   ignoreFields,
   ignoreValue,
   intWithin,
@@ -63,6 +64,23 @@ test("ignoreFields blanks only the named fields of a map or pair array", () => {
   expect(sameAfter(fields, hello(4), hello(9))).toBe(true);
   expect(sameAfter(fields, "*2\r\n$7\r\nversion\r\n$1\r\n7\r\n", "*2\r\n$7\r\nversion\r\n$1\r\n8\r\n")).toBe(true);
   expect(sameAfter(fields, "%1\r\n$5\r\nproto\r\n:3\r\n", "%1\r\n$5\r\nproto\r\n:2\r\n")).toBe(false);
+});
+
+test("the defaults blank HELLO's identity in an EXEC reply too, and nothing else there", () => {
+  const exec = defaultNormalisers.find((n) => n.label.startsWith("helloInsideExec"));
+  if (exec === undefined) throw new Error("no helloInsideExec normaliser among the defaults");
+  expect(exec.appliesTo(["EXEC"], 0)).toBe(true);
+  expect(exec.appliesTo(["GET", "k"], 0)).toBe(false);
+  const hello = (id: number): string => `%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:${id}\r\n`;
+  const flat = (id: number): string => `*6\r\n$6\r\nserver\r\n$5\r\nredis\r\n$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:${id}\r\n`;
+  expect(sameAfter(exec, `*2\r\n+OK\r\n${hello(4)}`, `*2\r\n+OK\r\n${hello(9)}`)).toBe(true);
+  expect(sameAfter(exec, `*2\r\n${flat(4)}:1\r\n`, `*2\r\n${flat(7)}:1\r\n`)).toBe(true);
+  // Other elements, and a HELLO reply's other fields, are still compared.
+  expect(sameAfter(exec, `*2\r\n+OK\r\n${hello(4)}`, `*2\r\n+NO\r\n${hello(4)}`)).toBe(false);
+  expect(sameAfter(exec, `*1\r\n${flat(4)}`, `*1\r\n${flat(4).replace(":2", ":3")}`)).toBe(false);
+  // A map that is not a HELLO reply keeps its id.
+  const other = (id: number): string => `*1\r\n%1\r\n$2\r\nid\r\n:${id}\r\n`;
+  expect(sameAfter(exec, other(1), other(2))).toBe(false);
 });
 
 test("intWithin accepts integers within the delta, at the top level and inside arrays", () => {

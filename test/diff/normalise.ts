@@ -270,5 +270,31 @@ export function inExecReply(inner: Normaliser, index: number, position: number):
   };
 }
 
+const helloFields = ["server", "version", "id", "mode"];
+
+/**
+ * HELLO's reply inside an EXEC reply (HELLO queued in MULTI): the elements that are HELLO replies (a
+ * map, or in RESP2 a flat array, naming both "server" and "proto") get their identity fields blanked.
+ * The connection id differs whenever the two servers have served a different number of connections.
+ */
+function helloInsideExec(): Normaliser {
+  const inner = ignoreFields(helloFields);
+  const names = (reply: Reply): Set<string> => {
+    const out = new Set<string>();
+    if (reply.type === "map") for (const [k] of reply.value) out.add(textOf(k) ?? "");
+    else if (reply.type === "array" && reply.value !== null) reply.value.forEach((item, i) => i % 2 === 0 && out.add(textOf(item) ?? ""));
+    return out;
+  };
+  const isHello = (reply: Reply): boolean => {
+    const n = names(reply);
+    return n.has("server") && n.has("proto");
+  };
+  const rewrite = (reply: Reply): Reply => {
+    if (reply.type !== "array" || reply.value === null) return reply;
+    return withValue(reply, reply.value.map((item) => (isHello(item) ? (inner.apply(item, item)[0] as Reply) : item)));
+  };
+  return eachSide("helloInsideExec", "EXEC", rewrite);
+}
+
 /** Applied to every case by the harness: HELLO reports the server's identity, version and connection id. */
-export const defaultNormalisers: readonly Normaliser[] = [ignoreFields(["server", "version", "id", "mode"], "HELLO")];
+export const defaultNormalisers: readonly Normaliser[] = [ignoreFields(helloFields, "HELLO"), helloInsideExec()];
