@@ -1,6 +1,7 @@
 // Every bitmap and HyperLogLog write survives a crash: SETBIT, BITOP (sources on other shards),
 // BITFIELD (including a key created by writes that all FAILed), PFADD (sparse and dense), PFMERGE,
-// PFCOUNT's cached cardinality and PFDEBUG TODENSE read back byte-identical after SIGKILL and restart.
+// PFCOUNT's cached cardinality and PFDEBUG TODENSE, and large bitmaps and strings changed in place
+// (SETBIT, BITFIELD, SETRANGE, APPEND), read back byte-identical after SIGKILL and restart.
 import { afterAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -43,9 +44,22 @@ const writes: string[][] = [
   ["PFCOUNT", "h4"],
   ["PFMERGE", "h7", "h6", "h4", "h1"],
   ["PFMERGE", "h6", "h2"],
+  // Large values changed in place (kept in a buffer: keyspace/entry.ts BufferedStringEntry).
+  ...split([
+    "SETBIT big1 80000 1",
+    "SETBIT big1 123 1",
+    "SETBIT big1 80000 0",
+    "SETBIT big1 160000 1",
+    "BITFIELD big1 SET u16 40000 65535 INCRBY i8 48 -3",
+    "SETRANGE big1 12000 patched",
+    "APPEND big1 -tail",
+    "SETRANGE big2 7000 x",
+    "SETRANGE big2 10 y",
+    "EXPIRE big2 5000",
+  ]),
 ];
 
-const keys = ["b1", "b2", "r1", "r2", "r3", "r4", "r5", "f1", "f2", "h1", "h2", "h3", "h4", "h5", "h6", "h7"];
+const keys = ["b1", "b2", "r1", "r2", "r3", "r4", "r5", "f1", "f2", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "big1", "big2"];
 /**
  * Keys written by commands that span shards (BITOP, PFMERGE) are logged as key states, which carry no
  * OBJECT ENCODING hint: after a restart a short result reads "embstr" where Redis says "raw". Their

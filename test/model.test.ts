@@ -11,7 +11,7 @@ import { Config } from "../src/config/config.ts";
 import { Engine } from "../src/engine/engine.ts";
 import { seededRandom, type Clock } from "../src/engine/clock.ts";
 import { newStats, type ServerContext } from "../src/engine/server-context.ts";
-import { newEntry } from "../src/keyspace/entry.ts";
+import { BufferedStringEntry, newEntry } from "../src/keyspace/entry.ts";
 import { entrySizeBytes } from "../src/keyspace/memory.ts";
 import { ReplyWriter } from "../src/protocol/writer.ts";
 import { ClientState } from "../src/server/client-state.ts";
@@ -192,6 +192,8 @@ test(`engine agrees with a Map model across restarts, merges and cold reads (see
     return s;
   };
 
+  /** Values changed in place (BufferedStringEntry) seen by verifyAll: the test must exercise them. */
+  let bufferedSeen = 0;
   const verifyAll = async (why: string): Promise<void> => {
     for (let db = 0; db < 2; db++) {
       const m = models[db] as Map<string, ModelValue>;
@@ -216,6 +218,7 @@ test(`engine agrees with a Map model across restarts, merges and cold reads (see
       for (const d of shard.state.dbs) {
         let sum = 0;
         for (const [key, e] of d.map) {
+          if (e instanceof BufferedStringEntry) bufferedSeen++;
           const located = e.type === "string" && e.cold !== null;
           if (!located && e.sizeBytes !== entrySizeBytes(key, e)) throw new Error(`${why}: ${key} has size estimate ${e.sizeBytes}, measured ${entrySizeBytes(key, e)}`);
           sum += e.sizeBytes;
@@ -239,6 +242,43 @@ test(`engine agrees with a Map model across restarts, merges and cold reads (see
       const v = randomValue();
       expect(await h.run(db, ["SET", k, v])).toBe("+OK\r\n");
       m.set(k, { kind: "string", value: v, expireAt: 0 });
+    } else if (r < 0.335) {
+      // SETRANGE, often far enough out that the value is changed in place (a BufferedStringEntry).
+      const cur = live(m, k);
+      const offset = Math.floor(rng() * (rng() < 0.5 ? 6000 : 300));
+      const patch = randomValue() || "p";
+      const got = await h.run(db, ["SETRANGE", k, String(offset), patch], rng() < 0.5);
+      if (cur?.kind === "hash") expect(got.startsWith("-WRONGTYPE")).toBe(true);
+      else {
+        const head = cur?.value ?? "";
+        const next = head.slice(0, offset).padEnd(offset, "\0") + patch + head.slice(offset + patch.length);
+        expect(got).toBe(`:${next.length}\r\n`);
+        m.set(k, { kind: "string", value: next, expireAt: cur?.expireAt ?? 0 });
+      }
+    } else if (r < 0.37) {
+      // SETBIT and a GETBIT or BITCOUNT read back from the bytes.
+      const cur = live(m, k);
+      const bit = Math.floor(rng() * (rng() < 0.5 ? 48_000 : 2000));
+      const on = rng() < 0.6 ? 1 : 0;
+      const got = await h.run(db, ["SETBIT", k, String(bit), String(on)], rng() < 0.5);
+      if (cur?.kind === "hash") expect(got.startsWith("-WRONGTYPE")).toBe(true);
+      else {
+        const byte = bit >> 3;
+        const head = (cur?.value ?? "").padEnd(byte + 1, "\0");
+        const mask = 1 << (7 - (bit & 7));
+        const before = head.charCodeAt(byte);
+        expect(got).toBe(`:${before & mask ? 1 : 0}\r\n`);
+        const next = head.slice(0, byte) + String.fromCharCode(on ? before | mask : before & ~mask) + head.slice(byte + 1);
+        m.set(k, { kind: "string", value: next, expireAt: cur?.expireAt ?? 0 });
+        const probe = Math.floor(rng() * next.length * 8);
+        expect(await h.run(db, ["GETBIT", k, String(probe)])).toBe(`:${next.charCodeAt(probe >> 3) & (1 << (7 - (probe & 7))) ? 1 : 0}\r\n`);
+        let ones = 0;
+        for (let i = 0; i < next.length; i++) for (let c = next.charCodeAt(i); c !== 0; c &= c - 1) ones++;
+        expect(await h.run(db, ["BITCOUNT", k])).toBe(`:${ones}\r\n`);
+        const from = Math.floor(rng() * next.length);
+        const to = from + Math.floor(rng() * 40);
+        expect(await h.run(db, ["GETRANGE", k, String(from), String(to)])).toBe(bulk(next.slice(from, to + 1)));
+      }
     } else if (r < 0.4) {
       const v = randomValue();
       const cur = live(m, k);
@@ -328,7 +368,8 @@ test(`engine agrees with a Map model across restarts, merges and cold reads (see
   h.open();
   await verifyAll("after the final restart");
   await h.close();
-  console.log(`model test: ${steps} steps, ${restarts} restarts, ${merges} merges started by the test, ${h.mergesCompleted} completed in all (growth and dead-byte merges included), up to ${maxCold} cold values, ${h.preloads} preloads`);
+  console.log(`model test: ${steps} steps, ${restarts} restarts, ${merges} merges started by the test, ${h.mergesCompleted} completed in all (growth and dead-byte merges included), up to ${maxCold} cold values, ${h.preloads} preloads, ${bufferedSeen} sightings of values changed in place`);
   expect(merges).toBeGreaterThan(3);
+  expect(bufferedSeen).toBeGreaterThan(0);
   expect(maxCold).toBeGreaterThan(0);
 }, 60_000);

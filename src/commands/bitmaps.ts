@@ -1,11 +1,13 @@
 // Bitmap commands on string values: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and BITFIELD_RO.
 // Bits are numbered from the most significant bit of the first byte, as in Redis. Values are latin1
-// strings (one char per byte); a write builds the new string once per command.
+// strings (one char per byte); a value of bufferedStringBytesMin bytes or more that a write changes
+// becomes a BufferedStringEntry, changed in place (O(1) per SETBIT, as in Redis), and the read
+// commands read such a value's bytes without building its string.
 import { notify } from "../server/notify.ts";
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
-import { newStringEntry, type StringEntry } from "../keyspace/entry.ts";
+import { BufferedStringEntry, bufferedForChange, bufferedStringBytesMin, newStringEntry, stringLength, type StringEntry } from "../keyspace/entry.ts";
 import { forceStringEncoding } from "../keyspace/string-encoding.ts";
 import { errBitOffset, errBitValue, errNotInteger, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { parseInteger, parseIntegerRange } from "../protocol/numbers.ts";
@@ -22,6 +24,17 @@ for (let i = 1; i < 256; i++) popcount8[i] = (i & 1) + (popcount8[i >> 1] as num
 
 function stringData(e: StringEntry): string {
   return e.data as string;
+}
+
+/** A value's bytes as a latin1 string or (a buffered value) a view of its buffer, for reading. */
+type Bytes = string | Uint8Array;
+
+function valueBytes(e: StringEntry): Bytes {
+  return e instanceof BufferedStringEntry ? e.view() : stringData(e);
+}
+
+function byteAt(value: Bytes, index: number): number {
+  return typeof value === "string" ? value.charCodeAt(index) : (value[index] as number);
 }
 
 /**
@@ -70,15 +83,29 @@ function stringForBitWrite(ctx: CommandContext, key: string, bytesNeeded: number
     return null;
   }
   if (existing === undefined) {
-    const entry = newStringEntry("\0".repeat(bytesNeeded));
+    let entry: StringEntry;
+    if (bytesNeeded >= bufferedStringBytesMin) {
+      const buffered = new BufferedStringEntry(newStringEntry(""));
+      buffered.growZero(bytesNeeded);
+      entry = buffered;
+    } else entry = newStringEntry("\0".repeat(bytesNeeded));
     forceStringEncoding(entry, "raw");
     ctx.db.set(key, entry);
     return { entry, grew: true };
   }
-  const entry = ctx.db.getForWrite(key) as StringEntry;
-  const value = stringData(entry);
-  const grew = value.length < bytesNeeded;
-  if (grew) entry.data = value + "\0".repeat(bytesNeeded - value.length);
+  let entry = ctx.db.getForWrite(key) as StringEntry;
+  const length = stringLength(entry);
+  const changing = bufferedForChange(entry, Math.max(length, bytesNeeded));
+  if (changing !== entry) {
+    // A large value becomes buffered: stored in place of the plain entry (expiry and scan slot kept).
+    ctx.db.set(key, changing);
+    entry = changing;
+  }
+  const grew = length < bytesNeeded;
+  if (grew) {
+    if (entry instanceof BufferedStringEntry) entry.growZero(bytesNeeded);
+    else entry.data = stringData(entry) + "\0".repeat(bytesNeeded - length);
+  }
   forceStringEncoding(entry, "raw");
   return { entry, grew };
 }
@@ -92,12 +119,18 @@ function setbit(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const byte = Math.floor(offset / 8);
   const target = stringForBitWrite(ctx, key, byte + 1);
   if (target === null) return;
-  const value = stringData(target.entry);
+  const entry = target.entry;
   const mask = 1 << (7 - (offset % 8));
-  const old = value.charCodeAt(byte);
+  const old = entry instanceof BufferedStringEntry ? entry.byteAt(byte) : stringData(entry).charCodeAt(byte);
   const updated = on ? old | mask : old & ~mask;
-  // Three-part concatenation copies the value once; an unchanged byte costs nothing.
-  if (updated !== old) target.entry.data = value.slice(0, byte) + String.fromCharCode(updated) + value.slice(byte + 1);
+  if (updated !== old) {
+    if (entry instanceof BufferedStringEntry) entry.setByte(byte, updated);
+    else {
+      // A short value: three-part concatenation copies it once.
+      const value = stringData(entry);
+      entry.data = value.slice(0, byte) + String.fromCharCode(updated) + value.slice(byte + 1);
+    }
+  }
   ctx.dirty++;
   notify(ctx, "string", "setbit", key);
   ctx.reply.integer(old & mask ? 1 : 0);
@@ -109,10 +142,10 @@ function getbit(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const e = readString(ctx, latin1(argv[1] as Uint8Array));
   if (e === false) return;
   if (e === undefined) return ctx.reply.integer(0);
-  const value = stringData(e);
+  const value = valueBytes(e);
   const byte = Math.floor(offset / 8);
   if (byte >= value.length) return ctx.reply.integer(0);
-  ctx.reply.integer(value.charCodeAt(byte) & (1 << (7 - (offset % 8))) ? 1 : 0);
+  ctx.reply.integer(byteAt(value, byte) & (1 << (7 - (offset % 8))) ? 1 : 0);
 }
 
 /** BYTE or BIT (case-insensitive): true for BIT, null after a syntax error. */
@@ -151,16 +184,17 @@ function bitRange(start: bigint, end: bigint, total: number, inBits: boolean): [
 }
 
 /** Set bits of `value` in the inclusive bit range. */
-function countBits(value: string, firstBit: number, lastBit: number): number {
+function countBits(value: Bytes, firstBit: number, lastBit: number): number {
   const firstByte = Math.floor(firstBit / 8);
   const lastByte = Math.floor(lastBit / 8);
   let count = 0;
-  for (let i = firstByte; i <= lastByte; i++) count += popcount8[value.charCodeAt(i)] as number;
+  if (typeof value === "string") for (let i = firstByte; i <= lastByte; i++) count += popcount8[value.charCodeAt(i)] as number;
+  else for (let i = firstByte; i <= lastByte; i++) count += popcount8[value[i] as number] as number;
   // Remove the bits of the edge bytes that lie outside the range.
   const headMask = (0xff00 >> (firstBit % 8)) & 0xff; // bits before firstBit
   const tailMask = (1 << (7 - (lastBit % 8))) - 1; // bits after lastBit
-  count -= popcount8[value.charCodeAt(firstByte) & headMask] as number;
-  count -= popcount8[value.charCodeAt(lastByte) & tailMask] as number;
+  count -= popcount8[byteAt(value, firstByte) & headMask] as number;
+  count -= popcount8[byteAt(value, lastByte) & tailMask] as number;
   return count;
 }
 
@@ -169,7 +203,7 @@ function bitcount(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const e = readString(ctx, latin1(argv[1] as Uint8Array));
   if (e === false) return;
   if (e === undefined) return ctx.reply.integer(0);
-  const value = stringData(e);
+  const value = valueBytes(e);
   let range: [number, number] | null;
   if (argv.length === 4 || argv.length === 5) {
     const start = bigIntArg(ctx, argv[2] as Uint8Array);
@@ -192,14 +226,14 @@ function bitcount(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 }
 
 /** First bit equal to `bit` in the inclusive bit range, or -1. */
-function findBit(value: string, bit: number, firstBit: number, lastBit: number): number {
+function findBit(value: Bytes, bit: number, firstBit: number, lastBit: number): number {
   const skip = bit ? 0 : 0xff; // a byte that holds no bit of the kind sought
   for (let pos = firstBit; pos <= lastBit;) {
-    if (pos % 8 === 0 && pos + 7 <= lastBit && value.charCodeAt(pos / 8) === skip) {
+    if (pos % 8 === 0 && pos + 7 <= lastBit && byteAt(value, pos / 8) === skip) {
       pos += 8;
       continue;
     }
-    const b = (value.charCodeAt(Math.floor(pos / 8)) >> (7 - (pos % 8))) & 1;
+    const b = (byteAt(value, Math.floor(pos / 8)) >> (7 - (pos % 8))) & 1;
     if (b === bit) return pos;
     pos++;
   }
@@ -215,7 +249,7 @@ function bitpos(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (e === false) return;
   // A missing key is an endless run of zeros.
   if (e === undefined) return ctx.reply.integer(bit ? -1 : 0);
-  const value = stringData(e);
+  const value = valueBytes(e);
   let range: [number, number] | null;
   let endGiven = false;
   if (argv.length >= 4 && argv.length <= 6) {
@@ -419,7 +453,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
     // Only GETs: a read, and a missing key reads as zeros.
     const e = readString(ctx, key);
     if (e === false) return;
-    const value = e === undefined ? "" : stringData(e);
+    const value = e === undefined ? "" : valueBytes(e);
     ctx.reply.arrayHeader(ops.length);
     for (const op of ops) {
       const u = readField(value, value.length, op.offset, op.bits);
@@ -430,7 +464,10 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
   if (readonlyCommand) return ctx.reply.error(errBitfieldReadonly);
   const target = stringForBitWrite(ctx, key, Math.floor(writeBitMax / 8) + 1);
   if (target === null) return;
-  const bytes = Buffer.from(stringData(target.entry), "latin1");
+  const entry = target.entry;
+  // A buffered value is changed in place; a short one through a copy written back at the end.
+  const inPlace = entry instanceof BufferedStringEntry;
+  const bytes = entry instanceof BufferedStringEntry ? entry.bytes() : Buffer.from(stringData(entry), "latin1");
   let changes = 0;
   ctx.reply.arrayHeader(ops.length);
   for (const op of ops) {
@@ -450,7 +487,8 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
     replyInteger(ctx, op.kind === "incrby" ? stored : old);
     changes++;
   }
-  if (changes > 0) target.entry.data = bytes.toString("latin1");
+  if (changes > 0 && inPlace) (entry as BufferedStringEntry).changedInPlace();
+  else if (changes > 0) entry.data = (bytes as Buffer).toString("latin1");
   // A key created or padded by writes that all FAILed still exists (as in Redis): log it too.
   if (changes > 0 || target.grew) ctx.dirty += Math.max(changes, 1);
   if (changes > 0) notify(ctx, "string", "setbit", key);

@@ -3,7 +3,7 @@
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word, intArg } from "./args.ts";
-import { newEntry, newStringEntry, type Entry } from "../keyspace/entry.ts";
+import { newEntry, newStringEntry, stringInMemory, type Entry } from "../keyspace/entry.ts";
 import { Deque } from "../keyspace/deque.ts";
 import { SortedSet } from "../keyspace/sorted-set.ts";
 import { hashIsListpack, intsetValues, ZSET_LISTPACK_ENTRIES_MAX } from "../keyspace/encodings.ts";
@@ -412,7 +412,7 @@ function objectEntry(ctx: CommandContext, argv: readonly Uint8Array[]): Entry | 
   const key = keyArg(argv, 2);
   let e = ctx.db.peek(key);
   // A cold string's bytes are needed to tell int/embstr/raw apart.
-  if (e !== undefined && e.type === "string" && e.data === null) e = ctx.db.get(key);
+  if (e !== undefined && e.type === "string" && !stringInMemory(e)) e = ctx.db.get(key);
   if (e === undefined) ctx.reply.nullBulk();
   return e;
 }

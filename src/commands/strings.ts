@@ -4,7 +4,7 @@ import { notify } from "../server/notify.ts";
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
-import { newStringEntry, type StringEntry } from "../keyspace/entry.ts";
+import { BufferedStringEntry, bufferedForChange, newStringEntry, stringLength, type StringEntry } from "../keyspace/entry.ts";
 import {
   errSyntax, errWrongType, errNotInteger, errNotFloat, errArity, errInvalidExpireTime, errOverflow, errDecrementOverflow,
   errIncrementNanOrInfinity, errOffsetOutOfRange, errStringTooLong,
@@ -329,20 +329,26 @@ function append(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     notify(ctx, "string", "append", key);
     return ctx.reply.integer(tail.length);
   }
-  const head = stringValue(old);
-  if (!checkStringLength(ctx, head.length, tail.length)) return;
-  const e = newStringEntry(head + tail, old.expireAt);
-  forceStringEncoding(e, "raw");
-  ctx.db.set(key, e);
+  const headLength = stringLength(old);
+  if (!checkStringLength(ctx, headLength, tail.length)) return;
+  if (old instanceof BufferedStringEntry) {
+    // A value changed in place stays so: the tail goes into its buffer (amortised O(tail), as sds).
+    ctx.db.getForWrite(key);
+    old.append(tail);
+  } else {
+    const e = newStringEntry(stringValue(old) + tail, old.expireAt);
+    forceStringEncoding(e, "raw");
+    ctx.db.set(key, e);
+  }
   ctx.dirty++;
   notify(ctx, "string", "append", key);
-  ctx.reply.integer(head.length + tail.length);
+  ctx.reply.integer(headLength + tail.length);
 }
 
 function strlen(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const e = getString(ctx, latin1(argv[1] as Uint8Array));
   if (e === false) return;
-  ctx.reply.integer(e === undefined ? 0 : stringValue(e).length);
+  ctx.reply.integer(e === undefined ? 0 : stringLength(e));
 }
 
 function getrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -353,8 +359,7 @@ function getrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const e = getString(ctx, latin1(argv[1] as Uint8Array));
   if (e === false) return;
   if (e === undefined) return ctx.reply.bulk("");
-  const value = stringValue(e);
-  const length = value.length;
+  const length = stringLength(e);
   let start = Number(startArg);
   let end = Number(endArg);
   if (start < 0 && end < 0 && start > end) return ctx.reply.bulk("");
@@ -364,7 +369,11 @@ function getrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (end < 0) end = 0;
   if (end >= length) end = length - 1;
   if (start > end || length === 0) return ctx.reply.bulk("");
-  ctx.reply.bulk(value.slice(start, end + 1));
+  // A buffered value answers from its buffer: a range of a large bitmap without building all of it.
+  if (e instanceof BufferedStringEntry) {
+    const view = e.view();
+    ctx.reply.bulk(typeof view === "string" ? view.slice(start, end + 1) : latin1(view.subarray(start, end + 1)));
+  } else ctx.reply.bulk(stringValue(e).slice(start, end + 1));
 }
 
 function setrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -375,10 +384,22 @@ function setrange(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const patch = latin1(argv[3] as Uint8Array);
   const old = getString(ctx, key);
   if (old === false) return;
-  if (patch.length === 0) return ctx.reply.integer(old === undefined ? 0 : stringValue(old).length);
+  if (patch.length === 0) return ctx.reply.integer(old === undefined ? 0 : stringLength(old));
   // Beyond 2^53 the limit check fails anyway, so the offset is exact wherever it is used.
   const offset = Number(offsetArg);
   if (!checkStringLength(ctx, offset, patch.length)) return;
+  const headLength = old === undefined ? 0 : stringLength(old);
+  const changing = old === undefined ? undefined : bufferedForChange(old, Math.max(headLength, offset + patch.length));
+  if (changing instanceof BufferedStringEntry) {
+    // A large value: written in place (O(patch), as in Redis), stored as buffered if it was not.
+    if (changing !== old) ctx.db.set(key, changing);
+    else ctx.db.getForWrite(key);
+    changing.write(offset, patch);
+    forceStringEncoding(changing, "raw");
+    ctx.dirty++;
+    notify(ctx, "string", "setrange", key);
+    return ctx.reply.integer(changing.length);
+  }
   const head = old === undefined ? "" : stringValue(old);
   const value = head.length >= offset + patch.length
     ? head.slice(0, offset) + patch + head.slice(offset + patch.length)

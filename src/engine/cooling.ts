@@ -22,7 +22,7 @@
 //
 // Only in standalone: in cluster mode the shard log is replaced by the Raft group log (no candidates).
 import type { MaxmemoryPolicy } from "../config/params.ts";
-import type { StringEntry } from "../keyspace/entry.ts";
+import { BufferedStringEntry, type StringEntry } from "../keyspace/entry.ts";
 import { lfuDecayed } from "../keyspace/memory.ts";
 import { coldFileId } from "../storage/snapshot.ts";
 import { opCmd, opPut, visitValueOffsets, type LogEntry, type LogOp } from "../storage/record.ts";
@@ -107,6 +107,8 @@ export class MemoryCooler {
 
   /** After a unit: a touched key's new state; remembers it if its value is carried by the unit's record. */
   noteTouched(shard: number, db: number, key: string, e: StringEntry): void {
+    // A buffered value was changed in place: no record carries it (and reading `data` would build it).
+    if (e instanceof BufferedStringEntry) return;
     const value = e.data;
     if (value === null || value.length < coolableBytesMin || e.cold !== null) return;
     for (const a of this.unitAppends) {
@@ -166,7 +168,8 @@ export class MemoryCooler {
     let layout: RecordLayout | null = null;
     for (const [db, key] of keys) {
       const e = shard.state.db(db).map.get(key);
-      if (e?.type !== "string" || e.data === null || e.cold !== null || e.data.length < coolableBytesMin) continue;
+      // A buffered value (changed in place) is in no record: never given a location.
+      if (e?.type !== "string" || e instanceof BufferedStringEntry || e.data === null || e.cold !== null || e.data.length < coolableBytesMin) continue;
       layout ??= new RecordLayout(entry);
       const valueAt = layout.find(db, key, e.data);
       if (valueAt < 0) continue;

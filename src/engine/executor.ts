@@ -7,7 +7,7 @@
 import type { CommandContext } from "../commands/types.ts";
 import type { Command, CommandTable } from "../commands/table.ts";
 import { DbView, type ViewHost } from "../keyspace/db-view.ts";
-import type { Entry } from "../keyspace/entry.ts";
+import { stringInMemory, type Entry } from "../keyspace/entry.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 import type { ShardState } from "../keyspace/shard-state.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
@@ -272,7 +272,7 @@ export class Executor implements CommandContext, ViewHost {
       const e = (this.host.shards[shard] as ShardState).db(tdb).map.get(key);
       if (e === undefined) this.pushOp(shard, { kind: opDel, db: tdb, key });
       else {
-        if (e.type === "string" && e.data === null) this.host.loadColdSync(shard, e);
+        if (e.type === "string" && !stringInMemory(e)) this.host.loadColdSync(shard, e);
         const value = encodeValue(e).slice();
         this.pushOp(shard, { kind: opPut, db: tdb, key, valueType: valueTypeCodes[e.type], expireAt: e.expireAt, value });
       }

@@ -20,7 +20,7 @@
 import { keyIndexes, type Command } from "../commands/table.ts";
 import type { MaxmemoryPolicy } from "../config/params.ts";
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
-import { latin1 } from "../keyspace/entry.ts";
+import { BufferedStringEntry, latin1, stringHeldBytes, stringInMemory, stringLength } from "../keyspace/entry.ts";
 import { Merge, MergeAbortedError, entryBytesEstimate, recordOverheadBytes, type MergeResult } from "../storage/merge.ts";
 import { entryOverheadBytes } from "../keyspace/memory.ts";
 import type { LogIo } from "../storage/io.ts";
@@ -179,7 +179,7 @@ export class StorageManager {
    * reads; for an entry that is changing in this unit (getForWrite) the value stays hot for good.
    */
   loadColdSync(_shardId: number, e: Entry): void {
-    if (e.type !== "string" || e.data !== null) return;
+    if (e.type !== "string" || stringInMemory(e)) return;
     if (e.cold === null) throw new Error("bug: string entry with neither data nor a cold reference");
     e.data = this.readColdSync(e.cold);
     const changing = this.changing.get(e);
@@ -207,7 +207,7 @@ export class StorageManager {
       const key = latin1(argv[i] as Uint8Array);
       const shard = this.host.shardOfKey(key);
       const e = this.shard(shard).state.db(db).map.get(key);
-      if (e?.type === "string" && e.data === null && e.cold !== null) (out ??= []).push({ shard, entry: e });
+      if (e?.type === "string" && e.cold !== null && !stringInMemory(e)) (out ??= []).push({ shard, entry: e });
     }
     return out ?? noColdKeys;
   }
@@ -217,11 +217,11 @@ export class StorageManager {
     await Promise.all(
       keys.map(async ({ entry }) => {
         const ref = entry.cold;
-        if (ref === null || entry.data !== null) return;
+        if (ref === null || stringInMemory(entry)) return;
         try {
           const value = await this.readCold(ref);
           // Still the same cold value (a merge may have moved it; a write made it hot)?
-          if (entry.data === null && entry.cold !== null && entry.cold.segment === ref.segment && entry.cold.offset === ref.offset) entry.data = latin1(value);
+          if (entry.cold !== null && !stringInMemory(entry) && entry.cold.segment === ref.segment && entry.cold.offset === ref.offset) entry.data = latin1(value);
         } catch {
           // The synchronous read reports the problem if the command still needs the value.
         }
@@ -242,7 +242,7 @@ export class StorageManager {
       // Loaded already (read earlier in the unit, or preloaded): hot for good from now on. Not
       // loaded: it may only be replaced, deleted or get a new expiry, none of which needs its value;
       // if the command loads it (getForWrite), loadColdSync makes it hot for good.
-      if (old.data !== null) {
+      if (stringInMemory(old)) {
         old.cold = null;
         this.cooler.forget(old);
         // Its size estimate was a cold entry's: measure it as the hot value it now is.
@@ -252,7 +252,7 @@ export class StorageManager {
     const shard = this.shard(shardId);
     if (this.tracking && this.noteTouched(shardId, db, key)) {
       if (old !== undefined) {
-        if (old.type === "string" && old.data !== null && old.cold === null) {
+        if (old.type === "string" && old.cold === null && !(old instanceof BufferedStringEntry)) {
           // A hot string's length follows from its size estimate (keyspace/memory.ts entrySizeBytes),
           // which lives in the entry: reading the old value's length itself would be another cache
           // miss per overwrite.
@@ -261,7 +261,7 @@ export class StorageManager {
           if (valueBytes > this.hotValueBytesMax) shard.hotLargeValues--;
         } else {
           shard.state.db(db).liveEstimate -= entryBytesEstimate(key, old);
-          if (old.type === "string" && old.data !== null && old.data.length > this.hotValueBytesMax) shard.hotLargeValues--;
+          if (old.type === "string" && stringInMemory(old) && stringLength(old) > this.hotValueBytesMax) shard.hotLargeValues--;
         }
       }
     }
@@ -297,15 +297,15 @@ export class StorageManager {
       // A cold entry moved here from another shard (cross-shard RENAME): that shard's merges no
       // longer see it and would delete its file, so it becomes hot.
       if (e.type === "string" && e.cold !== null && coldFileShard(e.cold.segment) !== shardId) {
-        if (e.data === null) e.data = this.readColdSync(e.cold);
+        if (!stringInMemory(e)) e.data = this.readColdSync(e.cold);
         e.cold = null;
       }
       // A cold value made hot for good without being rewritten (EXPIRE after a read loaded it, the
       // move above) still has a cold entry's size estimate: measure it, so used_memory counts it and
       // a hot string's estimate always gives its length (beforeKeyChange relies on that).
-      if (e.type === "string" && e.cold === null && e.data !== null && e.sizeBytes !== entryOverheadBytes + key.length + e.data.length) d.resize(key);
+      if (e.type === "string" && e.cold === null && stringInMemory(e) && e.sizeBytes !== entryOverheadBytes + key.length + stringHeldBytes(e)) d.resize(key);
       d.liveEstimate += entryBytesEstimate(key, e);
-      if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+      if (e.type === "string" && stringInMemory(e) && stringLength(e) > this.hotValueBytesMax) shard.hotLargeValues++;
       if (e.type === "string" && this.cooler.hasUnitAppends) this.cooler.noteTouched(shardId, this.touchedDb[i] as number, key, e);
     }
     this.cooler.endUnit();
@@ -333,9 +333,9 @@ export class StorageManager {
       let n = 0;
       for (const [key, e] of d.map) {
         // Replay can make a cold value hot for good before tracking starts: measure any such one.
-        if (e.type === "string" && e.cold === null && e.data !== null && e.sizeBytes !== entryOverheadBytes + key.length + e.data.length) d.resize(key);
+        if (e.type === "string" && e.cold === null && stringInMemory(e) && e.sizeBytes !== entryOverheadBytes + key.length + stringHeldBytes(e)) d.resize(key);
         n += entryBytesEstimate(key, e);
-        if (e.type === "string" && e.data !== null && e.data.length > this.hotValueBytesMax) shard.hotLargeValues++;
+        if (e.type === "string" && stringInMemory(e) && stringLength(e) > this.hotValueBytesMax) shard.hotLargeValues++;
       }
       d.liveEstimate = n;
     }

@@ -1,7 +1,7 @@
 // A command's window on one logical database: routes each key to its shard, applies lazy expiry,
 // keeps access statistics, and tells the executor what was read and written (for logging, WATCH,
 // keyspace notifications and copy-on-write snapshots).
-import type { Entry } from "./entry.ts";
+import { stringInMemory, type Entry } from "./entry.ts";
 import type { ShardDb, ShardState } from "./shard-state.ts";
 import { touchAccess } from "./memory.ts";
 
@@ -106,7 +106,8 @@ export class DbView {
     }
     this.host.keyspaceLookup(true, this.index, key, alwaysCount);
     if (!this.host.noTouch && !this.host.replaying) this.touch(e);
-    if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
+    // Cold: no value in memory (a hot entry has cold null, so a buffered value is not built here).
+    if (e.type === "string" && e.cold !== null && !stringInMemory(e)) this.host.loadCold(s, e);
     return e;
   }
 
@@ -138,7 +139,7 @@ export class DbView {
     if (this.expireIfNeeded(s, db, key, e)) return undefined;
     this.host.beforeWrite(s, this.index, key, e);
     if (!this.host.replaying) this.touch(e);
-    if (e.type === "string" && e.data === null) this.host.loadCold(s, e);
+    if (e.type === "string" && e.cold !== null && !stringInMemory(e)) this.host.loadCold(s, e);
     this.resizedDbs.push(db);
     this.resizedKeys.push(key);
     return e;

@@ -68,6 +68,178 @@ export function newEntry<T extends Entry["type"]>(type: T, data: Extract<Entry, 
 }
 
 /**
+ * From this length a string changed in place (SETBIT, SETRANGE, BITFIELD, APPEND to such a value)
+ * is kept as a BufferedStringEntry: a byte change then costs O(1) instead of a copy of the value.
+ */
+export const bufferedStringBytesMin = 4096;
+
+/**
+ * A string value changed in place, as Redis changes an sds: its bytes live in a growable buffer, and
+ * `data` (the latin1 string every other reader uses) is made from them on first use after a change
+ * and cached until the next one. Assigning `data` (a value loaded from disk, a value dropped because it
+ * went cold) puts the entry back to holding a plain string; the next in-place change makes the buffer
+ * again. Only `length`, `byteAt` and `bytes` read a buffered value without building the string:
+ * code that runs on every entry (memory and live-bytes estimates, cold checks) must use them (through
+ * stringInMemory/stringLength below), or a single SETBIT would cost a copy of the value again.
+ */
+export class BufferedStringEntry implements StringEntry {
+  readonly type = "string" as const;
+  cold: ColdRef | null = null;
+  expireAt: number;
+  accessedAt: number;
+  frequency: number;
+  scanSlot: number;
+  sizeBytes: number;
+  /** The value's bytes are buffer[0, bufferLength) while it is buffered; null while it is `text` (or cold). */
+  private buffer: Uint8Array | null = null;
+  private bufferLength = 0;
+  /** The value as a string: the value itself when not buffered, else a cached copy (null: not made yet). */
+  private text: string | null;
+
+  constructor(from: StringEntry) {
+    this.text = from.data;
+    this.cold = from.cold;
+    this.expireAt = from.expireAt;
+    this.accessedAt = from.accessedAt;
+    this.frequency = from.frequency;
+    this.scanSlot = from.scanSlot;
+    this.sizeBytes = from.sizeBytes;
+  }
+
+  get data(): string | null {
+    if (this.buffer !== null && this.text === null) this.text = latin1(this.buffer.subarray(0, this.bufferLength));
+    return this.text;
+  }
+
+  set data(value: string | null) {
+    this.text = value;
+    this.buffer = null;
+    this.bufferLength = 0;
+  }
+
+  /** Whether the value is in memory (buffered or as a string), without building the string. */
+  get inMemory(): boolean {
+    return this.buffer !== null || this.text !== null;
+  }
+
+  /** The value's length in bytes (0 when it is not in memory). */
+  get length(): number {
+    return this.buffer !== null ? this.bufferLength : (this.text?.length ?? 0);
+  }
+
+  /** Bytes held for the value: the buffer's capacity while buffered (what the memory estimate counts). */
+  get heldBytes(): number {
+    return this.buffer !== null ? this.buffer.length : (this.text?.length ?? 0);
+  }
+
+  byteAt(index: number): number {
+    return this.buffer !== null ? (this.buffer[index] as number) : (this.text as string).charCodeAt(index);
+  }
+
+  /**
+   * The value's bytes, valid until the next change (the buffer is made from the string if needed).
+   * A caller that writes into them calls changedInPlace() after.
+   */
+  bytes(): Uint8Array {
+    return this.buffered().subarray(0, this.bufferLength);
+  }
+
+  /** The bytes' string when there is one already, else a view of the buffer: for reading only. */
+  view(): string | Uint8Array {
+    return this.text ?? this.bytes();
+  }
+
+  /** The bytes from bytes() were changed by the caller: the cached string is stale. */
+  changedInPlace(): void {
+    this.text = null;
+  }
+
+  /** Grows the value to at least `length` bytes, zero-filled (Redis's sdsgrowzero). */
+  growZero(length: number): void {
+    this.buffered();
+    if (length <= this.bufferLength) return;
+    this.reserve(length);
+    (this.buffer as Uint8Array).fill(0, this.bufferLength, length);
+    this.bufferLength = length;
+    this.text = null;
+  }
+
+  setByte(index: number, value: number): void {
+    const buffer = this.buffered();
+    if (index >= this.bufferLength) throw new RangeError(`bug: byte ${index} past a buffered value of ${this.bufferLength}`);
+    buffer[index] = value;
+    this.text = null;
+  }
+
+  /** Writes `bytes` (a latin1 string) at `offset`, zero-filling any gap before it (SETRANGE). */
+  write(offset: number, bytes: string): void {
+    this.growZero(offset + bytes.length);
+    const buffer = this.buffer as Uint8Array;
+    for (let i = 0; i < bytes.length; i++) buffer[offset + i] = bytes.charCodeAt(i);
+    this.text = null;
+  }
+
+  /** Appends `bytes` (a latin1 string), amortised O(its length): the buffer grows by doubling. */
+  append(bytes: string): void {
+    const at = this.length;
+    this.buffered();
+    this.reserve(at + bytes.length);
+    const buffer = this.buffer as Uint8Array;
+    for (let i = 0; i < bytes.length; i++) buffer[at + i] = bytes.charCodeAt(i);
+    this.bufferLength = at + bytes.length;
+    this.text = null;
+  }
+
+  /** The buffer, made from the string value first when the entry holds a string. */
+  private buffered(): Uint8Array {
+    if (this.buffer !== null) return this.buffer;
+    const text = this.text;
+    if (text === null) throw new Error("bug: in-place change of a cold string (load it first)");
+    const buffer = new Uint8Array(new ArrayBuffer(Math.max(text.length, 16)));
+    buffer.set(Buffer.from(text, "latin1"));
+    this.buffer = buffer;
+    this.bufferLength = text.length;
+    return buffer;
+  }
+
+  /** Capacity for at least `length` bytes (doubling, as sds grows). The cached string stays valid. */
+  private reserve(length: number): void {
+    const buffer = this.buffer as Uint8Array;
+    if (length <= buffer.length) return;
+    let capacity = buffer.length * 2;
+    while (capacity < length) capacity *= 2;
+    const next = new Uint8Array(new ArrayBuffer(capacity));
+    next.set(buffer.subarray(0, this.bufferLength));
+    this.buffer = next;
+  }
+}
+
+/** Whether a string entry's value is in memory (not cold), without building it. */
+export function stringInMemory(e: StringEntry): boolean {
+  return e instanceof BufferedStringEntry ? e.inMemory : e.data !== null;
+}
+
+/** The length of a string entry's value in memory, without building it (0 when it is cold). */
+export function stringLength(e: StringEntry): number {
+  return e instanceof BufferedStringEntry ? e.length : (e.data?.length ?? 0);
+}
+
+/** Bytes a string entry holds in memory for its value (a buffered value counts its capacity). */
+export function stringHeldBytes(e: StringEntry): number {
+  return e instanceof BufferedStringEntry ? e.heldBytes : (e.data?.length ?? 0);
+}
+
+/**
+ * A string entry ready for an in-place change of a value of `length` bytes (or more): the entry itself
+ * when it is buffered or the value is short (short values are cheaper to copy), else a buffered copy
+ * the caller stores in place of the entry. The entry's value must be in memory.
+ */
+export function bufferedForChange(e: StringEntry, length: number): StringEntry {
+  if (e instanceof BufferedStringEntry || length < bufferedStringBytesMin) return e;
+  return new BufferedStringEntry(e);
+}
+
+/**
  * latin1 byte string of a view (copies: a socket chunk must not be retained by stored values).
  * Buffer's latin1Slice maps every byte 0..255 to the same char code (WHATWG's TextDecoder "latin1" is
  * windows-1252 and would not) and works on any Uint8Array; measured on Bun 1.4.5 it is the fastest

@@ -5,7 +5,7 @@
 // decisions can be reasoned about and tested; it is not the process RSS (INFO reports both). Small
 // collections are measured exactly; large ones from a sample of their first elements, so updating the
 // estimate after a write costs O(1), not O(size).
-import type { Entry } from "./entry.ts";
+import { stringHeldBytes, stringInMemory, type Entry } from "./entry.ts";
 
 /** Fixed cost per key: the Map slot, the entry object and its fields. */
 export const entryOverheadBytes = 96;
@@ -23,7 +23,8 @@ function sampled(count: number, measure: (limit: number) => number): number {
 function valueBytes(e: Entry): number {
   switch (e.type) {
     case "string":
-      return e.data === null ? 16 : e.data.length;
+      // Without building a buffered value's string (keyspace/entry.ts BufferedStringEntry).
+      return stringInMemory(e) ? stringHeldBytes(e) : 16;
     case "hash":
       return sampled(e.data.size, (limit) => {
         let n = 0;

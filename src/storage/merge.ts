@@ -15,7 +15,7 @@
 // durable on every shard (so the snapshot never holds the effect of a write a crash could still drop,
 // which keeps cross-shard writes all-or-nothing); rename snapshot, rename hint, fsync the directory
 // (the commit point); repoint cold entries into the new snapshot; only then delete what it covers.
-import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
+import { BufferedStringEntry, stringInMemory, stringLength, type ColdRef, type Entry, type StringEntry } from "../keyspace/entry.ts";
 import type { ShardState } from "../keyspace/shard-state.ts";
 import type { SegmentLog } from "./segment-log.ts";
 import { SnapshotWriter, coldFileId, deleteSnapshotsBefore, systemDb, type RaftSnapshotMeta, type SnapshotFiles } from "./snapshot.ts";
@@ -38,7 +38,7 @@ export function entryBytesEstimate(key: string, e: Entry): number {
   const base = recordOverheadBytes + key.length;
   switch (e.type) {
     case "string":
-      return base + (e.data !== null ? e.data.length : (e.cold?.length ?? 0));
+      return base + (stringInMemory(e) ? stringLength(e) : (e.cold?.length ?? 0));
     case "hash":
       return base + e.data.size * 24;
     case "zset":
@@ -145,7 +145,7 @@ export class Merge {
     if (seen.has(key)) return;
     seen.add(key);
     if (old === undefined || this.writer === null) return;
-    if (old.type === "string" && old.data === null) this.captureCold(capturedDb, key, old);
+    if (old.type === "string" && !stringInMemory(old)) this.captureCold(capturedDb, key, old);
     else this.captureHot(capturedDb, key, old);
   }
 
@@ -227,11 +227,11 @@ export class Merge {
       if (entry.cold !== null) {
         entry.cold = ref;
         repointed++;
-      } else if (!this.changed.has(entry) && entry.data !== null && entry.data.length > this.host.hotValueBytesMax()) {
+      } else if (!this.changed.has(entry) && stringInMemory(entry) && stringLength(entry) > this.host.hotValueBytesMax()) {
         entry.data = null;
         entry.cold = ref;
         cooled++;
-      } else if (!this.changed.has(entry) && entry.data !== null && entry.data.length >= this.host.locateBytesMin()) {
+      } else if (!this.changed.has(entry) && !(entry instanceof BufferedStringEntry) && stringInMemory(entry) && stringLength(entry) >= this.host.locateBytesMin()) {
         entry.cold = ref;
         located.push({ db, key, entry });
       }
@@ -263,7 +263,7 @@ export class Merge {
       for (const [key, e] of this.maps[db] as Map<string, Entry>) {
         if (seen.has(key)) continue;
         seen.add(key);
-        if (e.type === "string" && e.data === null) {
+        if (e.type === "string" && !stringInMemory(e)) {
           // Cold: its record is immutable until this merge deletes it, so reading it after the key
           // was marked captured still yields the state at S.
           const value = await this.host.readCold(e.cold as ColdRef);

@@ -117,4 +117,22 @@ export const cases: DiffCase[] = [
     "LPUSH l a", "BITFIELD_RO l GET u8 0", "BITFIELD_RO l SET u8 0 1", "BITFIELD_RO", "GET k",
   ]),
   script("bitmaps: commands on other types leave them alone", ["SADD st a", "SETBIT st 0 1", "BITFIELD st INCRBY u8 0 1", "BITOP NOT st st", "TYPE st", "SMEMBERS st"]),
+
+  // Values of 4096 bytes and more that these commands change are kept in a buffer and changed in place
+  // in Bunker (keyspace/entry.ts BufferedStringEntry): every reply must be the same as for a string.
+  script("bitmaps: a large bitmap changed in place, read every way", [
+    "SETBIT big 40000 1", "SETBIT big 40001 1", "SETBIT big 7 1", "SETBIT big 40000 1", "SETBIT big 40001 0", "GETBIT big 40000", "GETBIT big 40001",
+    "GETBIT big 7", "GETBIT big 100000", "STRLEN big", "BITCOUNT big", "BITCOUNT big 0 -1 BIT", "BITCOUNT big 4999 5000", "BITCOUNT big 39999 40007 BIT",
+    "BITPOS big 1", "BITPOS big 0", "BITPOS big 1 8", "BITPOS big 1 40 -1 BIT", "BITPOS big 0 4999", "GETRANGE big 4999 -1", "GETRANGE big -3 -1", "GETRANGE big 0 1",
+    "OBJECT ENCODING big", "GET big", "SETBIT big 80000 1", "STRLEN big", "BITCOUNT big", "GETRANGE big 9999 -1", "TYPE big",
+  ]),
+  script("bitmaps: BITFIELD, BITOP, APPEND and SETRANGE on a large bitmap", [
+    "SETBIT big 65535 1", "BITFIELD big SET u8 72000 255 GET u8 72000 INCRBY i16 100 7 GET u4 65532", "BITFIELD big OVERFLOW FAIL INCRBY u8 72000 1", "BITFIELD_RO big GET u8 72000",
+    "STRLEN big", "APPEND big xyz", "STRLEN big", "GETRANGE big -5 -1", "SETRANGE big 9000 hello", "GETRANGE big 8999 9005", "GETBIT big 72000",
+    "BITOP NOT inv big", "STRLEN inv", "BITCOUNT inv", "GETRANGE inv 0 2", "BITOP AND both big inv", "BITCOUNT both", "GET big",
+  ]),
+  script("bitmaps: a large bitmap keeps its TTL and survives COPY, RENAME and DUMP/RESTORE", [
+    "SETBIT big 50000 1", "EXPIRE big 1000", "SETBIT big 50001 1", "TTL big", "COPY big copy", "SETBIT copy 50002 1", "BITCOUNT big", "BITCOUNT copy",
+    "RENAME big moved", "GETBIT moved 50001", "TTL moved", "DEL copy", "SETBIT restored 1 1", "DEL restored", "BITCOUNT moved",
+  ], [intWithin(1, "TTL")]),
 ];

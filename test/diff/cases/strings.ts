@@ -16,7 +16,15 @@ const ttlTolerance = [intWithin(1, "TTL"), intWithin(50, "PTTL")];
 
 const binary = new Uint8Array([0, 255, 13, 10, 0, 128, 36, 42]);
 
+/** A value long enough that SETRANGE/APPEND change it in place in Bunker (BufferedStringEntry). */
+const longValue = "xxxxxxxxxxxxxxxxxxxx".repeat(250);
+
 export const cases: DiffCase[] = [
+  script("strings: SETRANGE, APPEND and reads of a long value changed in place", [
+    `SET big ${longValue}`, "SETRANGE big 100 abc", "GETRANGE big 98 104", "SETRANGE big 6000 zz", "STRLEN big", "GETRANGE big 4998 5002", "GETRANGE big 5999 -1",
+    "APPEND big tail", "STRLEN big", "GETRANGE big -6 -1", "OBJECT ENCODING big", "GET big", "SETRANGE big 3 q", "GETRANGE big 0 5",
+    "INCR big", "SET n 12", "SETRANGE n 5000 1", "STRLEN n", "INCR n", "APPEND n 7", "STRLEN n", "GETRANGE n 0 2",
+  ]),
   script("strings: SET then GET", ["SET k hello", "GET k", "SET k world", "GET k"]),
   script("strings: GET of a missing key is nil", ["GET missing"]),
   script("strings: SET and GET arity errors", ["GET", "GET a b", "SET", "SET k"]),
