@@ -365,9 +365,10 @@ int32_t bk_unlink(const char *path) {
  * The syncer: persistent threads that write and fdatasync for the log, so the JavaScript thread
  * never waits on the disk and no thread is created or handed work per call. A submission is a group
  * of jobs, each on one descriptor: an optional pwrite (the whole buffer at an offset), optional zero
- * writes over a range (preparing log space), an optional ftruncate, then fdatasync; the workers run them in parallel (different files flush concurrently), and the worker
- * that finishes a group's last job writes one completion record to a socketpair whose other end the
- * JavaScript side watches in its event loop:
+ * writes over a range (preparing log space), an optional ftruncate, then fdatasync. The workers run
+ * jobs in parallel (different files flush concurrently), and the worker that finishes a group's
+ * last job writes one completion record to a socketpair whose other end the JavaScript side watches
+ * in its event loop:
  *   record = ticket:u32 | count:u32 | result:i32 * count      (native byte order; 0 or -errno)
  * Records are written whole under a lock, so they are never interleaved in the stream.
  * Wake-ups: a submission wakes one worker; a worker that takes a job while more are queued wakes the

@@ -68,7 +68,8 @@ BK_EXPORT int32_t bk_unlink(const char *path);
  *                             to truncate_to (not when it is -1), then fdatasyncs the fd. -EINVAL for a
  *                             malformed job, -EAGAIN when too much is queued.
  * When all of a group are done, one record arrives on the descriptor, in native byte order:
- *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of that job's pwrite or fdatasync)
+ *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of the job's first failing step:
+ *                                                  pwrite, zero fill, ftruncate or fdatasync)
  * Unlike the other calls, the syncer keeps the buffer addresses it is given: each buffer must stay
  * where it is, unchanged, and each descriptor open, until its group's record has arrived. */
 #define BK_SYNC_GROUP_MAX 64

@@ -466,7 +466,6 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
   if (target === null) return;
   const entry = target.entry;
   // A buffered value is changed in place; a short one through a copy written back at the end.
-  const inPlace = entry instanceof BufferedStringEntry;
   const bytes = entry instanceof BufferedStringEntry ? entry.bytes() : Buffer.from(stringData(entry), "latin1");
   let changes = 0;
   ctx.reply.arrayHeader(ops.length);
@@ -487,8 +486,10 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
     replyInteger(ctx, op.kind === "incrby" ? stored : old);
     changes++;
   }
-  if (changes > 0 && inPlace) (entry as BufferedStringEntry).changedInPlace();
-  else if (changes > 0) entry.data = (bytes as Buffer).toString("latin1");
+  if (changes > 0) {
+    if (entry instanceof BufferedStringEntry) entry.changedInPlace();
+    else entry.data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+  }
   // A key created or padded by writes that all FAILed still exists (as in Redis): log it too.
   if (changes > 0 || target.grew) ctx.dirty += Math.max(changes, 1);
   if (changes > 0) notify(ctx, "string", "setbit", key);

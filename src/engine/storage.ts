@@ -20,9 +20,9 @@
 import { keyIndexes, type Command } from "../commands/table.ts";
 import type { MaxmemoryPolicy } from "../config/params.ts";
 import type { ColdRef, Entry, StringEntry } from "../keyspace/entry.ts";
-import { BufferedStringEntry, latin1, stringHeldBytes, stringInMemory, stringLength } from "../keyspace/entry.ts";
+import { BufferedStringEntry, latin1, stringInMemory, stringLength } from "../keyspace/entry.ts";
 import { Merge, MergeAbortedError, entryBytesEstimate, recordOverheadBytes, type MergeResult } from "../storage/merge.ts";
-import { entryOverheadBytes } from "../keyspace/memory.ts";
+import { hotStringValueBytes } from "../keyspace/memory.ts";
 import type { LogIo } from "../storage/io.ts";
 import { LogValueFiles } from "../storage/log-values.ts";
 import { coldFileShard, type RaftSnapshotMeta } from "../storage/snapshot.ts";
@@ -253,10 +253,9 @@ export class StorageManager {
     if (this.tracking && this.noteTouched(shardId, db, key)) {
       if (old !== undefined) {
         if (old.type === "string" && old.cold === null && !(old instanceof BufferedStringEntry)) {
-          // A hot string's length follows from its size estimate (keyspace/memory.ts entrySizeBytes),
-          // which lives in the entry: reading the old value's length itself would be another cache
-          // miss per overwrite.
-          const valueBytes = old.sizeBytes - entryOverheadBytes - key.length;
+          // A hot string's length follows from its size estimate, which lives in the entry: reading
+          // the old value's length itself would be another cache miss per overwrite.
+          const valueBytes = hotStringValueBytes(key, old.sizeBytes);
           shard.state.db(db).liveEstimate -= recordOverheadBytes + key.length + valueBytes;
           if (valueBytes > this.hotValueBytesMax) shard.hotLargeValues--;
         } else {
@@ -301,9 +300,10 @@ export class StorageManager {
         e.cold = null;
       }
       // A cold value made hot for good without being rewritten (EXPIRE after a read loaded it, the
-      // move above) still has a cold entry's size estimate: measure it, so used_memory counts it and
-      // a hot string's estimate always gives its length (beforeKeyChange relies on that).
-      if (e.type === "string" && e.cold === null && stringInMemory(e) && e.sizeBytes !== entryOverheadBytes + key.length + stringHeldBytes(e)) d.resize(key);
+      // move above) still has a cold entry's size estimate. Every hot string is measured here (as
+      // cheap as checking), so used_memory counts it and its estimate gives its length
+      // (beforeKeyChange relies on that).
+      if (e.type === "string" && e.cold === null) d.resizeEntry(key, e);
       d.liveEstimate += entryBytesEstimate(key, e);
       if (e.type === "string" && stringInMemory(e) && stringLength(e) > this.hotValueBytesMax) shard.hotLargeValues++;
       if (e.type === "string" && this.cooler.hasUnitAppends) this.cooler.noteTouched(shardId, this.touchedDb[i] as number, key, e);
@@ -333,7 +333,7 @@ export class StorageManager {
       let n = 0;
       for (const [key, e] of d.map) {
         // Replay can make a cold value hot for good before tracking starts: measure any such one.
-        if (e.type === "string" && e.cold === null && stringInMemory(e) && e.sizeBytes !== entryOverheadBytes + key.length + stringHeldBytes(e)) d.resize(key);
+        if (e.type === "string" && e.cold === null) d.resizeEntry(key, e);
         n += entryBytesEstimate(key, e);
         if (e.type === "string" && stringInMemory(e) && stringLength(e) > this.hotValueBytesMax) shard.hotLargeValues++;
       }

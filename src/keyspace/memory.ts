@@ -68,6 +68,11 @@ export function entrySizeBytes(key: string, e: Entry): number {
   return entryOverheadBytes + key.length + valueBytes(e);
 }
 
+/** A hot, unbuffered string's value length, read back from its size estimate (entrySizeBytes inverted). */
+export function hotStringValueBytes(key: string, sizeBytes: number): number {
+  return sizeBytes - entryOverheadBytes - key.length;
+}
+
 // LFU, as Redis: an 8-bit logarithmic counter that starts at 5, increments with probability
 // 1/((counter - 5) * lfuLogFactor + 1), and decays by one per lfuDecayMinutes without access.
 export const lfuInitialCounter = 5;

@@ -47,7 +47,11 @@ export class ShardDb {
   /** Re-measures an entry changed in place. */
   resize(key: string): void {
     const e = this.map.get(key);
-    if (!e) return;
+    if (e) this.resizeEntry(key, e);
+  }
+
+  /** resize() when the caller holds the key's entry. */
+  resizeEntry(key: string, e: Entry): void {
     const size = entrySizeBytes(key, e);
     this.usedBytes += size - e.sizeBytes;
     e.sizeBytes = size;

@@ -300,8 +300,11 @@ function fdatasyncOnPool(fd: number): Promise<void> {
 /** Jobs per submitted group (BK_SYNC_GROUP_MAX in native/bunker.h), doubles per job (BK_SYNC_JOB_DOUBLES). */
 const syncGroupMax = 64;
 const syncJobDoubles = 8;
-/** Worker threads of the syncer unless startSyncer() asked for another number first. */
-const syncWorkersDefault = 4;
+/**
+ * Worker threads of the syncer: one per file flushed at once with the default 4 shards (1 or 2 workers
+ * measured slower at pipeline 1, bench/RESULTS.md). More shards share them.
+ */
+const syncWorkers = 4;
 
 interface SyncWaiter {
   readonly job: FlushJob;
@@ -497,15 +500,7 @@ export function submitFlushes(): void {
 }
 
 function syncer(): Syncer {
-  return (syncerInstance ??= new Syncer(syncWorkersDefault));
-}
-
-/**
- * Starts the syncer with `workers` threads (one per file flushed at once: the shard count) unless it
- * runs already. Optional: the first fdatasyncAsync starts it with the default.
- */
-export function startSyncer(workers: number): void {
-  syncerInstance ??= new Syncer(Math.max(1, Math.min(workers, 64)));
+  return (syncerInstance ??= new Syncer(syncWorkers));
 }
 
 /**

@@ -316,7 +316,7 @@ export class ClusterNode {
     if (g === undefined || !this.writable(shard)) return false;
     const w = this.encoder;
     w.reset();
-    encodeEntry(w, entry, this.opts.io.crc32cRange);
+    encodeEntry(w, entry, this.opts.io);
     g.node.propose(w.view_(0).slice());
     g.pending.push({ index: g.node.log.lastIndex(), term: g.node.term, seq: entry.seq });
     this.schedule(g);

@@ -3,9 +3,8 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { open as openPromise } from "node:fs/promises";
 import * as native from "../native/ffi.ts";
-import type { FlushJob } from "../native/ffi.ts";
 
-export type { FlushJob };
+export type FlushJob = native.FlushJob;
 
 export type OpenMode = "read" | "write" | "append";
 

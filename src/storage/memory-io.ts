@@ -5,8 +5,7 @@
 // `beforeOp` lets a test fail any mutating call (an I/O error, or the instant of a crash).
 import { dirname } from "node:path";
 import { crc32c } from "../native/ffi.ts";
-import type { FlushJob } from "./io.ts";
-import type { LogIo, OpenMode } from "./io.ts";
+import type { FlushJob, LogIo, OpenMode } from "./io.ts";
 
 interface Inode {
   data: Uint8Array;

@@ -21,7 +21,7 @@ test("value offsets match the encoded record for CMD arguments and PUT values", 
   };
   const w = new ByteWriter(16);
   w.u8(9); // the record need not start at 0 in its batch
-  const start = encodeEntry(w, entry, (d, from, to) => crc32cReference(d.subarray(from, to)));
+  const start = encodeEntry(w, entry, { crc32cRange: (d, from, to) => crc32cReference(d.subarray(from, to)) });
   const end = w.length;
   const record = w.view_(start, end);
   const dv = new DataView(record.buffer, record.byteOffset, record.byteLength);
@@ -59,7 +59,7 @@ test("encodeEntry frames records that decode back, with the CRC of the body, in 
     });
   }
   const w = new ByteWriter(16);
-  const starts = entries.map((e) => encodeEntry(w, e, crc32cRange));
+  const starts = entries.map((e) => encodeEntry(w, e, { crc32cRange }));
   starts.push(w.length);
   const all = w.view_(0);
   const dv = new DataView(all.buffer, all.byteOffset, all.byteLength);

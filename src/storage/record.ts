@@ -126,8 +126,10 @@ export class ByteWriter {
   }
 }
 
-/** CRC32C of data[start, end) (the log's checksum), without a view per call. */
-export type Crc32cRange = (data: Uint8Array, start: number, end: number) => number;
+/** What computes the log's checksum: CRC32C of data[start, end), without a view per call (a LogIo). */
+export interface RecordChecksum {
+  crc32cRange(data: Uint8Array, start: number, end: number): number;
+}
 
 /** Up to this many bytes a byte loop copies faster than TypedArray.prototype.set (a native call). */
 const copyLoopBytesMax = 48;
@@ -152,7 +154,7 @@ export function encodedEntryBytes(entry: LogEntry): number {
  * Appends one framed record for `entry`; returns where it starts in the writer (it ends at w.length).
  * Runs once per logged command, so it sizes the record first, reserves once and writes in place.
  */
-export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32cRange: Crc32cRange): number {
+export function encodeEntry(w: ByteWriter, entry: LogEntry, checksum: RecordChecksum): number {
   const total = encodedEntryBytes(entry);
   const start = w.reserve(total);
   const buf = w.bytesView;
@@ -191,7 +193,7 @@ export function encodeEntry(w: ByteWriter, entry: LogEntry, crc32cRange: Crc32cR
   if (at !== start + total) throw new Error(`bug: record of ${at - start} bytes, sized ${total}`);
   w.length = at;
   dv.setUint32(start + 4, total - recordHeaderBytes, true);
-  dv.setUint32(start, crc32cRange(buf, start + 4, at) >>> 0, true);
+  dv.setUint32(start, checksum.crc32cRange(buf, start + 4, at) >>> 0, true);
   return start;
 }
 

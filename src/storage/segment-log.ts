@@ -1,7 +1,7 @@
 // A shard's log: append-only segment files of CRC32C-checked records, group-committed.
 //
 // Group commit: entries are encoded into `pending`; one flush at a time writes the whole pending batch
-// (pwrite, then fdatasync, both off the JavaScript thread: LogIo.pwriteAndSyncAsync). Entries
+// (pwrite, then fdatasync, both off the JavaScript thread: LogIo.flushAsync). Entries
 // appended while a flush runs form the next batch. `onDurable(seq)` reports the highest seq whose
 // record is on disk.
 //
@@ -45,8 +45,6 @@ export interface SegmentLogOptions {
   readonly firstSegment?: number;
   /** Entries with a seq at or below this are in the snapshot already and are skipped. */
   readonly afterSeq?: number;
-  /** Zero-fill the active segment ahead of the writes (default true; see "Prepared space" above). */
-  readonly prepareSpace?: boolean;
 }
 
 /** Prepared space grows in chunks from this size, doubling per segment up to the maximum. */
@@ -80,7 +78,7 @@ export function listSegments(io: LogIo, dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Whether every byte of data[from, end) is zero. */
+/** Whether every byte of data from `from` to its end is zero. */
 function allZero(data: Uint8Array, from: number): boolean {
   for (let i = from; i < data.length; i++) if (data[i] !== 0) return false;
   return true;
@@ -124,12 +122,7 @@ export class SegmentLog {
   /** Sum of segmentBytes: the log's share of what recovery reads (merge accounting). */
   retainedBytes = 0;
 
-  private readonly crc32cRange: (data: Uint8Array, start: number, end: number) => number;
-
-  private constructor(private readonly opts: SegmentLogOptions) {
-    const io = opts.io;
-    this.crc32cRange = (data, start, end) => io.crc32cRange(data, start, end);
-  }
+  private constructor(private readonly opts: SegmentLogOptions) {}
 
   /** Opens the log, returning every valid entry in order; truncates a torn tail. */
   static open(opts: SegmentLogOptions): { log: SegmentLog; report: RecoveryReport } {
@@ -280,7 +273,7 @@ export class SegmentLog {
    * `pendingBytes`.
    */
   append(entry: LogEntry): number {
-    const start = encodeEntry(this.pending, entry, this.crc32cRange);
+    const start = encodeEntry(this.pending, entry, this.opts.io);
     this.pendingLastSeq = entry.seq;
     return start;
   }
@@ -362,7 +355,7 @@ export class SegmentLog {
     let zeroFrom = 0;
     let zeroTo = 0;
     const end = this.fileOffset;
-    if ((this.opts.prepareSpace ?? true) && this.preparedEnd - end < this.prepareChunk / 2) {
+    if (this.preparedEnd - end < this.prepareChunk / 2) {
       zeroFrom = Math.max(this.preparedEnd, end);
       zeroTo = Math.min(zeroFrom + this.prepareChunk, this.opts.segmentBytesMax + prepareSlackBytes);
       if (zeroTo <= zeroFrom) zeroFrom = zeroTo = 0;

@@ -155,7 +155,7 @@ export class SnapshotWriter {
 
   private appendRecord(entry: LogEntry): [number, number] {
     const base = this.fileBytes;
-    const start = encodeEntry(this.buffer, entry, this.io.crc32cRange);
+    const start = encodeEntry(this.buffer, entry, this.io);
     const end = this.buffer.length;
     if (this.buffer.length >= writeChunkBytes) this.flushBuffer();
     return [base + start, end - start];
