@@ -383,20 +383,37 @@ struct sync_work {
   off_t zero_from;       /* then zeros are written over [zero_from, zero_to) (none when empty) */
   off_t zero_to;
   off_t truncate_to;     /* then the file is truncated to this size (-1: not) */
+  int shared;            /* part of the group's shared flush (see sync_run_shared) */
 };
+
+/*
+ * One device flush per group. An fdatasync costs a device cache flush, and the jobs of a group ran
+ * on several workers that wake each other in turn (measured under load here: 150-220 us from submit
+ * until the last job of four was picked up, of 500-650 us per group). A job flagged as an overwrite
+ * (its bytes land in blocks that are already allocated, written and durable, and the file's size does
+ * not change: the log's prepared space) needs no metadata committed, only its data written and the
+ * device cache flushed afterwards. So when a group holds two or more such jobs on one device, one
+ * worker runs them all as one queue item: it pwrites each, starts the writeback of all but the first
+ * (sync_file_range, so the device writes them concurrently), waits for those writebacks, then
+ * fdatasyncs the first one's descriptor: that writes its data and flushes the device cache after every
+ * other writeback has completed, so it makes all of them durable; its result becomes each one's.
+ * Jobs with anything else to do (a zero fill, a truncation, an append) keep their own fdatasync.
+ */
 
 struct sync_group {
   uint32_t ticket;
   uint32_t count;
   uint32_t remaining;
+  int32_t flusher; /* index of the first job of the shared flush, or -1 when there is none */
   int32_t results[BK_SYNC_GROUP_MAX];
   struct sync_work work[BK_SYNC_GROUP_MAX];
 };
 
 struct sync_job {
   struct sync_group *group;
-  uint32_t index;
+  uint32_t index; /* the job's index in the group, or SYNC_SHARED_ITEM for all its shared jobs */
 };
+#define SYNC_SHARED_ITEM UINT32_MAX
 
 /* A ring of jobs; its capacity bounds what may be outstanding (submissions beyond it get -EAGAIN). */
 #define SYNC_QUEUE_CAPACITY 4096
@@ -446,6 +463,33 @@ static int32_t sync_run(const struct sync_work *work) {
   return bk_fdatasync(work->fd);
 }
 
+static int32_t sync_range(int32_t fd, off_t offset, uint32_t len, unsigned int flags) {
+  int rc;
+  RETRY_ON_EINTR(rc, sync_file_range(fd, offset, (off_t)len, flags));
+  return rc == 0 ? 0 : -errno;
+}
+
+/* Runs a group's shared jobs (see above), filling in their results. */
+static void sync_run_shared(struct sync_group *group) {
+  const unsigned int wait_all = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+  for (uint32_t i = 0; i < group->count; i++) {
+    const struct sync_work *work = &group->work[i];
+    if (!work->shared) continue;
+    int32_t written = bk_pwrite(work->fd, work->buffer, work->len, (double)work->offset);
+    group->results[i] = written < 0 ? written : 0;
+    if (written >= 0 && (int32_t)i != group->flusher)
+      group->results[i] = sync_range(work->fd, work->offset, work->len, SYNC_FILE_RANGE_WRITE);
+  }
+  for (uint32_t i = 0; i < group->count; i++) {
+    const struct sync_work *work = &group->work[i];
+    if (work->shared && (int32_t)i != group->flusher && group->results[i] == 0)
+      group->results[i] = sync_range(work->fd, work->offset, work->len, wait_all);
+  }
+  int32_t flushed = bk_fdatasync(group->work[group->flusher].fd);
+  for (uint32_t i = 0; i < group->count; i++)
+    if (group->work[i].shared && group->results[i] == 0) group->results[i] = flushed;
+}
+
 static void *sync_worker_main(void *unused) {
   (void)unused;
   pthread_setname_np(pthread_self(), "bunker-sync");
@@ -464,12 +508,14 @@ static void *sync_worker_main(void *unused) {
     if (wake_next) pthread_cond_signal(&sync_wake);
 
     struct sync_group *group = job.group;
-    int32_t result = sync_run(&group->work[job.index]);
+    int32_t result = job.index == SYNC_SHARED_ITEM ? 0 : sync_run(&group->work[job.index]);
+    if (job.index == SYNC_SHARED_ITEM) sync_run_shared(group);
     pthread_mutex_lock(&sync_lock);
-    group->results[job.index] = result;
+    if (job.index != SYNC_SHARED_ITEM) group->results[job.index] = result;
     uint32_t left = --group->remaining;
     pthread_mutex_unlock(&sync_lock);
     if (left != 0) continue;
+
 
     uint8_t record[8 + 4 * BK_SYNC_GROUP_MAX];
     memcpy(record, &group->ticket, 4);
@@ -522,6 +568,34 @@ int32_t bk_syncer_start(int32_t workers) {
   return sync_js_fd;
 }
 
+/* Picks the jobs of a group that share one fdatasync: flagged overwrites with data and nothing else to
+ * do, on the first one's device; needs two of them, else every job keeps its own. */
+static void sync_share_flush(struct sync_group *group, const double *jobs) {
+  int32_t flusher = -1;
+  dev_t device = 0;
+  uint32_t sharing = 0;
+  for (uint32_t i = 0; i < group->count; i++) {
+    struct sync_work *work = &group->work[i];
+    if (jobs[BK_SYNC_JOB_DOUBLES * (size_t)i + 7] != 1.0 || work->len == 0 || work->zero_to > work->zero_from ||
+        work->truncate_to >= 0)
+      continue;
+    struct stat st;
+    if (fstat(work->fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (flusher < 0) {
+      flusher = (int32_t)i;
+      device = st.st_dev;
+    } else if (st.st_dev != device) continue;
+    work->shared = 1;
+    sharing++;
+  }
+  if (sharing < 2) {
+    if (flusher >= 0) group->work[flusher].shared = 0;
+    return;
+  }
+  group->flusher = flusher;
+  group->remaining = group->count - sharing + 1; /* the shared jobs are one queue item */
+}
+
 int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
   if (count == 0 || count > BK_SYNC_GROUP_MAX) return -EINVAL;
   if (jobs == NULL) return -EFAULT;
@@ -530,6 +604,7 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
   group->ticket = ticket;
   group->count = count;
   group->remaining = count;
+  group->flusher = -1;
   for (uint32_t i = 0; i < count; i++) {
     const double *j = jobs + BK_SYNC_JOB_DOUBLES * (size_t)i;
     struct sync_work *work = &group->work[i];
@@ -539,7 +614,7 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
         !(len >= 0.0 && len <= (double)BK_LENGTH_MAX && len == (double)(uint32_t)len) ||
         offset_from_double(j[3], &offset) != 0 || (len > 0.0 && j[1] <= 0.0) ||
         offset_from_double(j[4], &zero_from) != 0 || offset_from_double(j[5], &zero_to) != 0 ||
-        (j[6] != -1.0 && offset_from_double(j[6], &truncate_to) != 0)) {
+        (j[6] != -1.0 && offset_from_double(j[6], &truncate_to) != 0) || !(j[7] == 0.0 || j[7] == 1.0)) {
       free(group);
       return -EINVAL;
     }
@@ -550,7 +625,9 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
     work->zero_from = zero_from;
     work->zero_to = zero_to;
     work->truncate_to = truncate_to;
+    work->shared = 0;
   }
+  sync_share_flush(group, jobs);
   pthread_mutex_lock(&sync_lock);
   if (sync_js_fd < 0 || sync_length + count > SYNC_QUEUE_CAPACITY) {
     int32_t error = sync_js_fd < 0 ? -EBADF : -EAGAIN;
@@ -558,7 +635,9 @@ int32_t bk_syncer_submit(const double *jobs, uint32_t count, uint32_t ticket) {
     free(group);
     return error;
   }
+  if (group->flusher >= 0) sync_queue[(sync_head + sync_length++) % SYNC_QUEUE_CAPACITY] = (struct sync_job){group, SYNC_SHARED_ITEM};
   for (uint32_t i = 0; i < count; i++) {
+    if (group->work[i].shared) continue;
     sync_queue[(sync_head + sync_length) % SYNC_QUEUE_CAPACITY] = (struct sync_job){group, i};
     sync_length++;
   }

@@ -62,11 +62,16 @@ BK_EXPORT int32_t bk_unlink(const char *path);
  *                             later call);
  *   bk_syncer_submit(jobs, count, ticket)  queues count (1..BK_SYNC_GROUP_MAX) jobs, copied before it
  *                             returns. Job i is jobs[8i..8i+7] (doubles): fd, buffer address, length,
- *                             offset, zero_from, zero_to, truncate_to, unused. It pwrites `length`
- *                             bytes from the buffer at `offset` (nothing when length is 0), writes zeros
- *                             over [zero_from, zero_to) (nothing when that is empty), truncates the file
- *                             to truncate_to (not when it is -1), then fdatasyncs the fd. -EINVAL for a
- *                             malformed job, -EAGAIN when too much is queued.
+ *                             offset, zero_from, zero_to, truncate_to, overwrite (0 or 1). It pwrites
+ *                             `length` bytes from the buffer at `offset` (nothing when length is 0),
+ *                             writes zeros over [zero_from, zero_to) (nothing when that is empty),
+ *                             truncates the file to truncate_to (not when it is -1), then fdatasyncs the
+ *                             fd. overwrite = 1 is the caller's promise that the job only pwrites into
+ *                             blocks already allocated, written and durable within the file's durable
+ *                             size; two or more such jobs on one device share one fdatasync (the others
+ *                             write back with sync_file_range before it: see sync_share_flush), with the
+ *                             same guarantee when their record arrives. -EINVAL for a malformed job,
+ *                             -EAGAIN when too much is queued.
  * When all of a group are done, one record arrives on the descriptor, in native byte order:
  *   ticket:u32 | count:u32 | result:i32 * count   (0, or -errno of the job's first failing step:
  *                                                  pwrite, zero fill, ftruncate or fdatasync)

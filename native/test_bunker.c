@@ -280,6 +280,43 @@ static void test_syncer(void) {
   CHECK(zeros_ok);
   jobs[6] = -2; /* not a size, not -1 */
   CHECK(bk_syncer_submit(jobs, 1, 10) == -EINVAL);
+  sync_job(jobs, a, (const uint8_t *)"x", 1, 0);
+  jobs[7] = 2; /* overwrite is 0 or 1 */
+  CHECK(bk_syncer_submit(jobs, 1, 10) == -EINVAL);
+
+  /* Overwrites sharing one fdatasync (a and b both hold synced bytes now): four jobs flagged as
+   * overwrites, two per file at distinct offsets, plus one that is not; every write lands and every
+   * result is 0. Then a shared group in which one job fails (a read-only descriptor): only that job
+   * reports the error, the others still land. */
+  static const uint8_t one[] = "1111", two[] = "2222", three[] = "3333", four[] = "4444", five[] = "5555";
+  sync_job(jobs, a, one, 4, 100);
+  sync_job(jobs + BK_SYNC_JOB_DOUBLES, b, two, 4, 10);
+  sync_job(jobs + 2 * BK_SYNC_JOB_DOUBLES, a, three, 4, 104);
+  sync_job(jobs + 3 * BK_SYNC_JOB_DOUBLES, b, four, 4, 14);
+  for (int i = 0; i < 4; i++) jobs[BK_SYNC_JOB_DOUBLES * i + 7] = 1;
+  double more[2 * BK_SYNC_JOB_DOUBLES];
+  memcpy(more, jobs, sizeof more);
+  CHECK(bk_syncer_submit(jobs, 4, 11) == 0);
+  CHECK(read_sync_record(fd, &ticket, &count, results, BK_SYNC_GROUP_MAX) == 0);
+  CHECK(ticket == 11 && count == 4 && results[0] == 0 && results[1] == 0 && results[2] == 0 && results[3] == 0);
+  uint8_t got[8];
+  CHECK(bk_pread(a, got, 8, 100) == 8 && memcmp(got, "11113333", 8) == 0);
+  CHECK(bk_pread(b, got, 8, 10) == 8 && memcmp(got, "22224444", 8) == 0);
+  read_only = bk_open(path_b, BK_OPEN_READ_ONLY);
+  CHECK(read_only >= 0);
+  sync_job(more, a, five, 4, 108);
+  sync_job(more + BK_SYNC_JOB_DOUBLES, read_only, five, 4, 18);
+  more[7] = more[BK_SYNC_JOB_DOUBLES + 7] = 1;
+  double trio[3 * BK_SYNC_JOB_DOUBLES];
+  memcpy(trio, more, sizeof more);
+  sync_job(trio + 2 * BK_SYNC_JOB_DOUBLES, b, five, 4, 22);
+  trio[2 * BK_SYNC_JOB_DOUBLES + 7] = 1;
+  CHECK(bk_syncer_submit(trio, 3, 12) == 0);
+  CHECK(read_sync_record(fd, &ticket, &count, results, BK_SYNC_GROUP_MAX) == 0);
+  CHECK(ticket == 12 && count == 3 && results[0] == 0 && results[1] == -EBADF && results[2] == 0);
+  CHECK(bk_pread(a, got, 4, 108) == 4 && memcmp(got, "5555", 4) == 0);
+  CHECK(bk_pread(b, got, 4, 22) == 4 && memcmp(got, "5555", 4) == 0);
+  CHECK(bk_close(read_only) == 0);
 
   CHECK(bk_close(a) == 0 && bk_close(b) == 0);
   CHECK(bk_unlink(path_a) == 0 && bk_unlink(path_b) == 0);

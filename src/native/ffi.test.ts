@@ -15,6 +15,7 @@ import {
   fdatasyncAsync,
   fdatasyncSync,
   fileSize,
+  flushAsync,
   fsyncDir,
   ftruncate,
   NativeIoError,
@@ -55,6 +56,17 @@ function randomBytes(next: () => number, length: number): Uint8Array {
 }
 
 const checkInput = new TextEncoder().encode("123456789");
+
+/** Bytes in an explicit ArrayBuffer (what the syncer may hold the address of). */
+function bytesOf(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(new ArrayBuffer(text.length));
+  bytes.set(new TextEncoder().encode(text));
+  return bytes;
+}
+
+function zeroed(length: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(length));
+}
 
 describe("crc32c", () => {
   test("every implementation gives the published check value 0xE3069283", () => {
@@ -239,6 +251,27 @@ describe("file primitives", () => {
     });
     // Later turns reuse the same syncer.
     for (let round = 0; round < 20; round++) await Promise.all(fds.map((fd) => fdatasyncAsync(fd)));
+    for (const fd of fds) closeFile(fd);
+  });
+
+  test("overwrite flushes of one turn share one fdatasync; each lands and settles with its own result", async () => {
+    const fds = Array.from({ length: 4 }, (_, i) => openFile(join(directory, `shared-${i}`), openCreate | openWrite));
+    for (const fd of fds) await flushAsync({ fd, data: zeroed(4096), offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: -1, overwrite: false });
+    const readOnly = openFile(join(directory, "shared-0"), openRead);
+    for (let round = 0; round < 10; round++) {
+      const payloads: Uint8Array<ArrayBuffer>[] = fds.map((_, i) => bytesOf(`round ${round} file ${i}`));
+      const jobs = fds.map((fd, i) => flushAsync({ fd, data: payloads[i] as Uint8Array<ArrayBuffer>, offset: 64 * round, zeroFrom: 0, zeroTo: 0, truncateTo: -1, overwrite: true }));
+      // A failing member of the shared set (a read-only descriptor) fails alone.
+      const failing = flushAsync({ fd: readOnly, data: bytesOf("never"), offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: -1, overwrite: true });
+      await Promise.all(jobs);
+      await expect(failing).rejects.toMatchObject({ code: "EBADF" });
+      fds.forEach((fd, i) => {
+        const back = new Uint8Array(new ArrayBuffer((payloads[i] as Uint8Array).length));
+        expect(preadInto(fd, back, 64 * round)).toBe(back.length);
+        expect(back).toEqual(payloads[i] as Uint8Array<ArrayBuffer>);
+      });
+    }
+    closeFile(readOnly);
     for (const fd of fds) closeFile(fd);
   });
 

@@ -261,7 +261,7 @@ function nodeErrorToNative(error: NodeJS.ErrnoException, syscall: string): Nativ
  * one group, which its workers flush in parallel and report with one event-loop wake-up.
  */
 export function fdatasyncAsync(fd: number): Promise<void> {
-  return syncer().run({ fd, data: null, offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: -1 });
+  return syncer().run({ fd, data: null, offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: -1, overwrite: false });
 }
 
 /** A log flush for the syncer: each step is optional but the fdatasync, and they run in this order. */
@@ -275,6 +275,13 @@ export interface FlushJob {
   readonly zeroTo: number;
   /** Then the file is truncated to this size (-1: it is not). */
   readonly truncateTo: number;
+  /**
+   * The caller knows `data` lands in blocks that are already allocated, written and durable, within the
+   * file's durable size, and the job does nothing else: its fdatasync would commit no metadata. The
+   * syncer then lets such jobs of one group share one fdatasync (one device cache flush, after each
+   * one's data is written back: bk_syncer_submit). A wrong claim can lose the job's data in a power cut.
+   */
+  readonly overwrite: boolean;
 }
 
 /**
@@ -422,7 +429,7 @@ class Syncer {
       jobs[at + 4] = job.zeroFrom;
       jobs[at + 5] = Math.max(job.zeroFrom, job.zeroTo);
       jobs[at + 6] = job.truncateTo;
-      jobs[at + 7] = 0;
+      jobs[at + 7] = job.overwrite && job.data !== null ? 1 : 0;
     }
     const ticket = this.nextTicket;
     this.nextTicket = ticket === 0xffff_ffff ? 1 : ticket + 1;

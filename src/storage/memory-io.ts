@@ -161,6 +161,7 @@ export class MemoryIo implements LogIo {
   flushAsync(job: FlushJob): Promise<void> {
     // The writes land at once (as in a page cache), the sync later: the order the native syncer keeps.
     try {
+      if (job.overwrite) this.checkOverwrite(job);
       if (job.data !== null) this.pwriteAll(job.fd, job.data, job.offset);
       if (job.zeroTo > job.zeroFrom) this.pwriteAll(job.fd, new Uint8Array(job.zeroTo - job.zeroFrom), job.zeroFrom);
       if (job.truncateTo >= 0) this.ftruncate(job.fd, job.truncateTo);
@@ -168,6 +169,15 @@ export class MemoryIo implements LogIo {
       return new Promise((_, reject) => setImmediate(() => reject(e)));
     }
     return this.fdatasyncAsync(job.fd);
+  }
+
+  /** An overwrite claim (FlushJob.overwrite) must hold: inside the synced size, nothing but the write. */
+  private checkOverwrite(job: FlushJob): void {
+    const inode = this.inodeOf(job.fd);
+    const end = job.offset + (job.data === null ? 0 : job.data.length);
+    if (job.data === null || job.zeroTo > job.zeroFrom || job.truncateTo >= 0 || end > inode.synced.length || inode.size !== inode.synced.length) {
+      throw new Error(`bug: flush claimed an overwrite of [${job.offset}, ${end}) in a file of ${inode.size} bytes, ${inode.synced.length} synced`);
+    }
   }
 
   fsyncDir(path: string): void {

@@ -204,6 +204,31 @@ describe("SegmentLog", () => {
     expect(() => open(io, { segmentBytesMax: 300 })).toThrow(CorruptLogError);
   });
 
+  test("flushes into prepared space are claimed as overwrites only once that space is synced, never right after opening", async () => {
+    const io = new MemoryIo();
+    // MemoryIo checks every claim (inside the synced size, nothing else in the job) and fails the flush otherwise.
+    const claims: boolean[] = [];
+    const flush = io.flushAsync.bind(io);
+    io.flushAsync = (job) => {
+      claims.push(job.overwrite);
+      return flush(job);
+    };
+    const { log } = open(io, { segmentBytesMax: 4000 });
+    await write(log, 1, 60, 1);
+    expect(claims[0]).toBe(false); // the first flush prepares space
+    expect(claims.filter((c) => c).length).toBeGreaterThan(30);
+    await log.close();
+    // Reopened (as after a crash of the process: the size may not be durable), the first flush claims nothing.
+    claims.length = 0;
+    const again = open(io, { segmentBytesMax: 4000 });
+    expect(seqs(again.report.entries)).toEqual(range(1, 60));
+    await write(again.log, 61, 80, 1);
+    expect(claims[0]).toBe(false);
+    expect(claims.slice(1).some((c) => c)).toBe(true);
+    await again.log.close();
+    expect(seqs(open(io, { segmentBytesMax: 4000 }).report.entries)).toEqual(range(1, 80));
+  });
+
   test("damage at the end of a sealed (not last) segment is corruption, not a torn tail", async () => {
     const io = new MemoryIo();
     const { log } = open(io, { segmentBytesMax: 300 });

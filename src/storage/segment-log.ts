@@ -108,6 +108,13 @@ export class SegmentLog {
   private fileOffset = 0;
   /** The active segment's file holds zeros, allocated and durable, from fileOffset up to here. */
   private preparedEnd = 0;
+  /**
+   * Bytes of the active segment known durable as allocated, written blocks of the file's current size:
+   * set by a flush with its own fdatasync (which commits the size and allocation it saw), 0 for a
+   * segment just opened (even an existing one: its size may be in the page cache only after a crash of
+   * the process). A batch inside it, with no zero fill, is an overwrite (FlushJob.overwrite).
+   */
+  private syncedEnd = 0;
   /** Bytes the next preparation adds (doubles per segment up to prepareChunkMaxBytes). */
   private prepareChunk = prepareChunkMinBytes;
   private failed: Error | null = null;
@@ -217,6 +224,7 @@ export class SegmentLog {
     // Recovery measured the log in an existing last segment; whatever follows it is prepared space.
     this.fileOffset = this.segmentBytes.get(id) ?? size;
     this.preparedEnd = Math.max(size, this.fileOffset);
+    this.syncedEnd = 0;
     this.prepareChunk = prepareChunkMinBytes;
     this.segmentId = id;
     if (!this.segmentBytes.has(id)) this.segmentBytes.set(id, this.fileOffset);
@@ -361,11 +369,14 @@ export class SegmentLog {
       if (zeroTo <= zeroFrom) zeroFrom = zeroTo = 0;
     }
     // pwrite, zero fill and fdatasync all run off the JavaScript thread.
-    this.opts.io.flushAsync({ fd: this.fd, data: batch.view_(0, split), offset: at, zeroFrom, zeroTo, truncateTo: -1 }).then(
+    const overwrite = zeroTo <= zeroFrom && end <= this.syncedEnd;
+    const fd = this.fd;
+    this.opts.io.flushAsync({ fd, data: batch.view_(0, split), offset: at, zeroFrom, zeroTo, truncateTo: -1, overwrite }).then(
       () => {
         batch.reset();
         this.fsyncCount++;
         this.preparedEnd = Math.max(this.preparedEnd, end, zeroTo);
+        if (!overwrite && fd === this.fd) this.syncedEnd = this.preparedEnd;
         if (zeroTo > zeroFrom) this.prepareChunk = Math.min(this.prepareChunk * 2, prepareChunkMaxBytes);
         // sealAtBytes 0: the segment holds everything before the seal point, durably now.
         const rotate = this.fileOffset >= this.opts.segmentBytesMax || this.sealAtBytes === 0;
@@ -407,7 +418,7 @@ export class SegmentLog {
     this.rotatingTo = this.segmentId + 1;
     try {
       if (this.preparedEnd > this.fileOffset) {
-        await io.flushAsync({ fd: this.fd, data: null, offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: this.fileOffset });
+        await io.flushAsync({ fd: this.fd, data: null, offset: 0, zeroFrom: 0, zeroTo: 0, truncateTo: this.fileOffset, overwrite: false });
       }
       io.closeFile(this.fd);
       this.openSegmentFile(this.segmentId + 1);
