@@ -53,6 +53,12 @@ export interface EngineOptions {
   readonly warn?: (message: string) => void;
 }
 
+/** A logged command's arguments as bytes: decoded entries hold views already (no copy); an entry built in memory may hold strings. */
+function byteArgv(argv: readonly (string | Uint8Array)[]): Uint8Array[] {
+  for (let i = 0; i < argv.length; i++) if (typeof argv[i] === "string") return argv.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a));
+  return argv as Uint8Array[];
+}
+
 /**
  * Cluster mode's replacement for the shard logs (src/raft/cluster.ts): a unit's entry for a shard is
  * proposed to the shard's Raft group, and the driver reports it durable (replicatedDurable) once a
@@ -335,11 +341,11 @@ export class Engine {
     const client = (this.replayClient ??= new ClientState(0, "replay", "", 0, false));
     for (const op of entry.ops) {
       if (op.kind === opCmd) {
-        const name = Buffer.from(op.argv[0] ?? "").toString("latin1").toLowerCase();
-        let cmd: Command | undefined = this.opts.table.get(name);
-        const argv = op.argv.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a));
+        const argv = byteArgv(op.argv);
+        const name = argv[0] ?? new Uint8Array(0);
+        let cmd: Command | undefined = this.opts.table.getBytes(name);
         if (cmd && cmd.subcommands.size > 0 && argv[1]) cmd = cmd.subcommands.get(Buffer.from(argv[1]).toString("latin1").toLowerCase());
-        if (!cmd) throw new Error(`bug: logged command ${name} is unknown`);
+        if (!cmd) throw new Error(`bug: logged command ${Buffer.from(name).toString("latin1")} is unknown`);
         client.db = op.db;
         ex.beginReplay(shardId, client, server, this.replayWriter, entry.timeMs, entry.seed);
         ex.run(cmd, argv);
@@ -367,8 +373,8 @@ export class Engine {
     for (const op of entry.ops) {
       if (op.kind === opPut) out.push([op.db, op.key]);
       if (op.kind !== opCmd) continue;
-      const argv = op.argv.map((a) => (typeof a === "string" ? Buffer.from(a, "latin1") : a));
-      let cmd = this.opts.table.get(Buffer.from(argv[0] ?? new Uint8Array()).toString("latin1").toLowerCase());
+      const argv = byteArgv(op.argv);
+      let cmd = this.opts.table.getBytes(argv[0] ?? new Uint8Array(0));
       if (cmd && cmd.subcommands.size > 0 && argv[1]) cmd = cmd.subcommands.get(Buffer.from(argv[1]).toString("latin1").toLowerCase());
       if (!cmd) continue;
       for (const i of keyIndexes(cmd, argv)) out.push([op.db, Buffer.from(argv[i] as Uint8Array).toString("latin1")]);

@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import { crc32cReference } from "../native/crc32c-reference.ts";
 import { crc32cRange } from "../native/ffi.ts";
-import { ByteWriter, decodeBody, encodeEntry, entryKindData, opCmd, opDel, opPut, recordHeaderBytes, visitValueOffsets, type LogEntry } from "./record.ts";
+import { ByteWriter, RecordDecodeError, decodeBody, decodeBodyAt, encodeEntry, entryKindData, opCmd, opDel, opPut, recordHeaderBytes, visitValueOffsets, type LogEntry } from "./record.ts";
 
 test("value offsets match the encoded record for CMD arguments and PUT values", () => {
   const entry: LogEntry = {
@@ -70,6 +70,9 @@ test("encodeEntry frames records that decode back, with the CRC of the body, in 
     const body = all.subarray(start + 4 + 4, end);
     expect(dv.getUint32(start, true)).toBe(crc32cReference(all.subarray(start + 4, end)));
     const back = decodeBody(body);
+    // In place, as recovery reads a whole segment: the same entry; views point into the segment.
+    const inPlace = decodeBodyAt(all, dv, start + recordHeaderBytes, end);
+    expect(inPlace).toEqual(back);
     const bytesOf = (v: string | Uint8Array): number[] => Array.from(typeof v === "string" ? latin1(v) : v);
     expect({ ...back, ops: [] }).toEqual({ ...e, ops: [] });
     expect(back.ops.length).toBe(3);
@@ -80,4 +83,28 @@ test("encodeEntry frames records that decode back, with the CRC of the body, in 
     expect({ ...put, value: bytesOf(put.value) }).toEqual({ ...eput, value: bytesOf(eput.value) });
     expect(del).toEqual(edel);
   });
+});
+
+test("a body cut short anywhere, or with bytes left over, is a RecordDecodeError", () => {
+  const entry: LogEntry = {
+    kind: entryKindData,
+    seq: 9,
+    timeMs: 1,
+    seed: 2,
+    participants: [1, 2],
+    ops: [
+      { kind: opCmd, db: 0, argv: ["SET", "k", "v"] },
+      { kind: opPut, db: 3, key: "key", valueType: 0, expireAt: 0, value: Buffer.from("value") },
+      { kind: opDel, db: 1, key: "x" },
+    ],
+  };
+  const w = new ByteWriter(16);
+  encodeEntry(w, entry, { crc32cRange });
+  w.u8(0xee); // a byte past the record: what a decoder reading beyond its end would see
+  const all = w.view_(0);
+  const dv = new DataView(all.buffer, all.byteOffset, all.byteLength);
+  const end = all.length - 1;
+  expect(decodeBodyAt(all, dv, recordHeaderBytes, end).ops.length).toBe(3);
+  for (let cut = recordHeaderBytes; cut < end; cut++) expect(() => decodeBodyAt(all, dv, recordHeaderBytes, cut)).toThrow(RecordDecodeError);
+  expect(() => decodeBodyAt(all, dv, recordHeaderBytes, end + 1)).toThrow(RecordDecodeError);
 });

@@ -244,66 +244,76 @@ export class RecordDecodeError extends Error {
 
 /** Decodes a record body (after the 8-byte header). Strings come back as latin1 byte strings. */
 export function decodeBody(body: Uint8Array): LogEntry {
-  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  let at = 0;
-  const need = (n: number): void => {
-    if (at + n > body.length) throw new RecordDecodeError(`record body truncated at ${at}`);
-  };
-  const u8 = (): number => {
-    need(1);
-    return body[at++] as number;
-  };
-  const u16 = (): number => {
-    need(2);
-    const v = dv.getUint16(at, true);
-    at += 2;
-    return v;
-  };
-  const u32 = (): number => {
-    need(4);
-    const v = dv.getUint32(at, true);
-    at += 4;
-    return v;
-  };
-  const f64 = (): number => {
-    need(8);
-    const v = dv.getFloat64(at, true);
-    at += 8;
-    return v;
-  };
-  const bytes = (): Uint8Array => {
-    const n = u32();
-    need(n);
-    const v = body.subarray(at, at + n);
-    at += n;
-    return v;
-  };
-  const str = (): string => Buffer.from(bytes()).toString("latin1");
-  const kind = u8();
-  const seq = f64();
-  const timeMs = f64();
-  const seed = u32();
+  return decodeBodyAt(body, new DataView(body.buffer, body.byteOffset, body.byteLength), 0, body.length);
+}
+
+/** latin1 string of data[start, end) (keys of PUT and DEL ops). */
+function latin1At(data: Uint8Array, start: number, end: number): string {
+  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString("latin1");
+}
+
+/**
+ * Decodes the record body in data[start, end), read through `dv` (a DataView of all of `data`): the
+ * recovery path, which reads whole segments and would otherwise make a view and a DataView per record.
+ * CMD arguments and PUT values are views into `data`.
+ */
+export function decodeBodyAt(data: Uint8Array, dv: DataView, start: number, end: number): LogEntry {
+  const truncated = (at: number): RecordDecodeError => new RecordDecodeError(`record body truncated at ${at - start}`);
+  let at = start;
+  if (at + 23 > end) throw truncated(at);
+  const kind = data[at] as number;
+  const seq = dv.getFloat64(at + 1, true);
+  const timeMs = dv.getFloat64(at + 9, true);
+  const seed = dv.getUint32(at + 17, true);
+  const participantCount = dv.getUint16(at + 21, true);
+  at += 23;
+  if (at + 2 * participantCount + 4 > end) throw truncated(at);
   const participants: number[] = [];
-  for (let n = u16(), i = 0; i < n; i++) participants.push(u16());
+  for (let i = 0; i < participantCount; i++, at += 2) participants.push(dv.getUint16(at, true));
+  const opCount = dv.getUint32(at, true);
+  at += 4;
   const ops: LogOp[] = [];
-  for (let n = u32(), i = 0; i < n; i++) {
-    const k = u8();
-    const db = u8();
+  for (let i = 0; i < opCount; i++) {
+    if (at + 2 > end) throw truncated(at);
+    const k = data[at] as number;
+    const db = data[at + 1] as number;
+    at += 2;
     if (k === opCmd) {
-      const argc = u32();
-      if (argc > body.length) throw new RecordDecodeError("argc larger than record");
+      if (at + 4 > end) throw truncated(at);
+      const argc = dv.getUint32(at, true);
+      at += 4;
+      if (argc > end - start) throw new RecordDecodeError("argc larger than record");
       const argv: Uint8Array[] = [];
-      for (let j = 0; j < argc; j++) argv.push(bytes());
+      for (let j = 0; j < argc; j++) {
+        if (at + 4 > end) throw truncated(at);
+        const n = dv.getUint32(at, true);
+        at += 4;
+        if (at + n > end) throw truncated(at);
+        argv.push(data.subarray(at, at + n));
+        at += n;
+      }
       ops.push({ kind: opCmd, db, argv });
-    } else if (k === opPut) {
-      const key = str();
-      const valueType = u8();
-      const expireAt = f64();
-      ops.push({ kind: opPut, db, key, valueType, expireAt, value: bytes() });
-    } else if (k === opDel) {
-      ops.push({ kind: opDel, db, key: str() });
+    } else if (k === opPut || k === opDel) {
+      if (at + 4 > end) throw truncated(at);
+      const keyLength = dv.getUint32(at, true);
+      at += 4;
+      if (at + keyLength > end) throw truncated(at);
+      const key = latin1At(data, at, at + keyLength);
+      at += keyLength;
+      if (k === opDel) {
+        ops.push({ kind: opDel, db, key });
+        continue;
+      }
+      if (at + 13 > end) throw truncated(at);
+      const valueType = data[at] as number;
+      const expireAt = dv.getFloat64(at + 1, true);
+      const valueLength = dv.getUint32(at + 9, true);
+      at += 13;
+      if (at + valueLength > end) throw truncated(at);
+      ops.push({ kind: opPut, db, key, valueType, expireAt, value: data.subarray(at, at + valueLength) });
+      at += valueLength;
     } else throw new RecordDecodeError(`unknown op kind ${k}`);
   }
-  if (at !== body.length) throw new RecordDecodeError(`record body has ${body.length - at} trailing bytes`);
+  if (at !== end) throw new RecordDecodeError(`record body has ${end - at} trailing bytes`);
   return { kind, seq, timeMs, seed, participants, ops };
 }

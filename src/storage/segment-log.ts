@@ -22,7 +22,7 @@
 // corruption). When entries arrived after the seal point, the flush writes only the batch's prefix up
 // to that point and leaves the rest pending for the next segment.
 import { join } from "node:path";
-import { ByteWriter, decodeBody, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
+import { ByteWriter, decodeBodyAt, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
 import type { LogIo } from "./io.ts";
 
 export class CorruptLogError extends Error {
@@ -90,7 +90,7 @@ function validRecordAt(data: Uint8Array, dv: DataView, at: number, io: LogIo): n
   const len = dv.getUint32(at + 4, true);
   if (len === 0 || len > recordBytesMax || at + recordHeaderBytes + len > data.length) return -1;
   const crc = dv.getUint32(at, true);
-  if (io.crc32c(data.subarray(at + 4, at + recordHeaderBytes + len)) !== crc) return -1;
+  if (io.crc32cRange(data, at + 4, at + recordHeaderBytes + len) !== crc) return -1;
   return len;
 }
 
@@ -193,7 +193,7 @@ export class SegmentLog {
         // skipped without decoding (a merge seals the segment at its seq, but a size rotation just
         // before the seal point can leave some of them in the next segment).
         if (dv.getFloat64(at + recordHeaderBytes + 1, true) > afterSeq) {
-          entries.push(decodeBody(data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len)));
+          entries.push(decodeBodyAt(data, dv, at + recordHeaderBytes, at + recordHeaderBytes + len));
           positions.push({ segment: id, offset: at });
         }
         at += recordHeaderBytes + len;

@@ -21,7 +21,7 @@ import { join } from "node:path";
 import type { ColdRef, Entry } from "../keyspace/entry.ts";
 import { newStringEntry } from "../keyspace/entry.ts";
 import type { LogIo } from "./io.ts";
-import { ByteWriter, decodeBody, encodeEntry, entryKindSnapshot, opCmd, opPut, recordBytesMax, recordHeaderBytes, type LogEntry, type LogOp } from "./record.ts";
+import { ByteWriter, decodeBodyAt, encodeEntry, entryKindSnapshot, opCmd, opPut, recordBytesMax, recordHeaderBytes, type LogEntry, type LogOp } from "./record.ts";
 import { CorruptLogError } from "./segment-log.ts";
 import { decodeValue, valueTypeCodes } from "./value-codec.ts";
 
@@ -280,10 +280,10 @@ function decodeKeyRecord(io: LogIo, path: string, data: Uint8Array, at: number, 
   if (len <= 0 || len > recordBytesMax || at + recordHeaderBytes + len > data.length) {
     throw new CorruptLogError(path, fileOffset, "snapshot record length out of bounds");
   }
-  if (io.crc32c(data.subarray(at + 4, at + recordHeaderBytes + len)) !== dv.getUint32(at, true)) {
+  if (io.crc32cRange(data, at + 4, at + recordHeaderBytes + len) !== dv.getUint32(at, true)) {
     throw new CorruptLogError(path, fileOffset, "snapshot record checksum mismatch");
   }
-  const entry = decodeBody(data.subarray(at + recordHeaderBytes, at + recordHeaderBytes + len));
+  const entry = decodeBodyAt(data, dv, at + recordHeaderBytes, at + recordHeaderBytes + len);
   return { entry, recordBytes: recordHeaderBytes + len };
 }
 
@@ -296,7 +296,7 @@ function hintedValue(io: LogIo, path: string, data: Uint8Array, dv: DataView, at
   const mismatch = (detail: string): CorruptLogError => new CorruptLogError(path, h.recordOffset, `snapshot record does not match its hint (${detail})`);
   const len = at + recordHeaderBytes <= data.length ? dv.getUint32(at + 4, true) : -1;
   if (len <= 0 || recordHeaderBytes + len !== h.recordBytes || at + recordHeaderBytes + len > data.length) throw mismatch("length");
-  if (io.crc32c(data.subarray(at + 4, at + recordHeaderBytes + len)) !== dv.getUint32(at, true)) {
+  if (io.crc32cRange(data, at + 4, at + recordHeaderBytes + len) !== dv.getUint32(at, true)) {
     throw new CorruptLogError(path, h.recordOffset, "snapshot record checksum mismatch");
   }
   // body: kind u8, seq f64, time f64, seed u32, participants u16 (0), ops u32 (1), then the PUT op:
