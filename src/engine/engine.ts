@@ -240,13 +240,12 @@ export class Engine {
     engine.storage.cooler.enabled = locate;
     for (const [shard, db, key, e] of adopted) engine.storage.cooler.adopt(shard, db, key, e);
     for (let i = 0; i < shards.length; i++) {
-      const report = reports[i] as RecoveryReport;
-      for (let k = 0; k < report.entries.length; k++) {
-        const entry = report.entries[k] as LogEntry;
+      const records = (reports[i] as RecoveryReport).records;
+      for (let k = 0; k < records.count; k++) {
+        const entry = records.entry(k);
         engine.applyLogged(i, entry, server);
         engine.storage.coolWarm();
-        const at = report.positions[k];
-        if (locate && at !== undefined && carriesCoolableValue(entry)) engine.storage.cooler.locateReplayed(shards[i] as Shard, entry, at, engine.keysWritten(entry));
+        if (locate && carriesCoolableValue(entry)) engine.storage.cooler.locateReplayed(shards[i] as Shard, entry, records.position(k), engine.keysWritten(entry));
         entries++;
         if (entry.seq > maxSeq) maxSeq = entry.seq;
       }
@@ -284,15 +283,18 @@ export class Engine {
   private dropIncompleteCrossShard(reports: RecoveryReport[]): number {
     const present = new Map<number, { want: number; have: number }>();
     for (const r of reports) {
-      for (const e of r.entries) {
-        if (e.participants.length === 0) continue;
-        let p = present.get(e.seq);
+      const records = r.records;
+      for (let k = 0; k < records.count; k++) {
+        const participants = records.participants(k);
+        if (participants.length === 0) continue;
+        const seq = records.seq(k);
+        let p = present.get(seq);
         if (p === undefined) {
           // A participant whose snapshot covers the seq has its part: merges snapshot only durable state.
           let covered = 0;
-          for (const s of e.participants) if ((this.shards[s]?.snapshotSeq ?? 0) >= e.seq) covered++;
-          p = { want: e.participants.length, have: covered };
-          present.set(e.seq, p);
+          for (const s of participants) if ((this.shards[s]?.snapshotSeq ?? 0) >= seq) covered++;
+          p = { want: participants.length, have: covered };
+          present.set(seq, p);
         }
         p.have++;
       }
@@ -302,11 +304,13 @@ export class Engine {
     if (cut === Infinity) return 0;
     let dropped = 0;
     reports.forEach((r, i) => {
-      const at = r.entries.findIndex((e) => e.seq >= cut);
-      if (at < 0) return;
-      dropped += r.entries.length - at;
-      (this.shards[i] as Shard).log.truncateAt(r.positions[at] as { segment: number; offset: number });
-      r.entries.length = at;
+      const records = r.records;
+      let at = 0;
+      while (at < records.count && records.seq(at) < cut) at++;
+      if (at === records.count) return;
+      dropped += records.count - at;
+      (this.shards[i] as Shard).log.truncateAt(records.position(at));
+      records.truncate(at);
     });
     return dropped;
   }

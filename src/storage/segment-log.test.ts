@@ -328,7 +328,9 @@ describe("SegmentLog", () => {
       const bySegment = new Map<number, number[]>();
       const { report } = open(io, { segmentBytesMax: 300 });
       report.entries.forEach((e, i) => {
-        const at = report.positions[i] as { segment: number };
+        const at = report.records.position(i);
+        expect(report.records.seq(i)).toBe(e.seq);
+        expect(report.records.participants(i)).toEqual([...e.participants]);
         bySegment.set(at.segment, [...(bySegment.get(at.segment) ?? []), e.seq]);
       });
       expect(seqs(report.entries)).toEqual(range(1, appended));

@@ -54,14 +54,90 @@ const prepareChunkMaxBytes = 4 * 1024 * 1024;
 const prepareSlackBytes = 64 * 1024;
 
 export interface RecoveryReport {
+  /** The valid records read, in log order, decoded on demand (start-up applies them one at a time). */
+  readonly records: RecoveredRecords;
+  /** Every record decoded at once (tests; start-up uses `records`, so it never holds them all decoded). */
   readonly entries: LogEntry[];
   /** Bytes dropped from a torn tail (0 when the log ended cleanly). */
   readonly tornBytes: number;
   readonly segments: number;
   /** Bytes of log read: the valid records (not a torn tail, nor the active segment's prepared space). */
   readonly bytesRead: number;
-  /** Segment ids and positions of each entry (for truncation at cross-shard recovery). */
-  readonly positions: { segment: number; offset: number }[];
+}
+
+/**
+ * The CRC-valid records recovery found: where each one is in the segment files it read (kept in memory
+ * until start-up is done), its seq and participants readable without decoding it, and the entry decoded
+ * only when asked. Start-up decodes, applies and drops one entry at a time, so it never holds a million
+ * decoded entries (measured: the collector's work on them was a third of a 1M-entry start-up).
+ */
+export class RecoveredRecords {
+  private readonly buffers: Uint8Array[] = [];
+  private readonly views: DataView[] = [];
+  private readonly segmentIds: number[] = [];
+  /** Per record: index into buffers, offset of its header, body length. */
+  private readonly bufferOf: number[] = [];
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
+
+  get count(): number {
+    return this.offsets.length;
+  }
+
+  /** Registers a segment's bytes; returns the index add() takes. */
+  addSegment(segment: number, data: Uint8Array, dv: DataView): number {
+    this.buffers.push(data);
+    this.views.push(dv);
+    this.segmentIds.push(segment);
+    return this.buffers.length - 1;
+  }
+
+  add(buffer: number, offset: number, bodyLength: number): void {
+    this.bufferOf.push(buffer);
+    this.offsets.push(offset);
+    this.lengths.push(bodyLength);
+  }
+
+  private view(k: number): DataView {
+    return this.views[this.bufferOf[k] as number] as DataView;
+  }
+
+  /** The record's seq (at a fixed place after the kind byte). */
+  seq(k: number): number {
+    return this.view(k).getFloat64((this.offsets[k] as number) + recordHeaderBytes + 1, true);
+  }
+
+  /** Participant shards of a cross-shard record (empty for a single-shard one), without decoding it. */
+  participants(k: number): number[] {
+    const dv = this.view(k);
+    const body = (this.offsets[k] as number) + recordHeaderBytes;
+    const n = dv.getUint16(body + 21, true);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(dv.getUint16(body + 23 + 2 * i, true));
+    return out;
+  }
+
+  entry(k: number): LogEntry {
+    const b = this.bufferOf[k] as number;
+    const start = (this.offsets[k] as number) + recordHeaderBytes;
+    return decodeBodyAt(this.buffers[b] as Uint8Array, this.views[b] as DataView, start, start + (this.lengths[k] as number));
+  }
+
+  /** Segment and offset of record k (what SegmentLog.truncateAt takes). */
+  position(k: number): { segment: number; offset: number } {
+    return { segment: this.segmentIds[this.bufferOf[k] as number] as number, offset: this.offsets[k] as number };
+  }
+
+  /** Keeps the first `n` records. */
+  truncate(n: number): void {
+    this.bufferOf.length = this.offsets.length = this.lengths.length = Math.min(n, this.count);
+  }
+
+  decodeAll(): LogEntry[] {
+    const out: LogEntry[] = [];
+    for (let k = 0; k < this.count; k++) out.push(this.entry(k));
+    return out;
+  }
 }
 
 const segmentPattern = /^(\d{8})\.seg$/;
@@ -147,8 +223,7 @@ export class SegmentLog {
     for (const id of all) if (id < firstSegment) io.unlinkFile(join(dir, segmentName(id)));
     if (all.length > 0 && (all[0] as number) < firstSegment) io.fsyncDir(dir);
     const ids = all.filter((id) => id >= firstSegment);
-    const entries: LogEntry[] = [];
-    const positions: { segment: number; offset: number }[] = [];
+    const records = new RecoveredRecords();
     let tornBytes = 0;
     let bytesRead = 0;
     for (let s = 0; s < ids.length; s++) {
@@ -161,6 +236,7 @@ export class SegmentLog {
       io.preadInto(fd, data, 0);
       io.closeFile(fd);
       const dv = new DataView(data.buffer);
+      const buffer = records.addSegment(id, data, dv);
       let at = 0;
       while (at < size) {
         const len = validRecordAt(data, dv, at, io);
@@ -193,8 +269,7 @@ export class SegmentLog {
         // skipped without decoding (a merge seals the segment at its seq, but a size rotation just
         // before the seal point can leave some of them in the next segment).
         if (dv.getFloat64(at + recordHeaderBytes + 1, true) > afterSeq) {
-          entries.push(decodeBodyAt(data, dv, at + recordHeaderBytes, at + recordHeaderBytes + len));
-          positions.push({ segment: id, offset: at });
+          records.add(buffer, at, len);
         }
         at += recordHeaderBytes + len;
       }
@@ -206,7 +281,16 @@ export class SegmentLog {
     for (const bytes of this.segmentBytes.values()) this.retainedBytes += bytes;
     this.segmentId = ids.length > 0 ? Math.max(ids[ids.length - 1] as number, firstSegment) : Math.max(1, firstSegment);
     this.openSegment(this.segmentId);
-    return { entries, tornBytes, segments: ids.length, bytesRead, positions };
+    let decoded: LogEntry[] | null = null;
+    return {
+      records,
+      get entries(): LogEntry[] {
+        return (decoded ??= records.decodeAll());
+      },
+      tornBytes,
+      segments: ids.length,
+      bytesRead,
+    };
   }
 
   private openSegment(id: number): void {
