@@ -262,6 +262,12 @@ export function latin1(view: Uint8Array): string {
   return Buffer.from(view.buffer, view.byteOffset, n).toString("latin1");
 }
 
+/** latin1 byte string of data[start, end), without a view of the range (recovery reads keys in place). */
+export function latin1Range(data: Uint8Array, start: number, end: number): string {
+  if (latin1Slice !== undefined) return latin1Slice.call(data, start, end);
+  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString("latin1");
+}
+
 export function latin1Bytes(s: string): Uint8Array {
   return Buffer.from(s, "latin1");
 }

@@ -11,6 +11,8 @@
 // all with the same seq and the participant list, and is committed only when every part is durable.
 // Byte strings are latin1: one char code per byte.
 
+import { latin1Range } from "../keyspace/entry.ts";
+
 export const recordHeaderBytes = 8;
 /** A record larger than this is corruption, not data (bounds the reader). */
 export const recordBytesMax = 1024 * 1024 * 1024;
@@ -247,11 +249,6 @@ export function decodeBody(body: Uint8Array): LogEntry {
   return decodeBodyAt(body, new DataView(body.buffer, body.byteOffset, body.byteLength), 0, body.length);
 }
 
-/** latin1 string of data[start, end) (keys of PUT and DEL ops). */
-function latin1At(data: Uint8Array, start: number, end: number): string {
-  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString("latin1");
-}
-
 /**
  * Decodes the record body in data[start, end), read through `dv` (a DataView of all of `data`): the
  * recovery path, which reads whole segments and would otherwise make a view and a DataView per record.
@@ -298,7 +295,7 @@ export function decodeBodyAt(data: Uint8Array, dv: DataView, start: number, end:
       const keyLength = dv.getUint32(at, true);
       at += 4;
       if (at + keyLength > end) throw truncated(at);
-      const key = latin1At(data, at, at + keyLength);
+      const key = latin1Range(data, at, at + keyLength);
       at += keyLength;
       if (k === opDel) {
         ops.push({ kind: opDel, db, key });

@@ -19,7 +19,7 @@
 // still knows where its bytes are.
 import { join } from "node:path";
 import type { ColdRef, Entry } from "../keyspace/entry.ts";
-import { newStringEntry } from "../keyspace/entry.ts";
+import { latin1Range, newStringEntry } from "../keyspace/entry.ts";
 import type { LogIo } from "./io.ts";
 import { ByteWriter, decodeBodyAt, encodeEntry, entryKindSnapshot, opCmd, opPut, recordBytesMax, recordHeaderBytes, type LogEntry, type LogOp } from "./record.ts";
 import { CorruptLogError } from "./segment-log.ts";
@@ -266,7 +266,7 @@ function parseHint(io: LogIo, data: Uint8Array, snapshotBytes: number): { seq: n
     const keyBytes = dv.getUint32(at + 26, true);
     at += 30;
     if (at + keyBytes > end || recordOffset + recordBytes > snapshotBytes) return null;
-    const key = Buffer.from(data.subarray(at, at + keyBytes)).toString("latin1");
+    const key = latin1Range(data, at, at + keyBytes);
     at += keyBytes;
     records.push({ db, typeCode, expireAt, recordOffset, recordBytes, valueBytes, key });
   }
