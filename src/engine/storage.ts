@@ -329,11 +329,13 @@ export class StorageManager {
   /** Measures every key of a shard (at start-up, and after its state was replaced by a snapshot). */
   measure(shard: Shard): void {
     shard.hotLargeValues = 0;
+    // Replay can make a cold value hot for good before tracking starts: such entries are re-measured
+    // (there are none unless some value was ever cold).
+    const coldMadeHot = this.mayHaveCold;
     for (const d of shard.state.dbs) {
       let n = 0;
       for (const [key, e] of d.map) {
-        // Replay can make a cold value hot for good before tracking starts: measure any such one.
-        if (e.type === "string" && e.cold === null) d.resizeEntry(key, e);
+        if (coldMadeHot && e.type === "string" && e.cold === null) d.resizeEntry(key, e);
         n += entryBytesEstimate(key, e);
         if (e.type === "string" && stringInMemory(e) && stringLength(e) > this.hotValueBytesMax) shard.hotLargeValues++;
       }
