@@ -1,4 +1,7 @@
 // Composition root: the only place that wires the real clock, files and sockets together.
+// First of all (imported modules run in order, before this body): the runtime settings, which may
+// re-execute this process before anything is loaded or opened.
+import "./tune-process.ts";
 import { configFromCli, helpText, ConfigError } from "./config/config.ts";
 import { buildCommandTable } from "./commands/index.ts";
 import { Engine, EngineOpenError } from "./engine/engine.ts";
