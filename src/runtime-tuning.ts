@@ -35,11 +35,24 @@ export function tunedEnvironment(env: Record<string, string | undefined>): Recor
   return next;
 }
 
+/**
+ * Bun flags under which the process is not re-executed. The sampling profiler suspends the main thread
+ * with a signal (SIGPWR); one still pending at execve reaches the new image before its handler exists
+ * and kills it (seen: "Power failure" on `bun --cpu-prof src/main.ts`). Profiled and inspected runs keep
+ * the runtime's defaults (or the variables given by hand).
+ */
+const noReexecFlagPrefixes = ["--cpu-prof", "--heap-prof", "--inspect"];
+
+/** Whether a process started with these Bun flags may re-execute itself. */
+export function reexecAllowed(execArgv: readonly string[]): boolean {
+  return !execArgv.some((flag) => noReexecFlagPrefixes.some((prefix) => flag.startsWith(prefix)));
+}
+
 /** Re-executes the server with the tuned environment if needed; returns if it did not (or could not). */
 export function applyRuntimeTuning(): void {
   const env = tunedEnvironment(process.env);
   const execve = process.execve;
-  if (env === null || execve === undefined) return;
+  if (env === null || execve === undefined || !reexecAllowed(process.execArgv)) return;
   try {
     execve.call(process, process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);
   } catch {

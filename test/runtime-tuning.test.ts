@@ -2,7 +2,7 @@
 // flags, the variables in its environment; an operator's own value is kept, and "off" keeps none.
 import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { runtimeTuning, runtimeTuningVariable, tunedEnvironment } from "../src/runtime-tuning.ts";
+import { reexecAllowed, runtimeTuning, runtimeTuningVariable, tunedEnvironment } from "../src/runtime-tuning.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
 import { RedisClient } from "bun";
 
@@ -28,6 +28,14 @@ describe("tunedEnvironment", () => {
     expect(tunedEnvironment({ [runtimeTuningVariable]: "off" })).toBeNull();
     expect(tunedEnvironment({ ...runtimeTuning })).toBeNull();
   });
+});
+
+test("profiled or inspected runs are not re-executed (a pending profiler signal would kill the new image)", () => {
+  expect(reexecAllowed([])).toBe(true);
+  expect(reexecAllowed(["--smol"])).toBe(true);
+  expect(reexecAllowed(["--cpu-prof", "--cpu-prof-dir=/tmp/p"])).toBe(false);
+  expect(reexecAllowed(["--inspect-brk"])).toBe(false);
+  expect(reexecAllowed(["--heap-prof"])).toBe(false);
 });
 
 describe("the server process", () => {
