@@ -516,7 +516,6 @@ static void *sync_worker_main(void *unused) {
     pthread_mutex_unlock(&sync_lock);
     if (left != 0) continue;
 
-
     uint8_t record[8 + 4 * BK_SYNC_GROUP_MAX];
     memcpy(record, &group->ticket, 4);
     memcpy(record + 4, &group->count, 4);
