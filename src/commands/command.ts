@@ -4,6 +4,7 @@ import { arityOk, asciiEqualsIgnoreCase, keyIndexes, type Command } from "./tabl
 import { latin1, word } from "./args.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
 import { errSyntax } from "../protocol/errors.ts";
+import { globMatch } from "../keyspace/glob.ts";
 
 /** Redis prints the access-type flags in capitals and the rest in lower case. */
 function keySpecFlagText(flag: string): string {
@@ -177,19 +178,6 @@ function lookupFull(ctx: CommandContext, name: string): Command | undefined {
   return parts.length === 2 ? top.subcommands.get(parts[1] as string) : undefined;
 }
 
-function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(
-    "^" +
-      pattern
-        .replace(/[.+^${}()|\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".") +
-      "$",
-    "s",
-  );
-  return re.test(text);
-}
-
 function info(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   const w = ctx.reply;
   if (argv.length <= 2) {
@@ -308,7 +296,8 @@ function listCmd(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     const arg = latin1(argv[4] as Uint8Array);
     const all = ctx.server.table.all().flatMap((c) => [c, ...c.subcommands.values()]);
     if (kind === "aclcat") names = all.filter((c) => c.acl.includes(arg.toLowerCase() as never)).map((c) => c.fullName);
-    else if (kind === "pattern") names = all.filter((c) => globMatch(arg.toLowerCase(), c.fullName)).map((c) => c.fullName);
+    // Redis matches the pattern as given with stringmatchlen's nocase (lowering it first would change ranges such as [Z-a]).
+    else if (kind === "pattern") names = all.filter((c) => globMatch(arg, c.fullName, { nocase: true })).map((c) => c.fullName);
     else if (kind === "module") names = [];
     else return w.error(errSyntax);
   } else if (argv.length !== 2) return w.error(errSyntax);

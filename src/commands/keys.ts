@@ -11,7 +11,7 @@ import type { KeyMap } from "../keyspace/key-map.ts";
 import { globMatcher } from "../keyspace/glob.ts";
 import { forceStringEncoding, forcedStringEncoding, stringEncoding, stringRefcount } from "../keyspace/string-encoding.ts";
 import { errDbIndexOutOfRange, errInvalidCursor, errInvalidExpireTime, errNoSuchKey, errNotInteger, errSyntax } from "../protocol/errors.ts";
-import { parseInteger } from "../protocol/numbers.ts";
+import { isCSpace, parseInteger } from "../protocol/numbers.ts";
 import { notify } from "../server/notify.ts";
 
 function del(ctx: CommandContext, argv: readonly Uint8Array[]): void {
@@ -52,14 +52,27 @@ function keysCommand(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   for (const k of found) ctx.reply.bulk(k);
 }
 
-/** Redis parseScanCursorOrReply (strtoul): an unsigned decimal, optional sign, no leading space. */
+/** strtoul's range: a larger magnitude sets ERANGE, which Redis rejects. */
+const ULONG_MAX = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * Redis parseScanCursorOrReply: strtoul in base 10 over a C string, so the text ends at its first NUL
+ * byte. No leading space, an optional sign (a negative wraps modulo 2^64, as in C), and the digits must
+ * reach that end; no digits at all is valid only when the text is empty, since strtoul then stops at
+ * the very start, which must be the end. Shared by SCAN, HSCAN, SSCAN and ZSCAN.
+ */
 export function parseScanCursor(arg: Uint8Array): bigint | null {
-  const text = latin1(arg);
-  if (!/^[+-]?[0-9]*$/.test(text)) return null;
-  const negative = text.startsWith("-");
-  const digits = text.replace(/^[+-]/, "");
-  const magnitude = digits === "" ? 0n : BigInt(digits);
-  if (magnitude > 18446744073709551615n) return null;
+  const nul = arg.indexOf(0);
+  const end = nul === -1 ? arg.length : nul;
+  if (end === 0) return 0n;
+  if (isCSpace(arg[0] as number)) return null;
+  const negative = arg[0] === 45; /* - */
+  const digitsFrom = negative || arg[0] === 43 /* + */ ? 1 : 0;
+  let i = digitsFrom;
+  while (i < end && (arg[i] as number) >= 48 && (arg[i] as number) <= 57) i++;
+  if (i === digitsFrom || i !== end) return null;
+  const magnitude = BigInt(latin1(arg.subarray(digitsFrom, end)));
+  if (magnitude > ULONG_MAX) return null;
   return negative && magnitude !== 0n ? (1n << 64n) - magnitude : magnitude;
 }
 
