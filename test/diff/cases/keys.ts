@@ -48,6 +48,8 @@ export const cases: DiffCase[] = [
   script("keys: KEYS skips expired keys and sees only the selected database", ["SET a 1", "SET b 2 PXAT 1", "KEYS *", "SELECT 2", "KEYS *"], [sortArray("KEYS")]),
   script("keys: SCAN of a small keyspace returns everything at once", ["SCAN 0", "SET a 1", "SCAN 0", "SCAN 0 COUNT 1000 MATCH a", "SCAN 0 MATCH nope", "SCAN 0 TYPE list", "SCAN 0 TYPE STRING"]),
   { name: "keys: SCAN errors", cmds: [["SCAN", "0", "COUNT", "0"], ["SCAN", "0", "COUNT", "-1"], ["SCAN", "0", "COUNT", "x"], ["SCAN", "0", "MATCH"], ["SCAN", "0", "TYPE"], ["SCAN", "x"], ["SCAN", "0x10"], ["SCAN", " 1"], ["SCAN", "18446744073709551616"], ["SCAN", "0", "FOO", "bar"], ["SCAN"]] },
+  // Cursors as strtoul reads a C string: a lone sign is invalid, text after a NUL byte is ignored.
+  { name: "keys: SCAN cursors with signs and NUL bytes", cmds: [["SET", "a", "1"], ["SCAN", "+"], ["SCAN", "-"], ["SCAN", "+0"], ["SCAN", "-0"], ["SCAN", new Uint8Array([0x30, 0x00, 0x78])], ["SCAN", new Uint8Array([0x00])], ["SCAN", new Uint8Array([0x78, 0x00])]] },
   script("keys: RANDOMKEY", ["RANDOMKEY", "SET only 1", "RANDOMKEY", "RANDOMKEY x"]),
   script("keys: RENAME", ["SET a v", "RENAME a b", "GET b", "EXISTS a", "RENAME a c", "RENAME b b", "RENAME nope nope", "SET c other", "RENAME b c", "GET c", "RENAME", "RENAME c"]),
   script("keys: RENAME keeps the TTL and the type", ["SET a v EX 100", "RENAME a b", "TTL b", "RPUSH l x y", "RENAME l l2", "LRANGE l2 0 -1", "SET t v", "RENAME b t", "TTL t"], ttl),

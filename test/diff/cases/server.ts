@@ -5,6 +5,16 @@ import { type DiffCase, script } from "../case.ts";
 import { ignoreValue } from "../normalise.ts";
 
 export const cases: DiffCase[] = [
+  // Patterns that select commands both servers have: Redis's case-insensitive stringmatchlen, not a RegExp.
+  script("server: COMMAND LIST FILTERBY PATTERN uses Redis's glob", [
+    "COMMAND LIST FILTERBY PATTERN zscan",
+    "COMMAND LIST FILTERBY PATTERN ZSCA[N",
+    "COMMAND LIST FILTERBY PATTERN zsca[mn]",
+    "COMMAND LIST FILTERBY PATTERN [Z-a]scan",
+    "COMMAND LIST FILTERBY PATTERN z\\scan",
+    "COMMAND LIST FILTERBY PATTERN zscan\\",
+    "COMMAND LIST FILTERBY PATTERN zs?an",
+  ]),
   script("server: DBSIZE counts keys in the selected database", [
     "DBSIZE",
     "SET a 1",

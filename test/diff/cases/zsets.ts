@@ -115,6 +115,22 @@ export const cases: DiffCase[] = [
     "ZSCAN z x", "ZSCAN z -1", "ZSCAN z 18446744073709551616", "ZSCAN z 0 COUNT 0", "ZSCAN z 0 COUNT x", "ZSCAN z 0 MATCH", "ZSCAN z 0 TYPE zset", "ZSCAN z",
   ]),
 
+  // ZSCAN's MATCH is Redis's stringmatchlen: signed byte ranges, "**" does not match an empty member; cursors as strtoul reads them.
+  {
+    name: "zsets: ZSCAN MATCH byte ranges, empty members and cursor edge cases",
+    cmds: [
+      ["ZADD", "z", "1", "b", "2", new Uint8Array([0x80, 0x78]), "3", "", "4", "ab"],
+      ["ZSCAN", "z", "0", "MATCH", new Uint8Array([0x5b, 0x61, 0x2d, 0xff, 0x5d, 0x2a])],
+      ["ZSCAN", "z", "0", "MATCH", "**"],
+      ["ZSCAN", "z", "0", "MATCH", "*"],
+      ["ZSCAN", "z", "0", "MATCH", "a\\b"],
+      ["ZSCAN", "z", "+"],
+      ["ZSCAN", "z", "-"],
+      ["ZSCAN", "z", new Uint8Array([0x30, 0x00, 0x78])],
+      ["ZSCAN", "z", new Uint8Array([0x00])],
+    ],
+  },
+
   // Wrong types and arities
   script("zsets: wrong type", [
     "SET s v", "ZADD s 1 a", "ZADD s XX 1 a", "ZINCRBY s 1 a", "ZREM s a", "ZCARD s", "ZSCORE s a", "ZMSCORE s a", "ZRANK s a", "ZREVRANK s a", "ZCOUNT s 0 1", "ZLEXCOUNT s - +",
