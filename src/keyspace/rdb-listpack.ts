@@ -1,0 +1,248 @@
+// Listpack, ziplist, intset and zipmap blobs: encoding the compact forms Redis 7.0 writes, decoding all.
+import { bad, ByteOut } from "./rdb-codec.ts";
+import { integerValue } from "./string-encoding.ts";
+
+// ---------------------------------------------------------------------------------------------------
+// Listpack
+
+function listpackBacklen(out: number[], l: number): void {
+  if (l <= 127) out.push(l);
+  else if (l < 16383) out.push(l >> 7, (l & 127) | 128);
+  else if (l < 2097151) out.push(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  else if (l < 268435455) out.push(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  else out.push(Math.floor(l / 2 ** 28), ((l >>> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+}
+
+/** The encoded bytes of one listpack entry (encoding, data, backlen). */
+function listpackEntry(s: string): number[] {
+  const e: number[] = [];
+  const v = integerValue(s);
+  if (v !== null) {
+    const n = Number(v);
+    if (v >= 0n && v <= 127n) e.push(n);
+    else if (v >= -4096n && v <= 4095n) {
+      const u = n < 0 ? n + 8192 : n;
+      e.push(0xc0 | (u >> 8), u & 0xff);
+    } else {
+      const width = v >= -32768n && v <= 32767n ? 2 : v >= -8388608n && v <= 8388607n ? 3 : v >= -(2n ** 31n) && v < 2n ** 31n ? 4 : 8;
+      e.push(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
+      let u = BigInt.asUintN(width * 8, v);
+      for (let i = 0; i < width; i++) {
+        e.push(Number(u & 0xffn));
+        u >>= 8n;
+      }
+    }
+  } else {
+    const n = s.length;
+    if (n < 64) e.push(0x80 | n);
+    else if (n < 4096) e.push(0xe0 | (n >> 8), n & 0xff);
+    else e.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+    for (let i = 0; i < n; i++) e.push(s.charCodeAt(i));
+  }
+  listpackBacklen(e, e.length);
+  return e;
+}
+
+/** Bytes one element adds to a listpack. */
+export function listpackEntryBytes(s: string): number {
+  return listpackEntry(s).length;
+}
+
+/** A listpack holding `items` in order. */
+export function listpackEncode(items: readonly string[]): Uint8Array {
+  const body = new ByteOut();
+  for (const s of items) {
+    const e = listpackEntry(s);
+    for (const b of e) body.byte(b);
+  }
+  const total = 6 + body.length + 1;
+  const out = new ByteOut();
+  out.uintLE(total, 4);
+  out.uintLE(Math.min(items.length, 65535), 2);
+  out.bytes(body.view());
+  out.byte(0xff);
+  return out.view();
+}
+
+export function listpackDecode(lp: Uint8Array): string[] {
+  if (lp.length < 7) bad("listpack too short");
+  const dv = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
+  if (dv.getUint32(0, true) !== lp.length) bad("listpack size mismatch");
+  const declared = dv.getUint16(4, true);
+  const items: string[] = [];
+  let p = 6;
+  const need = (n: number): void => {
+    if (p + n > lp.length - 1) bad("listpack entry overrun");
+  };
+  const signed = (u: bigint, bits: number): string => String(BigInt.asIntN(bits, u));
+  const le = (count: number): bigint => {
+    need(count);
+    let u = 0n;
+    for (let i = count - 1; i >= 0; i--) u = (u << 8n) | BigInt(lp[p + i] as number);
+    p += count;
+    return u;
+  };
+  while (p < lp.length - 1) {
+    const start = p;
+    const b = lp[p++] as number;
+    let item: string;
+    if ((b & 0x80) === 0) item = String(b);
+    else if ((b & 0xc0) === 0x80) {
+      const n = b & 0x3f;
+      need(n);
+      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      p += n;
+    } else if ((b & 0xe0) === 0xc0) {
+      need(1);
+      item = signed(BigInt(((b & 0x1f) << 8) | (lp[p++] as number)), 13);
+    } else if ((b & 0xf0) === 0xe0) {
+      need(1);
+      const n = ((b & 0x0f) << 8) | (lp[p++] as number);
+      need(n);
+      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      p += n;
+    } else if (b === 0xf0) {
+      const n = Number(le(4));
+      need(n);
+      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      p += n;
+    } else if (b === 0xf1) item = signed(le(2), 16);
+    else if (b === 0xf2) item = signed(le(3), 24);
+    else if (b === 0xf3) item = signed(le(4), 32);
+    else if (b === 0xf4) item = signed(le(8), 64);
+    else bad("bad listpack encoding");
+    // Skip the backlen after checking it describes this entry.
+    const l = p - start;
+    const width = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    need(width);
+    p += width;
+    items.push(item);
+  }
+  if (lp[lp.length - 1] !== 0xff) bad("listpack without terminator");
+  if (declared !== 65535 && declared !== items.length) bad("listpack count mismatch");
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ziplist, intset, zipmap (read only: older encodings a payload may still carry)
+
+export function ziplistDecode(zl: Uint8Array): string[] {
+  if (zl.length < 11) bad("ziplist too short");
+  const dv = new DataView(zl.buffer, zl.byteOffset, zl.byteLength);
+  if (dv.getUint32(0, true) !== zl.length) bad("ziplist size mismatch");
+  const items: string[] = [];
+  let p = 10;
+  const need = (n: number): void => {
+    if (p + n > zl.length - 1) bad("ziplist entry overrun");
+  };
+  while (p < zl.length && zl[p] !== 0xff) {
+    need(1);
+    p += zl[p] === 0xfe ? 5 : 1;
+    need(1);
+    const b = zl[p++] as number;
+    const top = b >> 6;
+    let n = -1;
+    if (top === 0) n = b & 0x3f;
+    else if (top === 1) {
+      need(1);
+      n = ((b & 0x3f) << 8) | (zl[p++] as number);
+    } else if (top === 2) {
+      need(4);
+      n = dv.getUint32(p, false);
+      p += 4;
+    }
+    if (n >= 0) {
+      need(n);
+      items.push(Buffer.from(zl.subarray(p, p + n)).toString("latin1"));
+      p += n;
+      continue;
+    }
+    let v: bigint | number;
+    if (b === 0xc0) {
+      need(2);
+      v = dv.getInt16(p, true);
+      p += 2;
+    } else if (b === 0xd0) {
+      need(4);
+      v = dv.getInt32(p, true);
+      p += 4;
+    } else if (b === 0xe0) {
+      need(8);
+      v = dv.getBigInt64(p, true);
+      p += 8;
+    } else if (b === 0xf0) {
+      need(3);
+      v = ((zl[p] as number) | ((zl[p + 1] as number) << 8) | ((zl[p + 2] as number) << 16)) << 8 >> 8;
+      p += 3;
+    } else if (b === 0xfe) {
+      need(1);
+      v = dv.getInt8(p);
+      p += 1;
+    } else if (b >= 0xf1 && b <= 0xfd) v = (b & 0x0f) - 1;
+    else bad("bad ziplist encoding");
+    items.push(String(v));
+  }
+  if (p !== zl.length - 1) bad("ziplist without terminator");
+  return items;
+}
+
+export function intsetDecode(is: Uint8Array): string[] {
+  if (is.length < 8) bad("intset too short");
+  const dv = new DataView(is.buffer, is.byteOffset, is.byteLength);
+  const width = dv.getUint32(0, true);
+  const count = dv.getUint32(4, true);
+  if ((width !== 2 && width !== 4 && width !== 8) || is.length !== 8 + width * count) bad("bad intset");
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = 8 + i * width;
+    out.push(String(width === 2 ? dv.getInt16(at, true) : width === 4 ? dv.getInt32(at, true) : dv.getBigInt64(at, true)));
+  }
+  return out;
+}
+
+export function intsetEncode(values: readonly bigint[]): Uint8Array {
+  let width = 2;
+  for (const v of values) {
+    if (v < -32768n || v > 32767n) width = Math.max(width, 4);
+    if (v < -(2n ** 31n) || v >= 2n ** 31n) width = 8;
+  }
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out = new ByteOut();
+  out.uintLE(width, 4);
+  out.uintLE(sorted.length, 4);
+  for (const v of sorted) out.uintLE(v, width);
+  return out.view();
+}
+
+export function zipmapDecode(zm: Uint8Array): [string, string][] {
+  const pairs: [string, string][] = [];
+  let p = 1;
+  const dv = new DataView(zm.buffer, zm.byteOffset, zm.byteLength);
+  const len = (): number => {
+    if (p >= zm.length) bad("zipmap overrun");
+    const b = zm[p++] as number;
+    if (b < 254) return b;
+    if (b !== 254 || p + 4 > zm.length) bad("bad zipmap length");
+    const v = dv.getUint32(p, true);
+    p += 4;
+    return v;
+  };
+  const str = (n: number): string => {
+    if (p + n > zm.length) bad("zipmap overrun");
+    const s = Buffer.from(zm.subarray(p, p + n)).toString("latin1");
+    p += n;
+    return s;
+  };
+  while (p < zm.length && zm[p] !== 255) {
+    const field = str(len());
+    const valueBytes = len();
+    if (p >= zm.length) bad("zipmap overrun");
+    const free = zm[p++] as number;
+    const value = str(valueBytes);
+    p += free;
+    pairs.push([field, value]);
+  }
+  if (p !== zm.length - 1) bad("zipmap without terminator");
+  return pairs;
+}
+
