@@ -272,3 +272,25 @@ test("model check: random reads and writes on values going cold under maxmemory"
     throw new Error(`model check failed with COLD_EVICT_SEED=${seed}: ${e instanceof Error ? e.message : String(e)}`);
   }
 });
+
+test("CONFIG SET maxmemory below the dataset frees memory at once, as Redis does", async () => {
+  // No limit while writing: the values got no disk location to go cold from, so keys are evicted.
+  const s = await startBunker({ args: ["--maxmemory-policy", "allkeys-lru"] });
+  started.push(s);
+  const c = await RawClient.connect(s.port);
+  const keys = 600;
+  const size = 4096;
+  for (let i = 0; i < keys; i += 50) {
+    const batch: Uint8Array[][] = [];
+    for (let j = i; j < i + 50; j++) batch.push([arg("SET"), arg(`c:${j}`), arg(valueOf(j, size))]);
+    for (const r of await c.sendMany(batch)) expect(text(r)).toBe("+OK\r\n");
+  }
+  expect(await infoField(c, "memory", "used_memory")).toBeGreaterThan(maxmemory);
+  expect(text(await c.send(["CONFIG", "SET", "maxmemory", String(maxmemory)]))).toBe("+OK\r\n");
+  // No write in between: lowering the limit itself made room.
+  expect(await infoField(c, "memory", "used_memory")).toBeLessThanOrEqual(maxmemory);
+  const evicted = await infoField(c, "stats", "evicted_keys");
+  expect(evicted).toBeGreaterThan(0);
+  expect(Number(text(await c.send(["DBSIZE"])).slice(1))).toBe(keys - evicted);
+  c.close();
+});

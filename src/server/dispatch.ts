@@ -43,6 +43,16 @@ export class Dispatcher {
     this.forwarder = server.cluster ? new Forwarder(() => server.config.get("requirepass")) : null;
   }
 
+  /**
+   * Brings the dataset under maxmemory now, outside any command: at start-up (a restart may load more
+   * than the limit, or come back with a lower one) and when CONFIG SET lowers the limit. Commands that
+   * grow memory do it themselves; without this a read-only client would see memory above the limit,
+   * where Redis (which frees memory before every command) would not.
+   */
+  fitMemory(): void {
+    this.evictor.makeRoom();
+  }
+
 
   /**
    * Replies a rejection of `cmd` (Redis's rejectCommand): EXEC, rejected for any reason (arity, NOAUTH,

@@ -63,6 +63,11 @@ export class Server implements ServerContext, ConnectionHost {
       this.waitingForDurable.clear();
       for (const c of list) c.flush();
     });
+    this.dispatcher.fitMemory();
+    // Called inside CONFIG SET's unit: evictions are units of their own, so they run right after it.
+    this.config.onChange((name) => {
+      if (name === "maxmemory") queueMicrotask(() => this.dispatcher.fitMemory());
+    });
   }
 
   /** Keyspace notification classes follow the config; expirations (lazy or active) emit `expired`. */
