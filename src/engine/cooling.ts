@@ -172,10 +172,21 @@ export class MemoryCooler {
       if (e?.type !== "string" || e instanceof BufferedStringEntry || e.data === null || e.cold !== null || e.data.length < coolableBytesMin) continue;
       layout ??= new RecordLayout(entry);
       const valueAt = layout.find(db, key, e.data);
-      if (valueAt < 0) continue;
-      e.cold = { segment: coldFileId(shard.id, at.segment), offset: at.offset, length: layout.recordBytes, valueAt };
-      this.pool.set(e, { shard: shard.id, db, key });
+      if (valueAt >= 0) this.locate(shard.id, db, key, e, { segment: at.segment, offset: at.offset, length: layout.recordBytes, valueAt });
     }
+  }
+
+  /**
+   * Recovery of a plain `SET key value` record (replayed without decoding it): `e`, the entry it stored,
+   * gets the record as its location when its value is large enough to go cold.
+   */
+  locateReplayedSet(shard: Shard, db: number, key: string, e: StringEntry, record: { segment: number; offset: number; length: number; valueAt: number }): void {
+    if (e.data !== null && e.cold === null && e.data.length >= coolableBytesMin) this.locate(shard.id, db, key, e, record);
+  }
+
+  private locate(shard: number, db: number, key: string, e: StringEntry, record: { segment: number; offset: number; length: number; valueAt: number }): void {
+    e.cold = { segment: coldFileId(shard, record.segment), offset: record.offset, length: record.length, valueAt: record.valueAt };
+    this.pool.set(e, { shard, db, key });
   }
 
   /** An entry loaded from a snapshot with its value in memory and its record's location (coolable). */

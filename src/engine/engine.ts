@@ -6,12 +6,12 @@
 import { join } from "node:path";
 import { keyIndexes, type Command, type CommandTable } from "../commands/table.ts";
 import { ShardState } from "../keyspace/shard-state.ts";
-import type { Entry, StringEntry } from "../keyspace/entry.ts";
+import { latin1Range, newStringEntry, type Entry, type StringEntry } from "../keyspace/entry.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "../server/client-state.ts";
 import type { LogIo } from "../storage/io.ts";
 import { entryKindData, opCmd, opDel, opPut, type LogEntry, type LogOp } from "../storage/record.ts";
-import { SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
+import { PlainSetRecord, SegmentLog, type RecoveryReport } from "../storage/segment-log.ts";
 import { SnapshotFiles, deleteSnapshotsBefore, installSnapshotFile, loadNewestSnapshot, type LoadedSnapshot, type RaftSnapshotMeta } from "../storage/snapshot.ts";
 import { systemDb, type MergeResult } from "../storage/merge.ts";
 import { StorageManager, type ColdKey } from "./storage.ts";
@@ -239,9 +239,17 @@ export class Engine {
     for (const s of shards) maxSeq = Math.max(maxSeq, s.snapshotSeq);
     engine.storage.cooler.enabled = locate;
     for (const [shard, db, key, e] of adopted) engine.storage.cooler.adopt(shard, db, key, e);
+    const plain = new PlainSetRecord();
     for (let i = 0; i < shards.length; i++) {
       const records = (reports[i] as RecoveryReport).records;
       for (let k = 0; k < records.count; k++) {
+        if (records.plainSet(k, plain)) {
+          engine.replayPlainSet(shards[i] as Shard, plain, locate);
+          engine.storage.coolWarm();
+          entries++;
+          if (plain.seq > maxSeq) maxSeq = plain.seq;
+          continue;
+        }
         const entry = records.entry(k);
         engine.applyLogged(i, entry, server);
         engine.storage.coolWarm();
@@ -369,6 +377,31 @@ export class Engine {
       }
     }
     if (entry.kind !== entryKindData) return;
+  }
+
+  /**
+   * Start-up replay of a logged plain `SET key value` (see RecoveredRecords.plainSet): the state change
+   * the SET handler makes when applyLogged replays it (the key's old state handed to keyWillChange, then
+   * a new string entry without expiry stamped with the entry's time), read from the record in place
+   * instead of through argv views, the command table and the executor. The most common record, so the
+   * bulk of a restart (measured: about half of a 1M-key start-up went to that general path).
+   */
+  private replayPlainSet(shard: Shard, record: PlainSetRecord, locate: boolean): void {
+    const db = shard.state.db(record.db);
+    const key = latin1Range(record.data, record.keyStart, record.keyEnd);
+    const old = db.map.get(key);
+    this.keyWillChange(shard.id, record.db, key, old);
+    const e = newStringEntry(latin1Range(record.data, record.valueStart, record.valueEnd));
+    e.accessedAt = record.timeMs;
+    db.putOver(key, e, old);
+    if (locate && record.valueEnd - record.valueStart >= coolableBytesMin) {
+      this.storage.cooler.locateReplayedSet(shard, record.db, key, e, {
+        segment: record.segment,
+        offset: record.recordOffset,
+        length: record.recordBytes,
+        valueAt: record.valueStart - record.recordOffset,
+      });
+    }
   }
 
   /** The (database, key) pairs a logged entry names as keys (key specs of its commands; PUT keys). */

@@ -22,7 +22,7 @@
 // corruption). When entries arrived after the seal point, the flush writes only the batch's prefix up
 // to that point and leaves the rest pending for the next segment.
 import { join } from "node:path";
-import { ByteWriter, decodeBodyAt, encodeEntry, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
+import { ByteWriter, decodeBodyAt, encodeEntry, entryKindData, opCmd, recordBytesMax, recordHeaderBytes, type LogEntry } from "./record.ts";
 import type { LogIo } from "./io.ts";
 
 export class CorruptLogError extends Error {
@@ -63,6 +63,22 @@ export interface RecoveryReport {
   readonly segments: number;
   /** Bytes of log read: the valid records (not a torn tail, nor the active segment's prepared space). */
   readonly bytesRead: number;
+}
+
+/** Where a plain SET record's parts lie (RecoveredRecords.plainSet fills one, reused across records). */
+export class PlainSetRecord {
+  data: Uint8Array = new Uint8Array(0);
+  db = 0;
+  seq = 0;
+  timeMs = 0;
+  keyStart = 0;
+  keyEnd = 0;
+  valueStart = 0;
+  valueEnd = 0;
+  /** The record's segment, its offset there and its size, header included. */
+  segment = 0;
+  recordOffset = 0;
+  recordBytes = 0;
 }
 
 /**
@@ -121,6 +137,52 @@ export class RecoveredRecords {
     const b = this.bufferOf[k] as number;
     const start = (this.offsets[k] as number) + recordHeaderBytes;
     return decodeBodyAt(this.buffers[b] as Uint8Array, this.views[b] as DataView, start, start + (this.lengths[k] as number));
+  }
+
+  /**
+   * When record k is a single-shard data entry of one plain `SET key value` command (no options: the
+   * record most logs are made of), fills `out` with where its key and value lie in `out.data` and
+   * returns true; else false (decode it with entry()). Reads the bytes in place, as decodeBodyAt would
+   * lay them out, and declines anything it does not fully account for, so a malformed record still
+   * reaches decodeBodyAt's errors.
+   */
+  plainSet(k: number, out: PlainSetRecord): boolean {
+    const b = this.bufferOf[k] as number;
+    const data = this.buffers[b] as Uint8Array;
+    const dv = this.views[b] as DataView;
+    const record = this.offsets[k] as number;
+    const body = record + recordHeaderBytes;
+    const end = body + (this.lengths[k] as number);
+    // kind, seq, timeMs, seed, participant count (0), op count (1), op kind, db, argc (3), "SET".
+    if (end - body < 23 + 4 + 2 + 4 + 4 + 3 + 4 + 4) return false;
+    if (data[body] !== entryKindData || dv.getUint16(body + 21, true) !== 0 || dv.getUint32(body + 23, true) !== 1) return false;
+    let at = body + 27;
+    if (data[at] !== opCmd || dv.getUint32(at + 2, true) !== 3 || dv.getUint32(at + 6, true) !== 3) return false;
+    const db = data[at + 1] as number;
+    at += 10;
+    // Either case, as clients send it: a byte ORed with 0x20 is 's' only for 's' and 'S'.
+    if (((data[at] as number) | 0x20) !== 0x73 || ((data[at + 1] as number) | 0x20) !== 0x65 || ((data[at + 2] as number) | 0x20) !== 0x74) return false;
+    at += 3;
+    const keyLength = dv.getUint32(at, true);
+    at += 4;
+    if (keyLength > end - at - 4) return false;
+    const keyStart = at;
+    at += keyLength;
+    const valueLength = dv.getUint32(at, true);
+    at += 4;
+    if (valueLength !== end - at) return false;
+    out.data = data;
+    out.db = db;
+    out.seq = dv.getFloat64(body + 1, true);
+    out.timeMs = dv.getFloat64(body + 9, true);
+    out.keyStart = keyStart;
+    out.keyEnd = keyStart + keyLength;
+    out.valueStart = at;
+    out.valueEnd = end;
+    out.segment = this.segmentIds[b] as number;
+    out.recordOffset = record;
+    out.recordBytes = end - record;
+    return true;
   }
 
   /** Segment and offset of record k (what SegmentLog.truncateAt takes). */
