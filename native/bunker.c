@@ -218,6 +218,23 @@ uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len) {
 
 int32_t bk_crc32c_hw(void) { return crc_hw_active; }
 
+int32_t bk_scan_records(const uint8_t *data, uint32_t size, uint32_t at, uint32_t body_max, uint32_t *out, uint32_t pairs) {
+  if (at > size || size > BK_LENGTH_MAX) return -EINVAL;
+  uint32_t n = 0;
+  while (n < pairs && size - at >= 8) {
+    uint32_t crc, len;
+    memcpy(&crc, data + at, 4);
+    memcpy(&len, data + at + 4, 4);
+    if (len == 0 || len > body_max || len > size - at - 8) break;
+    if (bk_crc32c_range(0, data, at + 4, len + 4) != crc) break;
+    out[2 * n] = at;
+    out[2 * n + 1] = len;
+    n++;
+    at += 8 + len;
+  }
+  return (int32_t)n;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Files.
  * ------------------------------------------------------------------------------------------- */

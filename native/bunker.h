@@ -41,6 +41,13 @@ BK_EXPORT uint32_t bk_crc32c_sw(uint32_t crc, const uint8_t *p, uint32_t len);
 BK_EXPORT uint32_t bk_crc32c_range(uint32_t crc, const uint8_t *p, uint32_t offset, uint32_t len);
 BK_EXPORT int32_t bk_crc32c_hw(void);
 
+/* Walks the log records of data[at, size) (little-endian, as the log writes them: crc:u32 | length:u32
+ * | body, the CRC32C covering length and body), storing each valid record's offset and body length as a
+ * pair in out, until `pairs` are stored or a record is not valid: fewer than 8 bytes left, a length of 0,
+ * above body_max or past the end, or a CRC mismatch. Returns the number of pairs stored; the caller
+ * examines what follows the last one (a torn tail, zeros, corruption). -EINVAL if at > size. */
+BK_EXPORT int32_t bk_scan_records(const uint8_t *data, uint32_t size, uint32_t at, uint32_t body_max, uint32_t *out, uint32_t pairs);
+
 BK_EXPORT int32_t bk_open(const char *path, int32_t flags);
 BK_EXPORT int32_t bk_close(int32_t fd);
 BK_EXPORT int32_t bk_pwrite(int32_t fd, const uint8_t *buf, uint32_t len, double offset);

@@ -70,6 +70,48 @@ static void test_crc_check_values(void) {
   CHECK(bk_crc32c_range(7, framed, 2, 0) == 7);
 }
 
+/* Frames body as a log record at buffer + at; returns the record's size. */
+static uint32_t put_record(uint8_t *buffer, uint32_t at, const uint8_t *body, uint32_t len) {
+  memcpy(buffer + at + 4, &len, 4);
+  memcpy(buffer + at + 8, body, len);
+  uint32_t crc = bk_crc32c_range(0, buffer, at + 4, len + 4);
+  memcpy(buffer + at, &crc, 4);
+  return 8 + len;
+}
+
+static void test_scan_records(void) {
+  uint8_t buffer[4096] = {0};
+  uint32_t offsets[16];
+  uint32_t lengths[16];
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < 10; i++) {
+    uint8_t body[64];
+    uint32_t len = 1 + random_next() % sizeof body;
+    for (uint32_t j = 0; j < len; j++) body[j] = (uint8_t)random_next();
+    offsets[i] = at;
+    lengths[i] = len;
+    at += put_record(buffer, at, body, len);
+  }
+  uint32_t out[32];
+  /* Every record, then zeros (length 0) stop the walk. */
+  CHECK(bk_scan_records(buffer, sizeof buffer, 0, 1024, out, 16) == 10);
+  int same = 1;
+  for (uint32_t i = 0; i < 10; i++) same &= out[2 * i] == offsets[i] && out[2 * i + 1] == lengths[i];
+  CHECK(same);
+  /* Bounded by pairs, and resumable from where it stopped. */
+  CHECK(bk_scan_records(buffer, sizeof buffer, 0, 1024, out, 4) == 4);
+  CHECK(bk_scan_records(buffer, sizeof buffer, offsets[4], 1024, out, 16) == 6 && out[0] == offsets[4]);
+  /* A torn record (its end past the data) stops before it. */
+  CHECK(bk_scan_records(buffer, offsets[7] + 8 + lengths[7] - 1, 0, 1024, out, 16) == 7);
+  /* Fewer than 8 bytes left, a length above body_max, and a flipped body byte all stop. */
+  CHECK(bk_scan_records(buffer, offsets[3] + 7, offsets[3], 1024, out, 16) == 0);
+  CHECK(bk_scan_records(buffer, sizeof buffer, 0, lengths[0] - 1, out, 16) == 0);
+  buffer[offsets[5] + 8] ^= 1;
+  CHECK(bk_scan_records(buffer, sizeof buffer, 0, 1024, out, 16) == 5);
+  CHECK(bk_scan_records(buffer, sizeof buffer, sizeof buffer, 1024, out, 16) == 0);
+  CHECK(bk_scan_records(buffer, sizeof buffer, sizeof buffer + 1, 1024, out, 16) == -EINVAL);
+}
+
 static void test_crc_hw_matches_sw(void) {
   uint8_t *buffer = malloc(RANDOM_LENGTH_MAX + ALIGNMENT_SHIFT_MAX + 1);
   CHECK(buffer != NULL);
@@ -330,6 +372,7 @@ int main(void) {
 
   test_crc_check_values();
   test_crc_hw_matches_sw();
+  test_scan_records();
   test_file_round_trip();
   test_syncer();
 

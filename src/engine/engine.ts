@@ -293,8 +293,8 @@ export class Engine {
     for (const r of reports) {
       const records = r.records;
       for (let k = 0; k < records.count; k++) {
+        if (records.participantCount(k) === 0) continue;
         const participants = records.participants(k);
-        if (participants.length === 0) continue;
         const seq = records.seq(k);
         let p = present.get(seq);
         if (p === undefined) {

@@ -52,6 +52,7 @@ const symbols = {
   bk_crc32c_sw: { args: ["u32", "ptr", "u32"], returns: "u32" },
   bk_crc32c_range: { args: ["u32", "ptr", "u32", "u32"], returns: "u32" },
   bk_crc32c_hw: { args: [], returns: "i32" },
+  bk_scan_records: { args: ["ptr", "u32", "u32", "u32", "ptr", "u32"], returns: "i32" },
   bk_open: { args: ["ptr", "i32"], returns: "i32" },
   bk_close: { args: ["i32"], returns: "i32" },
   bk_pwrite: { args: ["i32", "ptr", "u32", "f64"], returns: "i32" },
@@ -144,6 +145,19 @@ export function crc32cRange(data: Uint8Array, start: number, end: number): numbe
   if (!(start >= 0 && start <= end && end <= data.byteLength)) throw new RangeError(`crc32cRange: [${start}, ${end}) outside 0..${data.byteLength}`);
   if (end - start <= nativeLengthMax) return native.bk_crc32c_range(0, data, start, end - start);
   return crc32c(data.subarray(start, end));
+}
+
+/**
+ * The log records of data[at, ...) in one native call (bk_scan_records): each valid record's header
+ * offset and body length, as pairs in `out`, until `out` is full or a record is not valid. Returns the
+ * number of pairs. `data` must be at most nativeLengthMax bytes.
+ */
+export function scanRecords(data: Uint8Array, at: number, bodyBytesMax: number, out: Uint32Array): number {
+  if (data.byteLength > nativeLengthMax) throw new RangeError(`scanRecords: ${data.byteLength} bytes is over the native limit`);
+  if (!(at >= 0 && at <= data.byteLength)) throw new RangeError(`scanRecords: offset ${at} outside 0..${data.byteLength}`);
+  const n = native.bk_scan_records(data, data.byteLength, at, Math.min(bodyBytesMax, nativeLengthMax), out, out.length >>> 1);
+  if (n < 0) throw new NativeIoError(-n, { syscall: "bk_scan_records" });
+  return n;
 }
 
 /** The portable table path even where SSE4.2 exists; for tests and benchmarks. */

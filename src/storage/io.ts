@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { open as openPromise } from "node:fs/promises";
 import * as native from "../native/ffi.ts";
+import { scanRecordsWith } from "./record.ts";
 
 export type FlushJob = native.FlushJob;
 
@@ -12,6 +13,8 @@ export interface LogIo {
   crc32c(data: Uint8Array): number;
   /** crc32c of data[start, end). */
   crc32cRange(data: Uint8Array, start: number, end: number): number;
+  /** The valid log records from `at` on, as (offset, body length) pairs in `out` (record.ts scanRecordsWith). */
+  scanRecords(data: Uint8Array, at: number, bodyBytesMax: number, out: Uint32Array): number;
   /** "write" opens an existing file read-write; "append" creates it when missing (never O_APPEND). */
   openFile(path: string, mode: OpenMode): number;
   closeFile(fd: number): void;
@@ -50,6 +53,8 @@ const modeFlags: Record<OpenMode, number> = {
 export const nativeIo: LogIo = {
   crc32c: (data) => native.crc32c(data),
   crc32cRange: (data, start, end) => native.crc32cRange(data, start, end),
+  scanRecords: (data, at, bodyBytesMax, out) =>
+    data.byteLength > native.nativeLengthMax ? scanRecordsWith(native, data, at, bodyBytesMax, out) : native.scanRecords(data, at, bodyBytesMax, out),
   openFile: (path, mode) => native.openFile(path, modeFlags[mode]),
   closeFile: (fd) => native.closeFile(fd),
   fileSize: (fd) => native.fileSize(fd),

@@ -6,6 +6,7 @@
 import { dirname } from "node:path";
 import { crc32c } from "../native/ffi.ts";
 import type { FlushJob, LogIo, OpenMode } from "./io.ts";
+import { scanRecordsWith } from "./record.ts";
 
 interface Inode {
   data: Uint8Array;
@@ -45,6 +46,10 @@ export class MemoryIo implements LogIo {
 
   crc32c(data: Uint8Array): number {
     return crc32c(data);
+  }
+
+  scanRecords(data: Uint8Array, at: number, bodyBytesMax: number, out: Uint32Array): number {
+    return scanRecordsWith(this, data, at, bodyBytesMax, out);
   }
 
   private mutate(op: MutatingOp, path: string): void {

@@ -133,6 +133,28 @@ export interface RecordChecksum {
   crc32cRange(data: Uint8Array, start: number, end: number): number;
 }
 
+/**
+ * Walks the records of data[at, ...) as the native bk_scan_records does: stores each valid record's
+ * header offset and body length as a pair in `out` until it is full or a record is not valid (fewer than
+ * recordHeaderBytes left, a length of 0, above `bodyBytesMax` or past the end, a CRC mismatch); returns
+ * the number of pairs. The portable path (MemoryIo, buffers beyond the native length limit).
+ */
+export function scanRecordsWith(checksum: RecordChecksum, data: Uint8Array, at: number, bodyBytesMax: number, out: Uint32Array): number {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const pairs = out.length >>> 1;
+  let n = 0;
+  while (n < pairs && data.length - at >= recordHeaderBytes) {
+    const len = dv.getUint32(at + 4, true);
+    if (len === 0 || len > bodyBytesMax || len > data.length - at - recordHeaderBytes) break;
+    if (checksum.crc32cRange(data, at + 4, at + recordHeaderBytes + len) !== dv.getUint32(at, true)) break;
+    out[2 * n] = at;
+    out[2 * n + 1] = len;
+    n++;
+    at += recordHeaderBytes + len;
+  }
+  return n;
+}
+
 /** Up to this many bytes a byte loop copies faster than TypedArray.prototype.set (a native call). */
 const copyLoopBytesMax = 48;
 

@@ -91,13 +91,14 @@ export class RecoveredRecords {
   private readonly buffers: Uint8Array[] = [];
   private readonly views: DataView[] = [];
   private readonly segmentIds: number[] = [];
-  /** Per record: index into buffers, offset of its header, body length. */
-  private readonly bufferOf: number[] = [];
-  private readonly offsets: number[] = [];
-  private readonly lengths: number[] = [];
+  /** Per record: index into buffers, offset of its header, body length (typed: a million records). */
+  private bufferOf = new Uint32Array(1024);
+  private offsets = new Uint32Array(1024);
+  private lengths = new Uint32Array(1024);
+  private records = 0;
 
   get count(): number {
-    return this.offsets.length;
+    return this.records;
   }
 
   /** Registers a segment's bytes; returns the index add() takes. */
@@ -109,9 +110,23 @@ export class RecoveredRecords {
   }
 
   add(buffer: number, offset: number, bodyLength: number): void {
-    this.bufferOf.push(buffer);
-    this.offsets.push(offset);
-    this.lengths.push(bodyLength);
+    const k = this.records;
+    if (k === this.offsets.length) this.grow();
+    this.bufferOf[k] = buffer;
+    this.offsets[k] = offset;
+    this.lengths[k] = bodyLength;
+    this.records = k + 1;
+  }
+
+  private grow(): void {
+    const widen = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => {
+      const b = new Uint32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.bufferOf = widen(this.bufferOf);
+    this.offsets = widen(this.offsets);
+    this.lengths = widen(this.lengths);
   }
 
   private view(k: number): DataView {
@@ -121,6 +136,11 @@ export class RecoveredRecords {
   /** The record's seq (at a fixed place after the kind byte). */
   seq(k: number): number {
     return this.view(k).getFloat64((this.offsets[k] as number) + recordHeaderBytes + 1, true);
+  }
+
+  /** How many participant shards the record names (0 for a single-shard one), without decoding it. */
+  participantCount(k: number): number {
+    return this.view(k).getUint16((this.offsets[k] as number) + recordHeaderBytes + 21, true);
   }
 
   /** Participant shards of a cross-shard record (empty for a single-shard one), without decoding it. */
@@ -192,7 +212,7 @@ export class RecoveredRecords {
 
   /** Keeps the first `n` records. */
   truncate(n: number): void {
-    this.bufferOf.length = this.offsets.length = this.lengths.length = Math.min(n, this.count);
+    this.records = Math.min(n, this.records);
   }
 
   decodeAll(): LogEntry[] {
@@ -201,6 +221,10 @@ export class RecoveredRecords {
     return out;
   }
 }
+
+/** Records per native scan call during recovery (pairs of offset and length). */
+const scanBatchRecords = 4096;
+const scanPairs = new Uint32Array(new ArrayBuffer(8 * scanBatchRecords));
 
 const segmentPattern = /^(\d{8})\.seg$/;
 
@@ -301,39 +325,40 @@ export class SegmentLog {
       const buffer = records.addSegment(id, data, dv);
       let at = 0;
       while (at < size) {
-        const len = validRecordAt(data, dv, at, io);
-        if (len < 0 && isLast && allZero(data, at)) {
+        // The valid records from `at` on, checked natively in batches; then whatever stopped the walk.
+        const found = io.scanRecords(data, at, recordBytesMax, scanPairs);
+        for (let i = 0; i < found; i++) {
+          const offset = scanPairs[2 * i] as number;
+          // The seq sits at a fixed place (after the kind byte): records a snapshot already covers are
+          // skipped without decoding (a merge seals the segment at its seq, but a size rotation just
+          // before the seal point can leave some of them in the next segment).
+          if (dv.getFloat64(offset + recordHeaderBytes + 1, true) > afterSeq) records.add(buffer, offset, scanPairs[2 * i + 1] as number);
+        }
+        if (found > 0) at = (scanPairs[2 * found - 2] as number) + recordHeaderBytes + (scanPairs[2 * found - 1] as number);
+        if (found === scanPairs.length / 2 || at >= size) continue;
+        if (isLast && allZero(data, at)) {
           // Prepared space after the last record: the clean end of the log, kept for the next writes.
           this.segmentBytes.set(id, at);
           break;
         }
-        if (len < 0) {
-          // Either a torn tail (nothing valid follows) or corruption in the middle of the segment.
-          let next = -1;
-          for (let p = at + 1; p + recordHeaderBytes <= size; p++) {
-            if (validRecordAt(data, dv, p, io) > 0) {
-              next = p;
-              break;
-            }
+        // Either a torn tail (nothing valid follows) or corruption in the middle of the segment.
+        let next = -1;
+        for (let p = at + 1; p + recordHeaderBytes <= size; p++) {
+          if (validRecordAt(data, dv, p, io) > 0) {
+            next = p;
+            break;
           }
-          if ((next >= 0 || !isLast) && !this.opts.salvage) {
-            throw new CorruptLogError(path, at, next >= 0 ? `valid records follow at offset ${next}` : "segment is not the last one");
-          }
-          tornBytes += size - at;
-          this.segmentBytes.set(id, at);
-          const wfd = io.openFile(path, "write");
-          io.ftruncate(wfd, at);
-          io.fdatasync(wfd);
-          io.closeFile(wfd);
-          break;
         }
-        // The seq sits at a fixed place (after the kind byte): records a snapshot already covers are
-        // skipped without decoding (a merge seals the segment at its seq, but a size rotation just
-        // before the seal point can leave some of them in the next segment).
-        if (dv.getFloat64(at + recordHeaderBytes + 1, true) > afterSeq) {
-          records.add(buffer, at, len);
+        if ((next >= 0 || !isLast) && !this.opts.salvage) {
+          throw new CorruptLogError(path, at, next >= 0 ? `valid records follow at offset ${next}` : "segment is not the last one");
         }
-        at += recordHeaderBytes + len;
+        tornBytes += size - at;
+        this.segmentBytes.set(id, at);
+        const wfd = io.openFile(path, "write");
+        io.ftruncate(wfd, at);
+        io.fdatasync(wfd);
+        io.closeFile(wfd);
+        break;
       }
       if (!this.segmentBytes.has(id)) this.segmentBytes.set(id, size);
       // Log bytes, not file bytes: the last segment's prepared space is not log.
