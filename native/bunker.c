@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,11 +290,28 @@ int32_t bk_pwrite(int32_t fd, const uint8_t *buf, uint32_t len, double offset) {
   return (int32_t)done;
 }
 
+/*
+ * Large reads (recovery reads whole segments into fresh buffers) ask for transparent huge pages over
+ * the part of the buffer that holds whole 2 MB pages, so the read faults in a page per 2 MB instead of
+ * one per 4 KB. Measured here (a 29 MB segment, pread into fresh memory, then one pass over it): 119 ms
+ * with 4 KB pages, 53 ms with huge pages; page faults are expensive on this virtual machine, and the
+ * first access from user space after the kernel filled a page faults again. Only advice: where THP is
+ * off, or the memory cannot use it, nothing changes.
+ */
+#define BK_HUGE_READ_BYTES_MIN (4u << 20)
+#define BK_HUGE_PAGE_BYTES ((uintptr_t)2 << 20)
+static void advise_huge_pages(uint8_t *buf, uint32_t len) {
+  uintptr_t from = ((uintptr_t)buf + BK_HUGE_PAGE_BYTES - 1) & ~(BK_HUGE_PAGE_BYTES - 1);
+  uintptr_t to = ((uintptr_t)buf + len) & ~(BK_HUGE_PAGE_BYTES - 1);
+  if (to > from) (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+}
+
 int32_t bk_pread(int32_t fd, uint8_t *buf, uint32_t len, double offset) {
   off_t at;
   int32_t rc = offset_from_double(offset, &at);
   if (rc == 0) rc = check_buffer(buf, len);
   if (rc != 0) return rc;
+  if (len >= BK_HUGE_READ_BYTES_MIN) advise_huge_pages(buf, len);
   uint32_t done = 0;
   while (done < len) { /* bounded by len: each pass reads at least one byte or stops */
     ssize_t n;

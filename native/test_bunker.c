@@ -112,6 +112,29 @@ static void test_scan_records(void) {
   CHECK(bk_scan_records(buffer, sizeof buffer, sizeof buffer + 1, 1024, out, 16) == -EINVAL);
 }
 
+/* A read large enough to be given huge pages (at an odd address, as a JS buffer may be) returns the
+ * file's bytes unchanged. */
+static void test_large_pread(void) {
+  char path[] = "/tmp/bunker-native-large-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  const uint32_t len = (9u << 20) + 12345;
+  uint8_t *data = malloc(len);
+  uint8_t *back = malloc(len + 64);
+  CHECK(data != NULL && back != NULL);
+  if (data != NULL && back != NULL) {
+    for (uint32_t i = 0; i < len; i++) data[i] = (uint8_t)random_next();
+    CHECK(bk_pwrite(fd, data, len, 0) == (int32_t)len);
+    CHECK(bk_pread(fd, back + 7, len, 0) == (int32_t)len);
+    CHECK(memcmp(data, back + 7, len) == 0);
+  }
+  free(data);
+  free(back);
+  close(fd);
+  unlink(path);
+}
+
 static void test_crc_hw_matches_sw(void) {
   uint8_t *buffer = malloc(RANDOM_LENGTH_MAX + ALIGNMENT_SHIFT_MAX + 1);
   CHECK(buffer != NULL);
@@ -373,6 +396,7 @@ int main(void) {
   test_crc_check_values();
   test_crc_hw_matches_sw();
   test_scan_records();
+  test_large_pread();
   test_file_round_trip();
   test_syncer();
 
