@@ -5,8 +5,14 @@ import { integerValue } from "./string-encoding.ts";
 const COMPRESS_BYTES_MIN = 21;
 /** Strings up to this length are tried as integers (Redis rdbTryIntegerEncoding). */
 const INTEGER_ENCODING_CHARS_MAX = 11;
-/** No collection in a payload may claim more elements than this (guards allocations on bad input). */
-const ELEMENTS_MAX = 2 ** 32;
+/**
+ * The most bytes one byte of LZF data can expand to: a 3-byte back reference copies at most 264 bytes
+ * (literal runs never expand). A larger uncompressed size can only fail to decompress, so it is
+ * rejected before its buffer is allocated.
+ */
+const LZF_EXPANSION_MAX = 88;
+/** The high 32 bits of the largest 64-bit length that is still a safe integer (2^53 - 1). */
+const LENGTH_64_HIGH_MAX = 2 ** 21 - 1;
 
 /** A payload that cannot be decoded ("ERR Bad data format"). */
 export class RdbFormatError extends Error {}
@@ -155,6 +161,7 @@ export function lzfCompress(input: Uint8Array, outBytesMax: number): Uint8Array 
 
 /** Decompresses LZF data that must expand to exactly `outBytes` bytes. */
 export function lzfDecompress(input: Uint8Array, outBytes: number): Uint8Array {
+  if (outBytes > input.length * LZF_EXPANSION_MAX) bad("lzf length beyond what its data can expand to");
   const out = new Uint8Array(outBytes);
   let ip = 0;
   let op = 0;
@@ -324,11 +331,27 @@ export class Reader {
     if (kind === 1) return { length: ((first & 0x3f) << 8) | this.byte(), encoding: -1 };
     if (kind === 3) return { length: -1, encoding: first & 0x3f };
     if (first === 0x80) return { length: this.uintBE(4), encoding: -1 };
-    if (first === 0x81) return { length: this.uintBE(8), encoding: -1 };
+    if (first === 0x81) {
+      const high = this.uintBE(4);
+      if (high > LENGTH_64_HIGH_MAX) bad("64-bit length beyond 2^53");
+      return { length: high * 2 ** 32 + this.uintBE(4), encoding: -1 };
+    }
     return bad("bad length prefix");
   }
 
+  /**
+   * A length or count within the bytes left: every byte and every element a length counts takes at
+   * least one byte of the payload (the footer included, as a value may run into it), so a larger one
+   * is malformed however it is used.
+   */
   length(): number {
+    const n = this.lengthUnbounded();
+    if (n > this.buf.length - this.pos) bad("length beyond the payload");
+    return n;
+  }
+
+  /** A length the payload need not hold (an LZF string's uncompressed size): a safe integer only. */
+  lengthUnbounded(): number {
     const l = this.lengthOrEncoding();
     if (l.encoding !== -1) bad("encoded value where a length was expected");
     return l.length;
@@ -353,7 +376,7 @@ export class Reader {
         return view(4, 0x80000000);
       case 3: {
         const packedBytes = this.length();
-        const plainBytes = this.length();
+        const plainBytes = this.lengthUnbounded();
         return lzfDecompress(this.take(packedBytes), plainBytes);
       }
       default:
@@ -382,10 +405,9 @@ export class Reader {
     return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true);
   }
 
+  /** An element count (bounded as length() is, which also bounds what a loop over it may allocate). */
   count(): number {
-    const n = this.length();
-    if (n > ELEMENTS_MAX) bad("too many elements");
-    return n;
+    return this.length();
   }
 }
 
