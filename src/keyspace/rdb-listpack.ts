@@ -5,12 +5,19 @@ import { integerValue } from "./string-encoding.ts";
 // ---------------------------------------------------------------------------------------------------
 // Listpack
 
+/**
+ * Bytes of the back-length that follows a listpack entry of `l` bytes (Redis lpEncodeBacklen; its
+ * thresholds are not all powers of two, so encoder and decoder both take the width from here).
+ */
+function listpackBacklenBytes(l: number): number {
+  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+}
+
+/** The back-length of an `l`-byte entry: 7 bits a byte, most significant first, all but the first marked. */
 function listpackBacklen(out: number[], l: number): void {
-  if (l <= 127) out.push(l);
-  else if (l < 16383) out.push(l >> 7, (l & 127) | 128);
-  else if (l < 2097151) out.push(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else if (l < 268435455) out.push(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else out.push(Math.floor(l / 2 ** 28), ((l >>> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  const width = listpackBacklenBytes(l);
+  out.push(Math.floor(l / 2 ** (7 * (width - 1))));
+  for (let shift = 7 * (width - 2); shift >= 0; shift -= 7) out.push(((l >>> shift) & 127) | 128);
 }
 
 /** The encoded bytes of one listpack entry (encoding, data, backlen). */
@@ -112,8 +119,7 @@ export function listpackDecode(lp: Uint8Array): string[] {
     else if (b === 0xf4) item = signed(le(8), 64);
     else bad("bad listpack encoding");
     // Skip the backlen after checking it describes this entry.
-    const l = p - start;
-    const width = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    const width = listpackBacklenBytes(p - start);
     need(width);
     p += width;
     items.push(item);
