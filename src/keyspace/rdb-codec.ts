@@ -1,4 +1,5 @@
 // The RDB byte layer: the output buffer and reader, length and string encodings, LZF and CRC64.
+import { latin1, latin1Bytes } from "./entry.ts";
 import { integerValue } from "./string-encoding.ts";
 
 /** Strings longer than this are LZF-compressed when it saves at least 4 bytes (rdbcompression yes). */
@@ -268,7 +269,7 @@ export function writeString(out: ByteOut, s: string): void {
       return;
     }
   }
-  writeBlob(out, Buffer.from(s, "latin1"));
+  writeBlob(out, latin1Bytes(s));
 }
 
 function writeIntegerEncoded(out: ByteOut, v: number): void {
@@ -365,7 +366,7 @@ export class Reader {
       let v = 0;
       for (let i = 0; i < count; i++) v += this.byte() * 2 ** (8 * i);
       if (v >= signedMax) v -= signedMax * 2;
-      return Buffer.from(String(v), "latin1");
+      return latin1Bytes(String(v));
     };
     switch (l.encoding) {
       case 0:
@@ -385,7 +386,7 @@ export class Reader {
   }
 
   string(): string {
-    return Buffer.from(this.stringBytes()).toString("latin1");
+    return latin1(this.stringBytes());
   }
 
   /** A score of the old ZSET type: length-prefixed text, or 253/254/255 for nan/+inf/-inf. */
@@ -394,7 +395,7 @@ export class Reader {
     if (n === 253) return NaN;
     if (n === 254) return Infinity;
     if (n === 255) return -Infinity;
-    const text = Buffer.from(this.take(n)).toString("latin1");
+    const text = latin1(this.take(n));
     const v = Number(text);
     if (Number.isNaN(v) && text.trim() !== "nan") bad("bad double");
     return v;

@@ -1,5 +1,6 @@
 // Listpack, ziplist, intset and zipmap blobs: encoding the compact forms Redis 7.0 writes, decoding all.
 import { bad, ByteOut } from "./rdb-codec.ts";
+import { latin1Range } from "./entry.ts";
 import { integerValue } from "./string-encoding.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ export function listpackDecode(lp: Uint8Array): string[] {
     else if ((b & 0xc0) === 0x80) {
       const n = b & 0x3f;
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if ((b & 0xe0) === 0xc0) {
       need(1);
@@ -106,12 +107,12 @@ export function listpackDecode(lp: Uint8Array): string[] {
       need(1);
       const n = ((b & 0x0f) << 8) | (lp[p++] as number);
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if (b === 0xf0) {
       const n = Number(le(4));
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if (b === 0xf1) item = signed(le(2), 16);
     else if (b === 0xf2) item = signed(le(3), 24);
@@ -159,7 +160,7 @@ export function ziplistDecode(zl: Uint8Array): string[] {
     }
     if (n >= 0) {
       need(n);
-      items.push(Buffer.from(zl.subarray(p, p + n)).toString("latin1"));
+      items.push(latin1Range(zl, p, p + n));
       p += n;
       continue;
     }
@@ -235,7 +236,7 @@ export function zipmapDecode(zm: Uint8Array): [string, string][] {
   };
   const str = (n: number): string => {
     if (p + n > zm.length) bad("zipmap overrun");
-    const s = Buffer.from(zm.subarray(p, p + n)).toString("latin1");
+    const s = latin1Range(zm, p, p + n);
     p += n;
     return s;
   };

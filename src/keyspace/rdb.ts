@@ -8,7 +8,7 @@
 import { bad, ByteOut, crc64, Reader, writeBlob, writeLength, writeString } from "./rdb-codec.ts";
 import { intsetDecode, intsetEncode, listpackDecode, listpackEncode, listpackEntryBytes, ziplistDecode, zipmapDecode } from "./rdb-listpack.ts";
 import { Deque } from "./deque.ts";
-import { newEntry, newStringEntry, type Entry } from "./entry.ts";
+import { latin1Bytes, newEntry, newStringEntry, type Entry } from "./entry.ts";
 import { SortedSet } from "./sorted-set.ts";
 import { hashIsListpack, intsetValues, LIST_NODE_BYTES_MAX } from "./encodings.ts";
 import { formatDouble17g, parseDouble } from "../protocol/numbers.ts";
@@ -166,7 +166,7 @@ export function payloadFooterValid(payload: Uint8Array): boolean {
 }
 
 function scoreFromText(text: string): number {
-  const v = parseDouble(Buffer.from(text, "latin1"));
+  const v = parseDouble(latin1Bytes(text));
   if (v === null) {
     if (text === "nan") bad("nan score");
     bad("bad score");
