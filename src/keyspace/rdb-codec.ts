@@ -22,6 +22,11 @@ export function bad(what: string): never {
   throw new RdbFormatError(what);
 }
 
+/** Whether `v` fits a `bits`-bit two's-complement integer (the test behind every integer width choice). */
+export function fitsSigned(v: bigint, bits: number): boolean {
+  return BigInt.asIntN(bits, v) === v;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // CRC64 (Jones polynomial 0xad93d23594c935a9, reflected in and out, initial value 0, no final xor).
 // The table is kept as two 32-bit halves so the loop stays in integer arithmetic.
@@ -264,19 +269,19 @@ export function writeString(out: ByteOut, s: string): void {
   const n = s.length;
   if (n <= INTEGER_ENCODING_CHARS_MAX) {
     const v = integerValue(s);
-    if (v !== null && v >= -(2n ** 31n) && v < 2n ** 31n) {
-      writeIntegerEncoded(out, Number(v));
+    if (v !== null && fitsSigned(v, 32)) {
+      writeIntegerEncoded(out, v);
       return;
     }
   }
   writeBlob(out, latin1Bytes(s));
 }
 
-function writeIntegerEncoded(out: ByteOut, v: number): void {
-  if (v >= -128 && v <= 127) {
+function writeIntegerEncoded(out: ByteOut, v: bigint): void {
+  if (fitsSigned(v, 8)) {
     out.byte(0xc0);
-    out.byte(v);
-  } else if (v >= -32768 && v <= 32767) {
+    out.uintLE(v, 1);
+  } else if (fitsSigned(v, 16)) {
     out.byte(0xc1);
     out.uintLE(v, 2);
   } else {

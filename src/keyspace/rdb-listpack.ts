@@ -1,5 +1,5 @@
 // Listpack, ziplist, intset and zipmap blobs: encoding the compact forms Redis 7.0 writes, decoding all.
-import { bad, ByteOut } from "./rdb-codec.ts";
+import { bad, ByteOut, fitsSigned } from "./rdb-codec.ts";
 import { latin1Range } from "./entry.ts";
 import { integerValue } from "./string-encoding.ts";
 
@@ -28,11 +28,11 @@ function listpackEntry(s: string): number[] {
   if (v !== null) {
     const n = Number(v);
     if (v >= 0n && v <= 127n) e.push(n);
-    else if (v >= -4096n && v <= 4095n) {
+    else if (fitsSigned(v, 13)) {
       const u = n < 0 ? n + 8192 : n;
       e.push(0xc0 | (u >> 8), u & 0xff);
     } else {
-      const width = v >= -32768n && v <= 32767n ? 2 : v >= -8388608n && v <= 8388607n ? 3 : v >= -(2n ** 31n) && v < 2n ** 31n ? 4 : 8;
+      const width = fitsSigned(v, 16) ? 2 : fitsSigned(v, 24) ? 3 : fitsSigned(v, 32) ? 4 : 8;
       e.push(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
       let u = BigInt.asUintN(width * 8, v);
       for (let i = 0; i < width; i++) {
@@ -210,8 +210,8 @@ export function intsetDecode(is: Uint8Array): string[] {
 export function intsetEncode(values: readonly bigint[]): Uint8Array {
   let width = 2;
   for (const v of values) {
-    if (v < -32768n || v > 32767n) width = Math.max(width, 4);
-    if (v < -(2n ** 31n) || v >= 2n ** 31n) width = 8;
+    if (!fitsSigned(v, 32)) width = 8;
+    else if (!fitsSigned(v, 16)) width = Math.max(width, 4);
   }
   const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out = new ByteOut();
