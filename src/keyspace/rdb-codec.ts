@@ -224,6 +224,12 @@ export class ByteOut {
     this.length += b.length;
   }
 
+  /** The bytes of a latin1 byte string (one char code a byte). */
+  latin1(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.length++] = s.charCodeAt(i) & 0xff;
+  }
+
   /** `count` bytes of `v` little-endian (count <= 8; v a safe integer or a bigint). */
   uintLE(v: number | bigint, count: number): void {
     let x = BigInt.asUintN(64, BigInt(v));

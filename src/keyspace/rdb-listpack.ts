@@ -6,6 +6,12 @@ import { integerValue } from "./string-encoding.ts";
 // ---------------------------------------------------------------------------------------------------
 // Listpack
 
+/** A listpack's total-bytes (u32) and element-count (u16) header. */
+const LISTPACK_HEADER_BYTES = 6;
+const LISTPACK_END = 0xff;
+/** The element count a listpack stores once it holds more than fits its u16 ("count unknown"). */
+const LISTPACK_COUNT_UNKNOWN = 65535;
+
 /**
  * Bytes of the back-length that follows a listpack entry of `l` bytes (Redis lpEncodeBacklen; its
  * thresholds are not all powers of two, so encoder and decoder both take the width from here).
@@ -15,70 +21,89 @@ function listpackBacklenBytes(l: number): number {
 }
 
 /** The back-length of an `l`-byte entry: 7 bits a byte, most significant first, all but the first marked. */
-function listpackBacklen(out: number[], l: number): void {
+function writeListpackBacklen(out: ByteOut, l: number): void {
   const width = listpackBacklenBytes(l);
-  out.push(Math.floor(l / 2 ** (7 * (width - 1))));
-  for (let shift = 7 * (width - 2); shift >= 0; shift -= 7) out.push(((l >>> shift) & 127) | 128);
+  out.byte(Math.floor(l / 2 ** (7 * (width - 1))));
+  for (let shift = 7 * (width - 2); shift >= 0; shift -= 7) out.byte(((l >>> shift) & 127) | 128);
 }
 
-/** The encoded bytes of one listpack entry (encoding, data, backlen). */
-function listpackEntry(s: string): number[] {
-  const e: number[] = [];
+/** Appends one listpack entry for `s` (encoding, data, back-length). */
+function writeListpackEntry(out: ByteOut, s: string): void {
+  const start = out.length;
   const v = integerValue(s);
   if (v !== null) {
     const n = Number(v);
-    if (v >= 0n && v <= 127n) e.push(n);
+    if (v >= 0n && v <= 127n) out.byte(n);
     else if (fitsSigned(v, 13)) {
       const u = n < 0 ? n + 8192 : n;
-      e.push(0xc0 | (u >> 8), u & 0xff);
+      out.byte(0xc0 | (u >> 8));
+      out.byte(u & 0xff);
     } else {
       const width = fitsSigned(v, 16) ? 2 : fitsSigned(v, 24) ? 3 : fitsSigned(v, 32) ? 4 : 8;
-      e.push(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
-      let u = BigInt.asUintN(width * 8, v);
-      for (let i = 0; i < width; i++) {
-        e.push(Number(u & 0xffn));
-        u >>= 8n;
-      }
+      out.byte(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
+      out.uintLE(v, width);
     }
   } else {
     const n = s.length;
-    if (n < 64) e.push(0x80 | n);
-    else if (n < 4096) e.push(0xe0 | (n >> 8), n & 0xff);
-    else e.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-    for (let i = 0; i < n; i++) e.push(s.charCodeAt(i));
+    if (n < 64) out.byte(0x80 | n);
+    else if (n < 4096) {
+      out.byte(0xe0 | (n >> 8));
+      out.byte(n & 0xff);
+    } else {
+      out.byte(0xf0);
+      out.uintLE(n, 4);
+    }
+    out.latin1(s);
   }
-  listpackBacklen(e, e.length);
-  return e;
+  writeListpackBacklen(out, out.length - start);
 }
 
-/** Bytes one element adds to a listpack. */
-export function listpackEntryBytes(s: string): number {
-  return listpackEntry(s).length;
+/**
+ * A listpack built one element at a time, each encoded once: `bytes` is its size so far, so a caller
+ * filling size-bounded nodes (the quicklist) decides where to split without encoding anything twice.
+ */
+export class ListpackWriter {
+  private readonly entries = new ByteOut();
+  private elements = 0;
+
+  get count(): number {
+    return this.elements;
+  }
+
+  /** The listpack's size if finished now: header, entries, terminator. */
+  get bytes(): number {
+    return LISTPACK_HEADER_BYTES + this.entries.length + 1;
+  }
+
+  push(s: string): void {
+    writeListpackEntry(this.entries, s);
+    this.elements++;
+  }
+
+  finish(): Uint8Array {
+    const out = new ByteOut();
+    out.uintLE(this.bytes, 4);
+    out.uintLE(Math.min(this.elements, LISTPACK_COUNT_UNKNOWN), 2);
+    out.bytes(this.entries.view());
+    out.byte(LISTPACK_END);
+    return out.view();
+  }
 }
 
 /** A listpack holding `items` in order. */
 export function listpackEncode(items: readonly string[]): Uint8Array {
-  const body = new ByteOut();
-  for (const s of items) {
-    const e = listpackEntry(s);
-    for (const b of e) body.byte(b);
-  }
-  const total = 6 + body.length + 1;
-  const out = new ByteOut();
-  out.uintLE(total, 4);
-  out.uintLE(Math.min(items.length, 65535), 2);
-  out.bytes(body.view());
-  out.byte(0xff);
-  return out.view();
+  const lp = new ListpackWriter();
+  for (const s of items) lp.push(s);
+  return lp.finish();
 }
 
 export function listpackDecode(lp: Uint8Array): string[] {
-  if (lp.length < 7) bad("listpack too short");
+  if (lp.length < LISTPACK_HEADER_BYTES + 1) bad("listpack too short");
   const dv = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
   if (dv.getUint32(0, true) !== lp.length) bad("listpack size mismatch");
   const declared = dv.getUint16(4, true);
   const items: string[] = [];
-  let p = 6;
+  let p = LISTPACK_HEADER_BYTES;
   const need = (n: number): void => {
     if (p + n > lp.length - 1) bad("listpack entry overrun");
   };
@@ -125,8 +150,8 @@ export function listpackDecode(lp: Uint8Array): string[] {
     p += width;
     items.push(item);
   }
-  if (lp[lp.length - 1] !== 0xff) bad("listpack without terminator");
-  if (declared !== 65535 && declared !== items.length) bad("listpack count mismatch");
+  if (lp[lp.length - 1] !== LISTPACK_END) bad("listpack without terminator");
+  if (declared !== LISTPACK_COUNT_UNKNOWN && declared !== items.length) bad("listpack count mismatch");
   return items;
 }
 
