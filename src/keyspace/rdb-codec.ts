@@ -1,18 +1,30 @@
 // The RDB byte layer: the output buffer and reader, length and string encodings, LZF and CRC64.
+import { latin1, latin1Bytes } from "./entry.ts";
 import { integerValue } from "./string-encoding.ts";
 
 /** Strings longer than this are LZF-compressed when it saves at least 4 bytes (rdbcompression yes). */
 const COMPRESS_BYTES_MIN = 21;
 /** Strings up to this length are tried as integers (Redis rdbTryIntegerEncoding). */
 const INTEGER_ENCODING_CHARS_MAX = 11;
-/** No collection in a payload may claim more elements than this (guards allocations on bad input). */
-const ELEMENTS_MAX = 2 ** 32;
+/**
+ * The most bytes one byte of LZF data can expand to: a 3-byte back reference copies at most 264 bytes
+ * (literal runs never expand). A larger uncompressed size can only fail to decompress, so it is
+ * rejected before its buffer is allocated.
+ */
+const LZF_EXPANSION_MAX = 88;
+/** The high 32 bits of the largest 64-bit length that is still a safe integer (2^53 - 1). */
+const LENGTH_64_HIGH_MAX = 2 ** 21 - 1;
 
 /** A payload that cannot be decoded ("ERR Bad data format"). */
 export class RdbFormatError extends Error {}
 
 export function bad(what: string): never {
   throw new RdbFormatError(what);
+}
+
+/** Whether `v` fits a `bits`-bit two's-complement integer (the test behind every integer width choice). */
+export function fitsSigned(v: bigint, bits: number): boolean {
+  return BigInt.asIntN(bits, v) === v;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -155,6 +167,7 @@ export function lzfCompress(input: Uint8Array, outBytesMax: number): Uint8Array 
 
 /** Decompresses LZF data that must expand to exactly `outBytes` bytes. */
 export function lzfDecompress(input: Uint8Array, outBytes: number): Uint8Array {
+  if (outBytes > input.length * LZF_EXPANSION_MAX) bad("lzf length beyond what its data can expand to");
   const out = new Uint8Array(outBytes);
   let ip = 0;
   let op = 0;
@@ -211,6 +224,12 @@ export class ByteOut {
     this.length += b.length;
   }
 
+  /** The bytes of a latin1 byte string (one char code a byte). */
+  latin1(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.length++] = s.charCodeAt(i) & 0xff;
+  }
+
   /** `count` bytes of `v` little-endian (count <= 8; v a safe integer or a bigint). */
   uintLE(v: number | bigint, count: number): void {
     let x = BigInt.asUintN(64, BigInt(v));
@@ -256,19 +275,19 @@ export function writeString(out: ByteOut, s: string): void {
   const n = s.length;
   if (n <= INTEGER_ENCODING_CHARS_MAX) {
     const v = integerValue(s);
-    if (v !== null && v >= -(2n ** 31n) && v < 2n ** 31n) {
-      writeIntegerEncoded(out, Number(v));
+    if (v !== null && fitsSigned(v, 32)) {
+      writeIntegerEncoded(out, v);
       return;
     }
   }
-  writeBlob(out, Buffer.from(s, "latin1"));
+  writeBlob(out, latin1Bytes(s));
 }
 
-function writeIntegerEncoded(out: ByteOut, v: number): void {
-  if (v >= -128 && v <= 127) {
+function writeIntegerEncoded(out: ByteOut, v: bigint): void {
+  if (fitsSigned(v, 8)) {
     out.byte(0xc0);
-    out.byte(v);
-  } else if (v >= -32768 && v <= 32767) {
+    out.uintLE(v, 1);
+  } else if (fitsSigned(v, 16)) {
     out.byte(0xc1);
     out.uintLE(v, 2);
   } else {
@@ -324,11 +343,27 @@ export class Reader {
     if (kind === 1) return { length: ((first & 0x3f) << 8) | this.byte(), encoding: -1 };
     if (kind === 3) return { length: -1, encoding: first & 0x3f };
     if (first === 0x80) return { length: this.uintBE(4), encoding: -1 };
-    if (first === 0x81) return { length: this.uintBE(8), encoding: -1 };
+    if (first === 0x81) {
+      const high = this.uintBE(4);
+      if (high > LENGTH_64_HIGH_MAX) bad("64-bit length beyond 2^53");
+      return { length: high * 2 ** 32 + this.uintBE(4), encoding: -1 };
+    }
     return bad("bad length prefix");
   }
 
+  /**
+   * A length or count within the bytes left: every byte and every element a length counts takes at
+   * least one byte of the payload (the footer included, as a value may run into it), so a larger one
+   * is malformed however it is used.
+   */
   length(): number {
+    const n = this.lengthUnbounded();
+    if (n > this.buf.length - this.pos) bad("length beyond the payload");
+    return n;
+  }
+
+  /** A length the payload need not hold (an LZF string's uncompressed size): a safe integer only. */
+  lengthUnbounded(): number {
     const l = this.lengthOrEncoding();
     if (l.encoding !== -1) bad("encoded value where a length was expected");
     return l.length;
@@ -342,7 +377,7 @@ export class Reader {
       let v = 0;
       for (let i = 0; i < count; i++) v += this.byte() * 2 ** (8 * i);
       if (v >= signedMax) v -= signedMax * 2;
-      return Buffer.from(String(v), "latin1");
+      return latin1Bytes(String(v));
     };
     switch (l.encoding) {
       case 0:
@@ -353,7 +388,7 @@ export class Reader {
         return view(4, 0x80000000);
       case 3: {
         const packedBytes = this.length();
-        const plainBytes = this.length();
+        const plainBytes = this.lengthUnbounded();
         return lzfDecompress(this.take(packedBytes), plainBytes);
       }
       default:
@@ -362,7 +397,7 @@ export class Reader {
   }
 
   string(): string {
-    return Buffer.from(this.stringBytes()).toString("latin1");
+    return latin1(this.stringBytes());
   }
 
   /** A score of the old ZSET type: length-prefixed text, or 253/254/255 for nan/+inf/-inf. */
@@ -371,7 +406,7 @@ export class Reader {
     if (n === 253) return NaN;
     if (n === 254) return Infinity;
     if (n === 255) return -Infinity;
-    const text = Buffer.from(this.take(n)).toString("latin1");
+    const text = latin1(this.take(n));
     const v = Number(text);
     if (Number.isNaN(v) && text.trim() !== "nan") bad("bad double");
     return v;
@@ -382,10 +417,9 @@ export class Reader {
     return new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true);
   }
 
+  /** An element count (bounded as length() is, which also bounds what a loop over it may allocate). */
   count(): number {
-    const n = this.length();
-    if (n > ELEMENTS_MAX) bad("too many elements");
-    return n;
+    return this.length();
   }
 }
 

@@ -1,76 +1,109 @@
 // Listpack, ziplist, intset and zipmap blobs: encoding the compact forms Redis 7.0 writes, decoding all.
-import { bad, ByteOut } from "./rdb-codec.ts";
+import { bad, ByteOut, fitsSigned } from "./rdb-codec.ts";
+import { latin1Range } from "./entry.ts";
 import { integerValue } from "./string-encoding.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Listpack
 
-function listpackBacklen(out: number[], l: number): void {
-  if (l <= 127) out.push(l);
-  else if (l < 16383) out.push(l >> 7, (l & 127) | 128);
-  else if (l < 2097151) out.push(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else if (l < 268435455) out.push(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
-  else out.push(Math.floor(l / 2 ** 28), ((l >>> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+/** A listpack's total-bytes (u32) and element-count (u16) header. */
+const LISTPACK_HEADER_BYTES = 6;
+const LISTPACK_END = 0xff;
+/** The element count a listpack stores once it holds more than fits its u16 ("count unknown"). */
+const LISTPACK_COUNT_UNKNOWN = 65535;
+
+/**
+ * Bytes of the back-length that follows a listpack entry of `l` bytes (Redis lpEncodeBacklen; its
+ * thresholds are not all powers of two, so encoder and decoder both take the width from here).
+ */
+function listpackBacklenBytes(l: number): number {
+  return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
 }
 
-/** The encoded bytes of one listpack entry (encoding, data, backlen). */
-function listpackEntry(s: string): number[] {
-  const e: number[] = [];
+/** The back-length of an `l`-byte entry: 7 bits a byte, most significant first, all but the first marked. */
+function writeListpackBacklen(out: ByteOut, l: number): void {
+  const width = listpackBacklenBytes(l);
+  out.byte(Math.floor(l / 2 ** (7 * (width - 1))));
+  for (let shift = 7 * (width - 2); shift >= 0; shift -= 7) out.byte(((l >>> shift) & 127) | 128);
+}
+
+/** Appends one listpack entry for `s` (encoding, data, back-length). */
+function writeListpackEntry(out: ByteOut, s: string): void {
+  const start = out.length;
   const v = integerValue(s);
   if (v !== null) {
     const n = Number(v);
-    if (v >= 0n && v <= 127n) e.push(n);
-    else if (v >= -4096n && v <= 4095n) {
+    if (v >= 0n && v <= 127n) out.byte(n);
+    else if (fitsSigned(v, 13)) {
       const u = n < 0 ? n + 8192 : n;
-      e.push(0xc0 | (u >> 8), u & 0xff);
+      out.byte(0xc0 | (u >> 8));
+      out.byte(u & 0xff);
     } else {
-      const width = v >= -32768n && v <= 32767n ? 2 : v >= -8388608n && v <= 8388607n ? 3 : v >= -(2n ** 31n) && v < 2n ** 31n ? 4 : 8;
-      e.push(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
-      let u = BigInt.asUintN(width * 8, v);
-      for (let i = 0; i < width; i++) {
-        e.push(Number(u & 0xffn));
-        u >>= 8n;
-      }
+      const width = fitsSigned(v, 16) ? 2 : fitsSigned(v, 24) ? 3 : fitsSigned(v, 32) ? 4 : 8;
+      out.byte(width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4);
+      out.uintLE(v, width);
     }
   } else {
     const n = s.length;
-    if (n < 64) e.push(0x80 | n);
-    else if (n < 4096) e.push(0xe0 | (n >> 8), n & 0xff);
-    else e.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-    for (let i = 0; i < n; i++) e.push(s.charCodeAt(i));
+    if (n < 64) out.byte(0x80 | n);
+    else if (n < 4096) {
+      out.byte(0xe0 | (n >> 8));
+      out.byte(n & 0xff);
+    } else {
+      out.byte(0xf0);
+      out.uintLE(n, 4);
+    }
+    out.latin1(s);
   }
-  listpackBacklen(e, e.length);
-  return e;
+  writeListpackBacklen(out, out.length - start);
 }
 
-/** Bytes one element adds to a listpack. */
-export function listpackEntryBytes(s: string): number {
-  return listpackEntry(s).length;
+/**
+ * A listpack built one element at a time, each encoded once: `bytes` is its size so far, so a caller
+ * filling size-bounded nodes (the quicklist) decides where to split without encoding anything twice.
+ */
+export class ListpackWriter {
+  private readonly entries = new ByteOut();
+  private elements = 0;
+
+  get count(): number {
+    return this.elements;
+  }
+
+  /** The listpack's size if finished now: header, entries, terminator. */
+  get bytes(): number {
+    return LISTPACK_HEADER_BYTES + this.entries.length + 1;
+  }
+
+  push(s: string): void {
+    writeListpackEntry(this.entries, s);
+    this.elements++;
+  }
+
+  finish(): Uint8Array {
+    const out = new ByteOut();
+    out.uintLE(this.bytes, 4);
+    out.uintLE(Math.min(this.elements, LISTPACK_COUNT_UNKNOWN), 2);
+    out.bytes(this.entries.view());
+    out.byte(LISTPACK_END);
+    return out.view();
+  }
 }
 
 /** A listpack holding `items` in order. */
 export function listpackEncode(items: readonly string[]): Uint8Array {
-  const body = new ByteOut();
-  for (const s of items) {
-    const e = listpackEntry(s);
-    for (const b of e) body.byte(b);
-  }
-  const total = 6 + body.length + 1;
-  const out = new ByteOut();
-  out.uintLE(total, 4);
-  out.uintLE(Math.min(items.length, 65535), 2);
-  out.bytes(body.view());
-  out.byte(0xff);
-  return out.view();
+  const lp = new ListpackWriter();
+  for (const s of items) lp.push(s);
+  return lp.finish();
 }
 
 export function listpackDecode(lp: Uint8Array): string[] {
-  if (lp.length < 7) bad("listpack too short");
+  if (lp.length < LISTPACK_HEADER_BYTES + 1) bad("listpack too short");
   const dv = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
   if (dv.getUint32(0, true) !== lp.length) bad("listpack size mismatch");
   const declared = dv.getUint16(4, true);
   const items: string[] = [];
-  let p = 6;
+  let p = LISTPACK_HEADER_BYTES;
   const need = (n: number): void => {
     if (p + n > lp.length - 1) bad("listpack entry overrun");
   };
@@ -90,7 +123,7 @@ export function listpackDecode(lp: Uint8Array): string[] {
     else if ((b & 0xc0) === 0x80) {
       const n = b & 0x3f;
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if ((b & 0xe0) === 0xc0) {
       need(1);
@@ -99,12 +132,12 @@ export function listpackDecode(lp: Uint8Array): string[] {
       need(1);
       const n = ((b & 0x0f) << 8) | (lp[p++] as number);
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if (b === 0xf0) {
       const n = Number(le(4));
       need(n);
-      item = Buffer.from(lp.subarray(p, p + n)).toString("latin1");
+      item = latin1Range(lp, p, p + n);
       p += n;
     } else if (b === 0xf1) item = signed(le(2), 16);
     else if (b === 0xf2) item = signed(le(3), 24);
@@ -112,14 +145,13 @@ export function listpackDecode(lp: Uint8Array): string[] {
     else if (b === 0xf4) item = signed(le(8), 64);
     else bad("bad listpack encoding");
     // Skip the backlen after checking it describes this entry.
-    const l = p - start;
-    const width = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    const width = listpackBacklenBytes(p - start);
     need(width);
     p += width;
     items.push(item);
   }
-  if (lp[lp.length - 1] !== 0xff) bad("listpack without terminator");
-  if (declared !== 65535 && declared !== items.length) bad("listpack count mismatch");
+  if (lp[lp.length - 1] !== LISTPACK_END) bad("listpack without terminator");
+  if (declared !== LISTPACK_COUNT_UNKNOWN && declared !== items.length) bad("listpack count mismatch");
   return items;
 }
 
@@ -153,7 +185,7 @@ export function ziplistDecode(zl: Uint8Array): string[] {
     }
     if (n >= 0) {
       need(n);
-      items.push(Buffer.from(zl.subarray(p, p + n)).toString("latin1"));
+      items.push(latin1Range(zl, p, p + n));
       p += n;
       continue;
     }
@@ -203,8 +235,8 @@ export function intsetDecode(is: Uint8Array): string[] {
 export function intsetEncode(values: readonly bigint[]): Uint8Array {
   let width = 2;
   for (const v of values) {
-    if (v < -32768n || v > 32767n) width = Math.max(width, 4);
-    if (v < -(2n ** 31n) || v >= 2n ** 31n) width = 8;
+    if (!fitsSigned(v, 32)) width = 8;
+    else if (!fitsSigned(v, 16)) width = Math.max(width, 4);
   }
   const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out = new ByteOut();
@@ -229,7 +261,7 @@ export function zipmapDecode(zm: Uint8Array): [string, string][] {
   };
   const str = (n: number): string => {
     if (p + n > zm.length) bad("zipmap overrun");
-    const s = Buffer.from(zm.subarray(p, p + n)).toString("latin1");
+    const s = latin1Range(zm, p, p + n);
     p += n;
     return s;
   };

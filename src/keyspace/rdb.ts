@@ -6,9 +6,9 @@
 // decoding accepts every encoding a Redis 7.0 payload may carry (also the older ziplist, zipmap and
 // plain forms). Streams and module values are not supported (Bunker has no such types).
 import { bad, ByteOut, crc64, Reader, writeBlob, writeLength, writeString } from "./rdb-codec.ts";
-import { intsetDecode, intsetEncode, listpackDecode, listpackEncode, listpackEntryBytes, ziplistDecode, zipmapDecode } from "./rdb-listpack.ts";
+import { intsetDecode, intsetEncode, listpackDecode, listpackEncode, ListpackWriter, ziplistDecode, zipmapDecode } from "./rdb-listpack.ts";
 import { Deque } from "./deque.ts";
-import { newEntry, newStringEntry, type Entry } from "./entry.ts";
+import { latin1Bytes, newEntry, newStringEntry, type Entry } from "./entry.ts";
 import { SortedSet } from "./sorted-set.ts";
 import { hashIsListpack, intsetValues, LIST_NODE_BYTES_MAX } from "./encodings.ts";
 import { formatDouble17g, parseDouble } from "../protocol/numbers.ts";
@@ -51,21 +51,18 @@ function intsetMembers(s: Set<string>): bigint[] | null {
   return values === null ? null : [...values.values()];
 }
 
-/** The list split into quicklist nodes as RPUSH would fill them (8 KiB listpacks). */
-function quicklistNodes(items: readonly string[]): string[][] {
-  const nodes: string[][] = [];
-  let node: string[] = [];
-  let nodeBytes = 7;
+/** The list split into quicklist nodes as RPUSH would fill them (8 KiB listpacks), as encoded listpacks. */
+function quicklistNodes(items: readonly string[]): Uint8Array[] {
+  const nodes: Uint8Array[] = [];
+  let node = new ListpackWriter();
   for (const s of items) {
-    if (node.length > 0 && nodeBytes + s.length + QUICKLIST_ENTRY_OVERHEAD_BYTES > LIST_NODE_BYTES_MAX) {
-      nodes.push(node);
-      node = [];
-      nodeBytes = 7;
+    if (node.count > 0 && node.bytes + s.length + QUICKLIST_ENTRY_OVERHEAD_BYTES > LIST_NODE_BYTES_MAX) {
+      nodes.push(node.finish());
+      node = new ListpackWriter();
     }
     node.push(s);
-    nodeBytes += listpackEntryBytes(s);
   }
-  if (node.length > 0) nodes.push(node);
+  if (node.count > 0) nodes.push(node.finish());
   return nodes;
 }
 
@@ -89,7 +86,7 @@ function writeValue(out: ByteOut, e: Entry): void {
       writeLength(out, nodes.length);
       for (const node of nodes) {
         writeLength(out, NODE_PACKED);
-        writeBlob(out, listpackEncode(node));
+        writeBlob(out, node);
       }
       return;
     }
@@ -166,7 +163,7 @@ export function payloadFooterValid(payload: Uint8Array): boolean {
 }
 
 function scoreFromText(text: string): number {
-  const v = parseDouble(Buffer.from(text, "latin1"));
+  const v = parseDouble(latin1Bytes(text));
   if (v === null) {
     if (text === "nan") bad("nan score");
     bad("bad score");

@@ -82,6 +82,12 @@ const badPayloads: [string, Uint8Array][] = [
   ["a bad listpack", payload(16, blob([9, 0, 0, 0, 1, 0, 0x81, 0x61, 0xff]))],
   ["duplicate set members", payload(2, [2, ...rdbString("a"), ...rdbString("a")])],
   ["bad LZF data", payload(0, [0xc3, 3, 30, 0xff, 0xff, 0xff])],
+  ["a 64-bit string length past the payload", payload(0, [0x81, 0, 0, 0, 0, 0, 0, 0, 100, ...bytes("abc")])],
+  ["a 64-bit string length past 2^53", payload(0, [0x81, 0x40, 0, 0, 0, 0, 0, 0, 0, ...bytes("abc")])],
+  ["an LZF string with a 64-bit uncompressed length of 2^62", payload(0, [0xc3, 3, 0x81, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x02, ...bytes("abc")])],
+  ["an LZF string with a 64-bit uncompressed length of 2^40", payload(0, [0xc3, 3, 0x81, 0, 0, 1, 0, 0, 0, 0, 0, 0x02, ...bytes("abc")])],
+  ["an LZF string with a 64-bit compressed length past the payload", payload(0, [0xc3, 0x81, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0x02, ...bytes("abc")])],
+  ["a quicklist with 2^64-1 nodes", payload(18, [0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 1, 0x61])],
 ];
 
 const restoreBad: DiffCase[] = badPayloads.map(([name, p]) => ({
