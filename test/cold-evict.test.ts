@@ -5,6 +5,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { RawClient } from "./support/raw-client.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
+import { distinctValue } from "./support/values.ts";
 
 const started: ServerHandle[] = [];
 afterAll(async () => {
@@ -22,19 +23,7 @@ async function infoField(c: RawClient, section: string, field: string): Promise<
   return Number(m[1]);
 }
 
-/** A distinct binary value per key (every byte value occurs), so a misplaced read cannot pass. */
-function valueOf(i: number, bytes: number): string {
-  let s = `<${i}>`;
-  let x = (i * 2654435761) >>> 0;
-  while (s.length < bytes) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    s += String.fromCharCode(x & 0xff);
-  }
-  return s;
-}
+const valueOf = distinctValue;
 const arg = (s: string): Uint8Array => Buffer.from(s, "latin1");
 
 test("filling past maxmemory with large values makes them cold instead of evicting keys", async () => {

@@ -5,6 +5,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { RawClient, type Arg } from "./support/raw-client.ts";
 import { startBunker, type ServerHandle } from "./support/servers.ts";
+import { distinctValue } from "./support/values.ts";
 
 const started: ServerHandle[] = [];
 afterAll(async () => {
@@ -14,19 +15,7 @@ afterAll(async () => {
 const text = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
 const arg = (s: string): Uint8Array => Buffer.from(s, "latin1");
 
-/** A distinct binary value (every byte value occurs), so a misplaced read cannot pass. */
-function valueOf(i: number, bytes: number): string {
-  let s = `<${i}>`;
-  let x = (i * 2654435761) >>> 0 || 1;
-  while (s.length < bytes) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    s += String.fromCharCode(x & 0xff);
-  }
-  return s.slice(0, bytes);
-}
+const valueOf = distinctValue;
 
 const future = Date.now() + 10_000_000;
 /** [db, command] pairs, run in order; keys spread over the four shards. */
