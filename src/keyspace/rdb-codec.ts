@@ -389,7 +389,12 @@ export class Reader {
       case 3: {
         const packedBytes = this.length();
         const plainBytes = this.lengthUnbounded();
-        return lzfDecompress(this.take(packedBytes), plainBytes);
+        const packed = this.take(packedBytes);
+        // Redis (rdbLoadLzfStringObject) only checks that lzf_decompress returns the declared length,
+        // and lzf_decompress returns 0 on any error as well as for an empty result: a string declaring
+        // 0 bytes loads as empty whatever its compressed bytes hold (they must still be in the payload).
+        if (plainBytes === 0) return packed.subarray(0, 0);
+        return lzfDecompress(packed, plainBytes);
       }
       default:
         return bad("unknown string encoding");

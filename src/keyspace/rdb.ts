@@ -8,7 +8,7 @@
 import { bad, ByteOut, crc64, Reader, writeBlob, writeLength, writeString } from "./rdb-codec.ts";
 import { intsetDecode, intsetEncode, listpackDecode, listpackEncode, ListpackWriter, ziplistDecode, zipmapDecode } from "./rdb-listpack.ts";
 import { Deque } from "./deque.ts";
-import { latin1Bytes, newEntry, newStringEntry, type Entry } from "./entry.ts";
+import { latin1, latin1Bytes, newEntry, newStringEntry, type Entry } from "./entry.ts";
 import { SortedSet } from "./sorted-set.ts";
 import { hashIsListpack, intsetValues, LIST_NODE_BYTES_MAX } from "./encodings.ts";
 import { formatDouble17g, parseDouble } from "../protocol/numbers.ts";
@@ -234,14 +234,16 @@ function readValue(r: Reader, type: number): Entry {
       const d = new Deque<string>();
       for (let i = 0; i < nodes; i++) {
         const container = type === TYPE_LIST_QUICKLIST_2 ? r.length() : NODE_PACKED;
+        if (container !== NODE_PLAIN && container !== NODE_PACKED) bad("unknown quicklist container");
+        const blob = r.stringBytes();
+        // Redis refuses an empty blob for either container, before it looks inside.
+        if (blob.length === 0) bad("empty quicklist node");
         if (container === NODE_PLAIN) {
-          d.pushBack(r.string());
+          d.pushBack(latin1(blob));
           continue;
         }
-        if (container !== NODE_PACKED) bad("unknown quicklist container");
-        const blob = r.stringBytes();
         const items = type === TYPE_LIST_QUICKLIST_2 ? listpackDecode(blob) : ziplistDecode(blob);
-        // Redis skips empty nodes when loading.
+        // A node that holds no entries (a bare header) is skipped, as Redis does.
         for (const s of items) d.pushBack(s);
       }
       return newEntry("list", nonEmpty(d));

@@ -40,6 +40,9 @@ function ziplist(items: readonly (string | number)[]): number[] {
   return [...le32(total), ...le32(items.length > 0 ? tail : 10), items.length & 0xff, items.length >> 8, ...entries, 0xff];
 }
 
+/** An LZF string declaring 0 uncompressed bytes, with `data` (under 64 bytes) as its compressed bytes. */
+const lzfEmpty = (data: number[]): number[] => [0xc3, data.length, 0, ...data];
+
 /** An RDB string holding raw bytes (length < 64). */
 const blob = (b: number[]): number[] => [b.length, ...b];
 
@@ -56,6 +59,21 @@ const oldPayloads: [string, Uint8Array, string[][]][] = [
   ["HASH_ZIPMAP", payload(9, blob(zipmap([["f1", "v1"], ["f2", "value2"]]))), [["HGET", "k", "f1"], ["HGET", "k", "f2"], ["HLEN", "k"]]],
   ["HASH_ZIPLIST", payload(13, blob(ziplist(["f", "v", "n", 12]))), [["HGET", "k", "f"], ["HGET", "k", "n"], ["HLEN", "k"]]],
   ["STRING (LZF)", payload(0, [0xc3, 5, 30, 0x00, 0x61, 0xe0, 0x14, 0x00]), [["GET", "k"]]],
+  // lzf_decompress answers 0 for an error as for an empty result, and Redis only compares that with the
+  // declared length: an LZF string declaring 0 bytes loads as "" whatever its compressed bytes.
+  ["STRING (LZF declaring 0 bytes, a literal run)", payload(0, lzfEmpty([0x02, ...bytes("abc")])), [["GET", "k"], ["STRLEN", "k"]]],
+  ["STRING (LZF declaring 0 bytes, no data)", payload(0, lzfEmpty([])), [["GET", "k"]]],
+  ["STRING (LZF declaring 0 bytes, a cut back reference)", payload(0, lzfEmpty([0xff])), [["GET", "k"]]],
+  ["STRING (LZF declaring 0 bytes, a bad back reference)", payload(0, lzfEmpty([0xff, 0xff, 0xff])), [["GET", "k"]]],
+  ["STRING (LZF declaring 0 bytes, a literal run past the data)", payload(0, lzfEmpty([0x1f, 0x61])), [["GET", "k"]]],
+  ["STRING (LZF declaring 0 bytes in 32-bit lengths)", payload(0, [0xc3, 0x80, 0, 0, 0, 3, 0x80, 0, 0, 0, 0, 0x02, ...bytes("abc")]), [["GET", "k"]]],
+  ["STRING (LZF declaring 0 bytes, data into the footer)", payload(0, [0xc3, 8, 0, 0x00]), [["GET", "k"]]],
+  ["STRING (LZF back reference)", payload(0, [0xc3, 4, 4, 0x00, 0x61, 0x20, 0x00]), [["GET", "k"]]],
+  ["LIST (plain, an empty LZF element)", payload(1, [2, ...lzfEmpty([0x02, ...bytes("abc")]), ...rdbString("x")]), [["LRANGE", "k", "0", "-1"]]],
+  ["SET (plain, an empty LZF member)", payload(2, [2, ...lzfEmpty([0xff]), ...rdbString("x")]), [["SMEMBERS", "k"], ["SISMEMBER", "k", ""]]],
+  ["HASH (plain, empty LZF field and value)", payload(4, [1, ...lzfEmpty([0xff]), ...lzfEmpty([0x02, ...bytes("abc")])]), [["HGETALL", "k"]]],
+  ["ZSET_2 (an empty LZF member)", payload(5, [1, ...lzfEmpty([0x02, ...bytes("abc")]), 0, 0, 0, 0, 0, 0, 0xf0, 0x3f]), [["ZRANGE", "k", "0", "-1", "WITHSCORES"]]],
+  ["ZSET (text scores, an empty LZF member)", payload(3, [1, ...lzfEmpty([0x02, ...bytes("abc")]), 1, ...bytes("2")]), [["ZRANGE", "k", "0", "-1", "WITHSCORES"]]],
 ];
 
 // A set's DUMP follows its hash table order, which differs between servers: compared by content only.
@@ -82,6 +100,24 @@ const badPayloads: [string, Uint8Array][] = [
   ["a bad listpack", payload(16, blob([9, 0, 0, 0, 1, 0, 0x81, 0x61, 0xff]))],
   ["duplicate set members", payload(2, [2, ...rdbString("a"), ...rdbString("a")])],
   ["bad LZF data", payload(0, [0xc3, 3, 30, 0xff, 0xff, 0xff])],
+  ["an LZF string declaring 0 bytes with data past the payload", payload(0, [0xc3, 30, 0, 0x00])],
+  ["an LZF string expanding to fewer bytes than declared", payload(0, [0xc3, 4, 4, 0x02, ...bytes("abc")])],
+  ["an LZF string expanding to more bytes than declared", payload(0, [0xc3, 4, 2, 0x02, ...bytes("abc")])],
+  ["an LZF back reference past the declared length", payload(0, [0xc3, 4, 3, 0x00, 0x61, 0x20, 0x00])],
+  ["an LZF back reference short of the declared length", payload(0, [0xc3, 4, 5, 0x00, 0x61, 0x20, 0x00])],
+  ["an LZF string with no data declaring 1 byte", payload(0, [0xc3, 0, 1])],
+  // Redis refuses an empty quicklist node of either container, raw or LZF, before looking inside it.
+  ["an empty plain quicklist node", payload(18, [1, 1, 0])],
+  ["an empty plain quicklist node beside a good one", payload(18, [2, 1, 0, 1, ...rdbString("a")])],
+  ["an empty LZF plain quicklist node", payload(18, [1, 1, ...lzfEmpty([0x02, ...bytes("abc")])])],
+  ["an empty LZF packed quicklist node", payload(18, [1, 2, ...lzfEmpty([0x02, ...bytes("abc")])])],
+  ["an empty LZF ziplist quicklist node", payload(14, [1, ...lzfEmpty([0x02, ...bytes("abc")])])],
+  ["an empty LZF ziplist", payload(10, lzfEmpty([0x02, ...bytes("abc")]))],
+  ["an empty LZF intset", payload(11, lzfEmpty([0x02, ...bytes("abc")]))],
+  ["an empty LZF zipmap", payload(9, lzfEmpty([0x02, ...bytes("abc")]))],
+  ["an empty LZF hash ziplist", payload(13, lzfEmpty([0x02, ...bytes("abc")]))],
+  ["an empty LZF hash listpack", payload(16, lzfEmpty([0x02, ...bytes("abc")]))],
+  ["an empty LZF zset listpack", payload(17, lzfEmpty([0x02, ...bytes("abc")]))],
   ["a 64-bit string length past the payload", payload(0, [0x81, 0, 0, 0, 0, 0, 0, 0, 100, ...bytes("abc")])],
   ["a 64-bit string length past 2^53", payload(0, [0x81, 0x40, 0, 0, 0, 0, 0, 0, 0, ...bytes("abc")])],
   ["an LZF string with a 64-bit uncompressed length of 2^62", payload(0, [0xc3, 3, 0x81, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x02, ...bytes("abc")])],
