@@ -10,6 +10,7 @@ import { errNotFloat, errNotInteger, errSyntax } from "../protocol/errors.ts";
 import { formatLongDouble, longDoubleFromNumber, parseDouble, parseInteger } from "../protocol/numbers.ts";
 import { lookupZset, storeResult } from "./zset-common.ts";
 import { zaddGeneric } from "./zsets.ts";
+import { partialSort } from "./partial-sort.ts";
 import { GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN, cellScoreRange, decodeScore, distance, distanceWithin, geohashString, scoreAsLongLong, scoreOf, searchCells, type GeoShape } from "./geohash.ts";
 
 // ---------------------------------------------------------------------------------------------------
@@ -421,10 +422,15 @@ function searchGeneric(ctx: CommandContext, argv: readonly Uint8Array[], call: S
     ctx.reply.arrayHeader(0);
     return;
   }
-  // Redis sorts with glibc's qsort, a stable merge sort at these sizes: equal distances keep their order.
-  if (o.sort === "asc") points.sort((a, b) => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1));
-  else if (o.sort === "desc") points.sort((a, b) => (a.dist > b.dist ? -1 : a.dist === b.dist ? 0 : 1));
   const returned = o.count === 0 || points.length < o.count ? points.length : o.count;
+  if (o.sort !== "none") {
+    const ascending = (a: GeoPoint, b: GeoPoint): number => (a.dist > b.dist ? 1 : a.dist === b.dist ? 0 : -1);
+    const compare = o.sort === "asc" ? ascending : (a: GeoPoint, b: GeoPoint): number => -ascending(a, b);
+    // Redis sorts everything with glibc's qsort (a stable merge sort), or only the first `returned`
+    // with its own unstable pqsort: equal distances end up where each of those leaves them.
+    if (returned === points.length) points.sort(compare);
+    else partialSort(points, compare, { lrange: 0, rrange: returned - 1 });
+  }
   if (o.storeKey === null) replySearch(ctx, points.slice(0, returned), o, geoShape.conversion);
   else storeSearch(ctx, points.slice(0, returned), o, { key: o.storeKey, event, conversion: geoShape.conversion });
 }

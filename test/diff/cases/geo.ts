@@ -202,6 +202,12 @@ export const cases: DiffCase[] = [
     "GEOADD g 10 10 a 10 10 b 10 10 c 10 10 d 20 20 e 20 20 f", "GEOSEARCH g FROMLONLAT 10 10 BYRADIUS 5000 km ASC", "GEOSEARCH g FROMLONLAT 10 10 BYRADIUS 5000 km DESC", "GEOSEARCH g FROMLONLAT 10 10 BYRADIUS 5000 km",
     "GEOSEARCH g FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 6", "GEOSEARCH g FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 6 DESC",
   ]),
+  script("geo: equal distances under a COUNT below the matches (Redis's partial quicksort)", [
+    "GEOADD t 10 10 a 10 10 b 10 10 c 10 10 d 10 10 e 10 10 f 10 10 g 10 10 h 11 11 z", "GEOSEARCH t FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 1", "GEOSEARCH t FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 3",
+    "GEOSEARCH t FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 5 DESC", "GEOSEARCH t FROMLONLAT 10 10 BYRADIUS 5000 km COUNT 8 DESC", "GEORADIUS t 10 10 5000 km COUNT 8 DESC STOREDIST d", "ZRANGE d 0 -1 WITHSCORES",
+    "GEOADD u " + Array.from({ length: 90 }, (_, i) => `${10 + (i % 5) * 0.01} ${10 + (i % 3) * 0.01} u${i}`).join(" "),
+    ...[1, 2, 7, 8, 20, 41, 60, 89].flatMap((n) => [`GEOSEARCH u FROMLONLAT 10 10 BYRADIUS 5000 km COUNT ${n} WITHDIST`, `GEOSEARCH u FROMLONLAT 10.02 10.01 BYBOX 5000 5000 km COUNT ${n} DESC`]),
+  ]),
   {
     name: "geo: keyspace notifications arrive before the STORE reply",
     cmds: [
