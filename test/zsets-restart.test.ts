@@ -74,3 +74,48 @@ test("sorted-set writes read back identically after SIGKILL and restart", async 
   const after = await run(server.port, reads);
   expect(after).toEqual(before);
 }, 60_000);
+
+// Geo indexes are sorted sets: GEOADD is logged as its ZADD, the STORE forms as the stored result.
+const geoWrites = split([
+  "GEOADD geo 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 2.3522 48.8566 Paris 179.99 85.05 edge",
+  "GEOADD geo XX CH 12.4964 41.9028 Palermo 1 1 nope",
+  "GEOADD geo NX 14.2681 40.8518 Naples 0 0 Paris",
+  "GEOSEARCHSTORE near geo FROMLONLAT 14 39 BYRADIUS 400 km",
+  "GEOSEARCHSTORE neardist geo FROMMEMBER Catania BYBOX 900 900 km DESC COUNT 2 STOREDIST",
+  "GEORADIUS geo 14 39 2000 km STORE radius",
+  "GEORADIUSBYMEMBER geo Naples 500 km STOREDIST bymember",
+  "SET gone v",
+  "GEOSEARCHSTORE gone geo FROMLONLAT -100 -50 BYRADIUS 1 km",
+]);
+
+const geoReads = split([
+  "ZRANGE geo 0 -1 WITHSCORES",
+  "GEOPOS geo Palermo Catania Paris edge Naples nope",
+  "GEOHASH geo Palermo edge",
+  "GEODIST geo Palermo Catania km",
+  "TYPE geo",
+  "OBJECT ENCODING geo",
+  "ZRANGE near 0 -1 WITHSCORES",
+  "ZRANGE neardist 0 -1 WITHSCORES",
+  "ZRANGE radius 0 -1 WITHSCORES",
+  "ZRANGE bymember 0 -1 WITHSCORES",
+  "EXISTS gone",
+  "GEOSEARCH geo FROMLONLAT 14 39 BYRADIUS 2000 km ASC WITHDIST WITHCOORD WITHHASH",
+  "DBSIZE",
+]);
+
+test("geo writes (GEOADD and every STORE form) read back identically after SIGKILL and restart", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "bunker-geo-"));
+  dirs.push(dir);
+  server = await startBunker({ dir, args: ["--shards", "4"] });
+  const writeReplies = await run(server.port, geoWrites);
+  for (const r of writeReplies) expect(r.startsWith("-")).toBe(false);
+  const before = await run(server.port, geoReads);
+  expect(before[1]).toContain("12.49639838933944702");
+  expect(before[6]).toContain("Naples");
+  expect(before[10]).toBe(":0\r\n");
+  await server.kill9();
+  server = await startBunker({ dir, args: ["--shards", "4"] });
+  const after = await run(server.port, geoReads);
+  expect(after).toEqual(before);
+}, 60_000);

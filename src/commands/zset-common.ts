@@ -83,22 +83,26 @@ export function parseLexRange(minArg: Uint8Array, maxArg: Uint8Array): LexRange 
  * the stored size. The sources may live on other shards, which a replay of the destination's shard log
  * cannot read, so the effect is logged as DEL + ZADD of the result. The ZADD puts the longest member
  * first and -0 scores last, so that replay picks the same encoding and keeps -0 exactly where the live
- * set did. Redis replies before it notifies (`event` on a stored result, `del` on a deleted one).
+ * set did. Redis replies before it notifies (`event` on a stored result, `del` on a deleted one),
+ * except where `options.notifyBeforeReply` says otherwise (the geo commands).
  */
-export function storeResult(ctx: CommandContext, key: string, z: SortedSet, event: string): void {
+export function storeResult(ctx: CommandContext, key: string, z: SortedSet, event: string, options: { readonly notifyBeforeReply: boolean } = { notifyBeforeReply: false }): void {
+  const early = options.notifyBeforeReply;
   if (z.size === 0) {
-    ctx.reply.integer(0);
+    if (!early) ctx.reply.integer(0);
     if (ctx.db.delete(key)) {
       ctx.dirty++;
       ctx.propagate(["DEL", key]);
       notify(ctx, "generic", "del", key);
     }
+    if (early) ctx.reply.integer(0);
     return;
   }
   ctx.db.set(key, newEntry("zset", z));
   ctx.dirty++;
-  ctx.reply.integer(z.size);
+  if (!early) ctx.reply.integer(z.size);
   notify(ctx, "zset", event, key);
+  if (early) ctx.reply.integer(z.size);
   const pairs = [...z.entries()];
   let longest = 0;
   for (let i = 1; i < pairs.length; i++) if ((pairs[i] as [string, number])[0].length > (pairs[longest] as [string, number])[0].length) longest = i;

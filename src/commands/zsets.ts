@@ -58,7 +58,7 @@ function zsetAdd(z: SortedSet, member: string, score: number, flags: number, res
   return "added";
 }
 
-function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFlags: number): void {
+export function zaddGeneric(ctx: CommandContext, argv: readonly Uint8Array[], initialFlags: number): void {
   let flags = initialFlags;
   let scoreIndex = 2;
   for (; scoreIndex < argv.length; scoreIndex++) {

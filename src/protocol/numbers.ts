@@ -529,6 +529,20 @@ export function longDoubleFromInteger(n: number | bigint): LongDouble {
   return { kind: "finite", negative, mantissa: negative ? -v : v, exponent: 0 };
 }
 
+/** The long double equal to a double (exact: every double is a long double), as C's implicit widening. */
+export function longDoubleFromNumber(d: number): LongDouble {
+  if (d !== d) return LONG_DOUBLE_NAN;
+  if (d === Infinity || d === -Infinity) return longDoubleInfinity(d < 0);
+  const negative = d < 0 || Object.is(d, -0);
+  float64[0] = d;
+  const high = float64Bits[1]! & 0xfffff;
+  const biased = (float64Bits[1]! >>> 20) & 0x7ff;
+  const fraction = (BigInt(high) << 32n) | BigInt(float64Bits[0]!);
+  // Subnormals have no implicit leading bit and the exponent of the smallest normal.
+  if (biased === 0) return { kind: "finite", negative, mantissa: fraction, exponent: -1074 };
+  return { kind: "finite", negative, mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
 export function longDoubleIsFinite(x: LongDouble): boolean {
   return x.kind === "finite";
 }

@@ -196,6 +196,21 @@ export class ReplyWriter {
     this.putCrlf();
   }
 
+  /**
+   * A double the caller has already formatted (Redis addReplyHumanLongDouble, GEOPOS coordinates):
+   * ",text" in RESP3, the same text as a bulk string in RESP2.
+   */
+  doubleText(text: string): void {
+    if (this.proto === 2) {
+      this.bulk(text);
+      return;
+    }
+    this.reserve(text.length + 3);
+    this.buf[this.pos++] = 44; // ,
+    this.putString(text);
+    this.putCrlf();
+  }
+
   /** "#t"/"#f" in RESP3, ":1"/":0" in RESP2. */
   boolean(b: boolean): void {
     if (this.proto === 3) this.raw(b ? TRUE_RESP3 : FALSE_RESP3);

@@ -11,6 +11,7 @@ import { templates as bitmaps } from "./bitmaps.ts";
 import { templates as zsets } from "./zsets.ts";
 import { templates as hyperloglog } from "./hyperloglog.ts";
 import { templates as transactions } from "./transactions.ts";
+import { templates as geo } from "./geo.ts";
 
 export const templateFamilies: readonly TemplateFamily[] = [
   { family: "connection", templates: connection },
@@ -24,4 +25,5 @@ export const templateFamilies: readonly TemplateFamily[] = [
   { family: "zsets", templates: zsets },
   { family: "hyperloglog", templates: hyperloglog },
   { family: "transactions", templates: transactions },
+  { family: "geo", templates: geo },
 ];
