@@ -19,6 +19,7 @@ import { sortCommands } from "./sort.ts";
 import { bitmapCommands } from "./bitmaps.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
 import { clusterCommands } from "./cluster.ts";
+import { diagnosticsCommands } from "./diagnostics.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -40,5 +41,6 @@ export function buildCommandTable(): CommandTable {
   table.register(bitmapCommands);
   table.register(hyperloglogCommands);
   table.register(clusterCommands);
+  table.register(diagnosticsCommands);
   return table;
 }

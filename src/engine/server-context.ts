@@ -6,6 +6,8 @@ import type { ClientState } from "../server/client-state.ts";
 import type { PubSubHub } from "../server/pubsub.ts";
 import type { Engine } from "./engine.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
+import { SlowLog } from "../server/slowlog.ts";
+import { LatencyMonitor } from "../server/latency.ts";
 
 /** Per-command counters for INFO commandstats. */
 export interface CommandStat {
@@ -30,6 +32,9 @@ export interface ServerStats {
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
   totalErrorReplies: number;
+  /** SLOWLOG and LATENCY: kept here so every ServerContext has them; CONFIG RESETSTAT leaves both, as in Redis. */
+  readonly slowlog: SlowLog;
+  readonly latency: LatencyMonitor;
 }
 
 export function newStats(): ServerStats {
@@ -46,6 +51,8 @@ export function newStats(): ServerStats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     totalErrorReplies: 0,
+    slowlog: new SlowLog(),
+    latency: new LatencyMonitor(),
   };
 }
 
