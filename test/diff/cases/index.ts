@@ -16,6 +16,7 @@ import { cases as hyperloglog } from "./hyperloglog.ts";
 import { cases as encodings } from "./encodings.ts";
 import { cases as transactions } from "./transactions.ts";
 import { cases as notify } from "./notify.ts";
+import { cases as diagnostics } from "./diagnostics.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -34,4 +35,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "encodings", cases: encodings },
   { family: "transactions", cases: transactions },
   { family: "notify", cases: notify },
+  { family: "diagnostics", cases: diagnostics },
 ];
