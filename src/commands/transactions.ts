@@ -57,7 +57,10 @@ function runQueued(ctx: CommandContext, cmd: Command, argv: readonly Uint8Array[
   const durationUs = Math.trunc((engine.clock.monotonicMs() - started) * 1000);
   const stat = commandStat(ctx.server.stats, cmd.fullName);
   stat.calls++;
-  if (ctx.reply.errorCount !== errorsBefore) stat.failedCalls++;
+  if (ctx.reply.errorCount !== errorsBefore) {
+    stat.failedCalls++;
+    ctx.client.nestedErrorReplies += ctx.reply.errorCount - errorsBefore;
+  }
   noteCall(ctx.server, ctx.client, cmd, argv, stat, durationUs);
 }
 

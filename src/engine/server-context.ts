@@ -69,7 +69,14 @@ export function countError(stats: ServerStats, code: string): void {
 
 /** CONFIG RESETSTAT. */
 export function resetStats(stats: ServerStats): void {
-  stats.commands.clear();
+  // Zeroed in place, not dropped: the dispatcher holds the running command's (CONFIG RESETSTAT's own
+  // call is then counted, as in Redis).
+  for (const st of stats.commands.values()) {
+    st.calls = 0;
+    st.usec = 0;
+    st.rejectedCalls = 0;
+    st.failedCalls = 0;
+  }
   stats.errors.clear();
   const numbers = stats as unknown as Record<string, unknown>;
   for (const k of Object.keys(numbers)) if (typeof numbers[k] === "number" && k !== "totalConnectionsReceived") numbers[k] = 0;

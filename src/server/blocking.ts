@@ -44,7 +44,7 @@ import { longDoubleToNumber, parseLongDouble } from "../protocol/numbers.ts";
 import { keySlot } from "../keyspace/slot.ts";
 import type { ClientState } from "./client-state.ts";
 import { onClientClose, requestPark, type ParkedConnection } from "./park.ts";
-import { noteUnblocked } from "./call-stats.ts";
+import { noteServed, noteServedLater, noteUnblocked } from "./call-stats.ts";
 
 export interface BlockOptions {
   /** Keys to wait on, in the command's order (duplicates are ignored). */
@@ -255,8 +255,9 @@ class BlockingRegistry {
     w.conn.writer.proto = client.proto;
     if (error === null) w.onTimeout(w.conn.writer);
     else w.conn.writer.error(error);
-    // Redis 7.0 records an unblocked command as failed, whichever reply it got.
-    noteUnblocked(w.server, client, { cmd: w.cmd, argv: w.argv, replyUs: 0, failed: true });
+    // Redis 7.0 records an unblocked command as failed, whichever reply it got, and with no arguments
+    // (unblockClient freed them before updateStatsOnUnblock logs it): its slow log entry has an empty argv.
+    noteUnblocked(w.server, client, { cmd: w.cmd, argv: [], replyUs: 0, failed: true });
     // The caller is another client's handler: the executor is busy until it returns.
     queueMicrotask(() => w.conn.resume());
     return true;
@@ -288,6 +289,7 @@ class BlockingRegistry {
     // Like Redis's processUnblockedClients (beforeSleep): a served client's pipelined commands run after
     // the current batch of input, not in the middle of the writer's pipeline.
     if (resumed.length > 0) queueMicrotask(() => {
+      noteServed(); // when the write was not a dispatched command
       for (const c of resumed) c.resume();
     });
   }
@@ -321,7 +323,7 @@ class BlockingRegistry {
       }
       if (serving.reblocked) return; // still waiting, in its place
       this.remove(w);
-      noteUnblocked(w.server, client, { cmd: w.cmd, argv: w.argv, replyUs: this.engine.lastRunUs, failed: w.conn.writer.errorCount !== errorsBefore });
+      noteServedLater({ server: w.server, client, cmd: w.cmd, argv: w.argv, replyUs: this.engine.lastRunUs, failed: w.conn.writer.errorCount !== errorsBefore });
       resumed.push(w.conn);
     }
   }

@@ -85,6 +85,25 @@ export function noteCall(server: ServerContext, client: ClientState, cmd: Comman
   noteLatency(server, cmd, durationUs);
   if (client.blockedNow) client.blockedCallUs = durationUs;
   else noteSlowlog(server, client, cmd, argv, durationUs);
+  if (servedPending.length > 0) noteServed();
+}
+
+type ServedCall = { server: ServerContext; client: ClientState; cmd: Command; argv: readonly Uint8Array[]; replyUs: number; failed: boolean };
+/** Blocked commands served during a unit, recorded after the command that made their keys ready. */
+const servedPending: ServedCall[] = [];
+
+/**
+ * A blocked command was served during the current unit (server/blocking.ts serves waiters inside the
+ * writer's unit). Redis serves them after the writer's call() has recorded it, so the writer's slow
+ * log entry comes first: this is recorded at the end of the writer's noteCall, or by noteServed.
+ */
+export function noteServedLater(call: ServedCall): void {
+  servedPending.push(call);
+}
+
+/** Records the served blocked commands still pending (also called when no command was dispatched). */
+export function noteServed(): void {
+  for (const call of servedPending.splice(0)) noteUnblocked(call.server, call.client, call);
 }
 
 /**

@@ -39,6 +39,8 @@ export class ClientState {
    */
   blockedNow = false;
   blockedCallUs = 0;
+  /** Error replies of the commands EXEC ran: they count as their failures, not as EXEC's. */
+  nestedErrorReplies = 0;
 
   constructor(
     readonly id: number,

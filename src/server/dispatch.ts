@@ -125,10 +125,11 @@ export class Dispatcher {
     const durability = this.admittedDurability;
     const before = w.length;
     const errorsBefore = w.errorCount;
+    client.nestedErrorReplies = 0;
     // Its time is recorded where it runs (executeNow): a command waiting for cold values runs later.
     this.execute(conn, cmd, argv, grows, stat, this.clusterReadShard);
     stat.calls++;
-    if (w.errorCount !== errorsBefore) stat.failedCalls++;
+    if (w.errorCount - client.nestedErrorReplies !== errorsBefore) stat.failedCalls++;
     // An async-namespace command's reply does not wait for its own log entry (unless replies that
     // must wait are already ahead of it in this batch).
     if (durability === "async") {
