@@ -20,6 +20,7 @@ import { bitmapCommands } from "./bitmaps.ts";
 import { hyperloglogCommands } from "./hyperloglog.ts";
 import { clusterCommands } from "./cluster.ts";
 import { geoCommands } from "./geo.ts";
+import { diagnosticsCommands } from "./diagnostics.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -42,5 +43,6 @@ export function buildCommandTable(): CommandTable {
   table.register(hyperloglogCommands);
   table.register(clusterCommands);
   table.register(geoCommands);
+  table.register(diagnosticsCommands);
   return table;
 }

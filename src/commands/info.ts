@@ -77,7 +77,8 @@ function sections(ctx: CommandContext): Section[] {
     ["Replication", s.cluster ? clusterReplicationFields(s.cluster, e.shards.length, { replId: s.runId, replOffset: e.appendedSeq }) : [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],
     ["CPU", [["used_cpu_sys", (cpu.system / 1e6).toFixed(6)], ["used_cpu_user", (cpu.user / 1e6).toFixed(6)]]],
     ["Modules", []],
-    ["Commandstats", [...s.stats.commands].map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],
+    // Redis skips commands with nothing counted (the INFO running now, everything after RESETSTAT).
+    ["Commandstats", [...s.stats.commands].filter(([, st]) => st.calls + st.rejectedCalls + st.failedCalls > 0).map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],
     ["Errorstats", [...s.stats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as [string, string])],
     ["Cluster", [["cluster_enabled", s.cluster ? 1 : 0]]],
     ["Keyspace", keyspace],

@@ -37,6 +37,10 @@ export interface Command {
   readonly denyoom: boolean;
   readonly isPubsub: boolean;
   readonly noMulti: boolean;
+  /** Its latency samples go to the "fast-command" event instead of "command" (Redis's call()). */
+  readonly fast: boolean;
+  /** Never in the slow log (EXEC: its commands are logged one by one). */
+  readonly skipSlowlog: boolean;
 }
 
 /** [index] when the command's keys are exactly one argument at a fixed index, else null. */
@@ -117,6 +121,8 @@ function build(spec: CommandSpec, parent: Command | null): Command {
     denyoom: flags.includes("denyoom"),
     isPubsub: flags.includes("pubsub"),
     noMulti: flags.includes("no_multi"),
+    fast: flags.includes("fast"),
+    skipSlowlog: flags.includes("skip_slowlog"),
   };
   for (const sub of spec.subcommands ?? []) subs.set(sub.name, build(sub, cmd));
   return cmd;

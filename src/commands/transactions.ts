@@ -3,7 +3,9 @@
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1 } from "./args.ts";
-import { arityOk } from "./table.ts";
+import { arityOk, type Command } from "./table.ts";
+import { commandStat } from "../engine/server-context.ts";
+import { noteCall } from "../server/call-stats.ts";
 import { errArity } from "../protocol/errors.ts";
 
 function multi(ctx: CommandContext): void {
@@ -38,8 +40,28 @@ function exec(ctx: CommandContext): void {
       ctx.reply.error(errArity(latin1(argv[0] as Uint8Array).toLowerCase()));
       continue;
     }
-    engine.executor.run(cmd, argv);
+    runQueued(ctx, cmd, argv);
   }
+}
+
+/**
+ * One queued command, timed and recorded as Redis's execCommand does through call(): in INFO
+ * commandstats, the latency monitor and the slow log, each on its own (EXEC itself is skip_slowlog).
+ */
+function runQueued(ctx: CommandContext, cmd: Command, argv: readonly Uint8Array[]): void {
+  const engine = ctx.server.engine;
+  if (ctx.replaying) return engine.executor.run(cmd, argv);
+  const errorsBefore = ctx.reply.errorCount;
+  const started = engine.clock.monotonicMs();
+  engine.executor.run(cmd, argv);
+  const durationUs = Math.trunc((engine.clock.monotonicMs() - started) * 1000);
+  const stat = commandStat(ctx.server.stats, cmd.fullName);
+  stat.calls++;
+  if (ctx.reply.errorCount !== errorsBefore) {
+    stat.failedCalls++;
+    ctx.client.nestedErrorReplies += ctx.reply.errorCount - errorsBefore;
+  }
+  noteCall(ctx.server, ctx.client, cmd, argv, stat, durationUs);
 }
 
 function discard(ctx: CommandContext): void {

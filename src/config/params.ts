@@ -13,8 +13,9 @@ export interface ParamSpec {
   readonly description: string;
   /** Whether CONFIG SET may change it at run time. */
   readonly mutable: boolean;
-  readonly min?: number;
-  readonly max?: number;
+  /** Bounds as Redis declares them; a bigint where they pass 2^53 (LLONG_MAX). */
+  readonly min?: number | bigint;
+  readonly max?: number | bigint;
   readonly choices?: readonly string[];
   /** For values with one canonical spelling (notify-keyspace-events): the form stored and shown, or null if invalid. */
   readonly canonical?: (value: string) => string | null;
@@ -34,6 +35,10 @@ export const maxmemoryPolicies = [
   "volatile-ttl",
 ] as const;
 export type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
+
+/** LLONG_MAX and LONG_MAX on Redis's 64-bit builds: the upper bound of its long long configs. */
+const int64Max = 9223372036854775807n;
+const int64Min = -9223372036854775808n;
 
 export const paramSpecs: readonly ParamSpec[] = [
   { name: "port", kind: "int", defaultValue: "6379", min: 0, max: 65535, mutable: false, description: "TCP port for RESP clients" },
@@ -82,6 +87,10 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "zset-max-ziplist-value", kind: "bytes", defaultValue: "64", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
   { name: "list-max-listpack-size", kind: "int", defaultValue: "-2", min: -2147483648, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
   { name: "list-max-ziplist-size", kind: "int", defaultValue: "-2", min: -2147483648, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
+  // Redis's diagnostics (server/slowlog.ts, server/latency.ts, server/call-stats.ts), same bounds.
+  { name: "slowlog-log-slower-than", kind: "int", defaultValue: "10000", min: -1, max: int64Max, mutable: true, description: "log commands whose execution took at least this many microseconds in SLOWLOG (negative: off, 0: every command)" },
+  { name: "slowlog-max-len", kind: "int", defaultValue: "128", min: 0, max: int64Max, mutable: true, description: "entries SLOWLOG keeps (the oldest are dropped)" },
+  { name: "latency-monitor-threshold", kind: "int", defaultValue: "0", min: 0, max: int64Max, mutable: true, description: "record LATENCY samples of events taking at least this many milliseconds (0: off)" },
   { name: "list-compress-depth", kind: "int", defaultValue: "0", min: 0, max: 2147483647, mutable: true, description: "accepted for compatibility; no effect on Bunker's encodings" },
 ];
 
@@ -105,17 +114,26 @@ export function parseBytes(text: string): number | null {
   return n * (mult[unit] ?? 1);
 }
 
+function outOfBounds(spec: ParamSpec, n: bigint): string | null {
+  if ((spec.min !== undefined && n < BigInt(spec.min)) || (spec.max !== undefined && n > BigInt(spec.max))) {
+    return `argument must be between ${spec.min ?? 0} and ${spec.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
+  }
+  return null;
+}
+
 /** Validates a value for a parameter; returns an error text (without "ERR ") or null. */
 export function validateParam(spec: ParamSpec, value: string): string | null {
   switch (spec.kind) {
-    case "int":
+    case "int": {
+      // Redis's string2ll: no sign but '-', no leading zeros, within 64 bits; then the bounds.
+      const n = /^(0|-?[1-9]\d*)$/.test(value) ? BigInt(value) : null;
+      if (n === null || n < int64Min || n > int64Max) return "argument couldn't be parsed into an integer";
+      return outOfBounds(spec, n);
+    }
     case "bytes": {
-      const n = spec.kind === "int" ? (/^-?\d+$/.test(value) ? Number(value) : null) : parseBytes(value);
-      if (n === null || !Number.isSafeInteger(n)) return spec.kind === "int" ? `argument couldn't be parsed into an integer` : "argument must be a memory value";
-      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        return `argument must be between ${spec.min ?? 0} and ${spec.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
-      }
-      return null;
+      const n = parseBytes(value);
+      if (n === null || !Number.isSafeInteger(n)) return "argument must be a memory value";
+      return outOfBounds(spec, BigInt(n));
     }
     case "enum":
       return spec.choices?.includes(value.toLowerCase()) ? null : `argument(s) must be one of the following: ${(spec.choices ?? []).join(", ")}`;

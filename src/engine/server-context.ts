@@ -6,6 +6,8 @@ import type { ClientState } from "../server/client-state.ts";
 import type { PubSubHub } from "../server/pubsub.ts";
 import type { Engine } from "./engine.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
+import { SlowLog } from "../server/slowlog.ts";
+import { LatencyMonitor } from "../server/latency.ts";
 
 /** Per-command counters for INFO commandstats. */
 export interface CommandStat {
@@ -30,6 +32,9 @@ export interface ServerStats {
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
   totalErrorReplies: number;
+  /** SLOWLOG and LATENCY: kept here so every ServerContext has them; CONFIG RESETSTAT leaves both, as in Redis. */
+  readonly slowlog: SlowLog;
+  readonly latency: LatencyMonitor;
 }
 
 export function newStats(): ServerStats {
@@ -46,6 +51,8 @@ export function newStats(): ServerStats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     totalErrorReplies: 0,
+    slowlog: new SlowLog(),
+    latency: new LatencyMonitor(),
   };
 }
 
@@ -62,7 +69,14 @@ export function countError(stats: ServerStats, code: string): void {
 
 /** CONFIG RESETSTAT. */
 export function resetStats(stats: ServerStats): void {
-  stats.commands.clear();
+  // Zeroed in place, not dropped: the dispatcher holds the running command's (CONFIG RESETSTAT's own
+  // call is then counted, as in Redis).
+  for (const st of stats.commands.values()) {
+    st.calls = 0;
+    st.usec = 0;
+    st.rejectedCalls = 0;
+    st.failedCalls = 0;
+  }
   stats.errors.clear();
   const numbers = stats as unknown as Record<string, unknown>;
   for (const k of Object.keys(numbers)) if (typeof numbers[k] === "number" && k !== "totalConnectionsReceived") numbers[k] = 0;

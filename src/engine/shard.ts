@@ -15,6 +15,11 @@ export class Shard {
   generation = 0;
   snapshotSeq = 0;
   snapshotBytes = 0;
+  /**
+   * Wall-clock ms when this shard's newest snapshot was committed by this process (a merge finished, or
+   * in cluster mode a leader's snapshot was installed); null: none since start. LASTSAVE reads it.
+   */
+  snapshotCommittedMs: number | null = null;
   /** Cluster mode: the Raft position of the newest snapshot (null: none, or standalone). */
   raftSnapshot: RaftSnapshotMeta | null = null;
   /** The merge running on this shard, if any (engine/storage.ts). */

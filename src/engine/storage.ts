@@ -432,6 +432,7 @@ export class StorageManager {
         shard.snapshotSeq = result.seq;
         shard.snapshotBytes = result.snapshotBytes;
         shard.raftSnapshot = result.raft;
+        shard.snapshotCommittedMs = this.host.clock.nowMs();
         shard.bytesWrittenAtMerge = writtenAtStart;
         shard.hotLargeValues = Math.max(0, shard.hotLargeValues - result.cooled);
         if (result.cooled > 0) this.mayHaveCold = true;

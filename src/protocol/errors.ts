@@ -99,3 +99,12 @@ export function errUnknownCommand(name: ByteText, args: readonly ByteText[]): st
 export function errUnknownSubcommand(sub: ByteText, container: string): string {
   return mapNewlines(`ERR unknown subcommand '${cText(sub, PREVIEW_BYTES_MAX)}'. Try ${cText(container, Infinity)} HELP.`);
 }
+
+/**
+ * Redis's addReplySubcommandSyntaxError: a known subcommand with arguments its handler refuses
+ * (`SLOWLOG GET 1 2`); the subcommand as typed, the container upper-cased as typed.
+ */
+export function errSubcommandSyntax(argv: readonly ByteText[]): string {
+  const container = cText(argv[0] ?? "", Infinity).toUpperCase();
+  return mapNewlines(`ERR unknown subcommand or wrong number of arguments for '${cText(argv[1] ?? "", PREVIEW_BYTES_MAX)}'. Try ${container} HELP.`);
+}

@@ -44,6 +44,7 @@ import { longDoubleToNumber, parseLongDouble } from "../protocol/numbers.ts";
 import { keySlot } from "../keyspace/slot.ts";
 import type { ClientState } from "./client-state.ts";
 import { onClientClose, requestPark, type ParkedConnection } from "./park.ts";
+import { noteServed, noteServedLater, noteUnblocked } from "./call-stats.ts";
 
 export interface BlockOptions {
   /** Keys to wait on, in the command's order (duplicates are ignored). */
@@ -153,6 +154,7 @@ class BlockingRegistry {
       cluster.onLeadershipLost(() => this.leadershipLost());
     }
     const slot = opts.keys[0] === undefined ? 0 : keySlot(opts.keys[0]);
+    ctx.client.blockedNow = true;
     requestPark(ctx.client, (conn) => {
       const w: Waiter = {
         conn,
@@ -184,6 +186,7 @@ class BlockingRegistry {
   private remove(w: Waiter): void {
     if (this.byClient.get(w.conn.state) !== w) return;
     this.byClient.delete(w.conn.state);
+    w.conn.state.blockedNow = false;
     w.cancelClose();
     if (w.timer !== null) clearTimeout(w.timer);
     w.timer = null;
@@ -252,6 +255,9 @@ class BlockingRegistry {
     w.conn.writer.proto = client.proto;
     if (error === null) w.onTimeout(w.conn.writer);
     else w.conn.writer.error(error);
+    // Redis 7.0 records an unblocked command as failed, whichever reply it got, and with no arguments
+    // (unblockClient freed them before updateStatsOnUnblock logs it): its slow log entry has an empty argv.
+    noteUnblocked(w.server, client, { cmd: w.cmd, argv: [], replyUs: 0, failed: true });
     // The caller is another client's handler: the executor is busy until it returns.
     queueMicrotask(() => w.conn.resume());
     return true;
@@ -283,6 +289,7 @@ class BlockingRegistry {
     // Like Redis's processUnblockedClients (beforeSleep): a served client's pipelined commands run after
     // the current batch of input, not in the middle of the writer's pipeline.
     if (resumed.length > 0) queueMicrotask(() => {
+      noteServed(); // when the write was not a dispatched command
       for (const c of resumed) c.resume();
     });
   }
@@ -308,6 +315,7 @@ class BlockingRegistry {
       const serving = { client, key: r.key, reblocked: false };
       this.serving = serving;
       w.conn.writer.proto = client.proto;
+      const errorsBefore = w.conn.writer.errorCount;
       try {
         this.engine.execute(client, w.server, w.conn.writer, w.cmd, w.argv);
       } finally {
@@ -315,6 +323,7 @@ class BlockingRegistry {
       }
       if (serving.reblocked) return; // still waiting, in its place
       this.remove(w);
+      noteServedLater({ server: w.server, client, cmd: w.cmd, argv: w.argv, replyUs: this.engine.lastRunUs, failed: w.conn.writer.errorCount !== errorsBefore });
       resumed.push(w.conn);
     }
   }

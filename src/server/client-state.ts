@@ -33,6 +33,14 @@ export class ClientState {
   /** Bytes of output not yet accepted by the socket (for CLIENT LIST omem, and the output limit). */
   outputBytesPending = 0;
   queryBufferBytes = 0;
+  /**
+   * Redis's CLIENT_BLOCKED, for the slow log: set by blockClient while the command waits for a key;
+   * blockedCallUs is how long its first run took (added to its re-run's when it is served).
+   */
+  blockedNow = false;
+  blockedCallUs = 0;
+  /** Error replies of the commands EXEC ran: they count as their failures, not as EXEC's. */
+  nestedErrorReplies = 0;
 
   constructor(
     readonly id: number,

@@ -12,6 +12,7 @@ import { Evictor, errOom } from "../engine/eviction.ts";
 import { commandStat, type CommandStat } from "../engine/server-context.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 import { Forwarder, forwarderClientName } from "./forward.ts";
+import { noteCall } from "./call-stats.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -124,11 +125,11 @@ export class Dispatcher {
     const durability = this.admittedDurability;
     const before = w.length;
     const errorsBefore = w.errorCount;
-    const started = performance.now();
-    this.execute(conn, cmd, argv, grows, this.clusterReadShard);
+    client.nestedErrorReplies = 0;
+    // Its time is recorded where it runs (executeNow): a command waiting for cold values runs later.
+    this.execute(conn, cmd, argv, grows, stat, this.clusterReadShard);
     stat.calls++;
-    stat.usec += (performance.now() - started) * 1000;
-    if (w.errorCount !== errorsBefore) stat.failedCalls++;
+    if (w.errorCount - client.nestedErrorReplies !== errorsBefore) stat.failedCalls++;
     // An async-namespace command's reply does not wait for its own log entry (unless replies that
     // must wait are already ahead of it in this batch).
     if (durability === "async") {
@@ -364,7 +365,8 @@ export class Dispatcher {
     return multi.some((argv) => this.server.table.getBytes(argv[0] as Uint8Array)?.denyoom ?? false);
   }
 
-  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean, readShard: number): void {
+  // Positional arguments on purpose here and in noteCall: they run for every command (no options object).
+  private execute(conn: Connection, cmd: Command, argv: readonly Uint8Array[], grows: boolean, stat: CommandStat, readShard: number): void {
     // Cold values the command reads are loaded off the event loop first; the connection reads no
     // further commands meanwhile, so replies stay in order. argv views the parser's buffer: copied.
     const cold = this.engine.coldKeysOf(conn.state.db, cmd, argv);
@@ -372,7 +374,7 @@ export class Dispatcher {
       const owned = argv.map((a) => a.slice());
       conn.pause();
       void this.engine.preload(cold).then(() => {
-        if (!conn.closed) this.executeNow(conn, cmd, owned, readShard);
+        if (!conn.closed) this.executeNow(conn, cmd, owned, stat, readShard);
         this.engine.release(cold);
         // It ran after the caller's eviction pass: a write that loaded a cold value for good (APPEND)
         // grew memory, which must be brought back under maxmemory before its reply leaves.
@@ -382,24 +384,31 @@ export class Dispatcher {
       });
       return;
     }
-    this.executeNow(conn, cmd, argv, readShard);
+    this.executeNow(conn, cmd, argv, stat, readShard);
   }
 
-  private executeNow(conn: Connection, cmd: Command, argv: readonly Uint8Array[], readShard: number): void {
+  /** Runs the command as a unit and records what Redis's call() records (server/call-stats.ts). */
+  private run(conn: Connection, cmd: Command, argv: readonly Uint8Array[], stat: CommandStat): void {
+    const client = conn.state;
+    this.engine.execute(client, this.server, conn.writer, cmd, argv);
+    noteCall(this.server, client, cmd, argv, stat, this.engine.lastRunUs);
+  }
+
+  private executeNow(conn: Connection, cmd: Command, argv: readonly Uint8Array[], stat: CommandStat, readShard: number): void {
     const client = conn.state;
     const w = conn.writer;
     if (readShard >= 0) {
-      this.executeRead(conn, cmd, argv, readShard);
+      this.executeRead(conn, cmd, argv, stat, readShard);
       return;
     }
     if (client.replyMode === "on") {
-      this.engine.execute(client, this.server, w, cmd, argv);
+      this.run(conn, cmd, argv, stat);
       return;
     }
     // CLIENT REPLY OFF/SKIP: run the command but drop its reply bytes.
     const mark = w.length;
     const wasSkip = client.replyMode === "skip";
-    this.engine.execute(client, this.server, w, cmd, argv);
+    this.run(conn, cmd, argv, stat);
     const isClientReply = cmd.fullName === "client|reply";
     const confirmed = confirmationCommands.has(cmd.fullName) && w.length > mark && w.byteAt(mark) !== ERROR_PREFIX_BYTE;
     if (!confirmed && (!isClientReply || !replyModeIsOn(client))) w.truncate(mark);
@@ -411,11 +420,11 @@ export class Dispatcher {
    * nothing (a read, or a write that changed nothing), no commit will confirm that this node still
    * leads, so its reply also waits for a ReadIndex round started after it ran (src/raft/read-index.ts).
    */
-  private executeRead(conn: Connection, cmd: Command, argv: readonly Uint8Array[], shard: number): void {
+  private executeRead(conn: Connection, cmd: Command, argv: readonly Uint8Array[], stat: CommandStat, shard: number): void {
     const cluster = this.server.cluster;
     const mark = conn.writer.length;
     const seq = this.engine.appendedSeq;
-    this.executeNow(conn, cmd, argv, -1);
+    this.executeNow(conn, cmd, argv, stat, -1);
     if (cluster && this.engine.appendedSeq === seq && conn.writer.length > mark) conn.holdReply(cluster.readHold(shard), mark);
   }
 }

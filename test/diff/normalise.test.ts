@@ -5,6 +5,7 @@ import {
   clientInfoVolatileFields,
   defaultNormalisers,
   ignoreFields,
+  ignoreItemFields,
   ignoreValue,
   intWithin,
   replaceText,
@@ -64,6 +65,14 @@ test("ignoreFields blanks only the named fields of a map or pair array", () => {
   expect(sameAfter(fields, hello(4), hello(9))).toBe(true);
   expect(sameAfter(fields, "*2\r\n$7\r\nversion\r\n$1\r\n7\r\n", "*2\r\n$7\r\nversion\r\n$1\r\n8\r\n")).toBe(true);
   expect(sameAfter(fields, "%1\r\n$5\r\nproto\r\n:3\r\n", "%1\r\n$5\r\nproto\r\n:2\r\n")).toBe(false);
+});
+
+test("ignoreItemFields blanks the given positions of each inner array, comparing the rest", () => {
+  const fields = ignoreItemFields([0, 2]);
+  const entry = (id: number, arg: string, us: number): string => `*3\r\n:${id}\r\n$1\r\n${arg}\r\n:${us}\r\n`;
+  expect(sameAfter(fields, `*2\r\n${entry(1, "a", 5)}${entry(2, "b", 6)}`, `*2\r\n${entry(7, "a", 9)}${entry(8, "b", 1)}`)).toBe(true);
+  expect(sameAfter(fields, `*1\r\n${entry(1, "a", 5)}`, `*1\r\n${entry(1, "b", 5)}`)).toBe(false);
+  expect(sameAfter(fields, `*1\r\n${entry(1, "a", 5)}`, `*2\r\n${entry(1, "a", 5)}${entry(1, "a", 5)}`)).toBe(false);
 });
 
 test("the defaults blank HELLO's identity in an EXEC reply too, and nothing else there", () => {

@@ -173,6 +173,30 @@ export function ignoreFields(fields: readonly string[], on?: Scope): Normaliser 
 }
 
 /**
+ * In an array (or set) of arrays, blanks the elements at `positions` of each inner array as ignoreValue
+ * does; the other elements, and every length, are compared. For SLOWLOG GET, whose entries carry an id,
+ * a time, a duration and a client address that differ between the servers, beside the arguments and
+ * client name that must not.
+ */
+export function ignoreItemFields(positions: readonly number[], on?: Scope): Normaliser {
+  const blanked = new Set(positions);
+  const rewriteItem = (item: Reply): Reply => {
+    if (item.type !== "array" || item.value === null) return item;
+    return withValue(item, item.value.map((field, i) => (blanked.has(i) ? blank(field) : field)));
+  };
+  return eachSide(
+    "ignoreItemFields",
+    on,
+    (reply) => {
+      if (reply.type === "array" && reply.value !== null) return withValue(reply, reply.value.map(rewriteItem));
+      if (reply.type === "set") return withValue(reply, reply.value.map(rewriteItem));
+      return reply;
+    },
+    positions.join(" "),
+  );
+}
+
+/**
  * Integers at the same place in both replies count as equal when they differ by at most `delta`
  * (the candidate's is replaced by the reference's). For TTL and PTTL, which tick between the two servers.
  */

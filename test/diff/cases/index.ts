@@ -17,6 +17,7 @@ import { cases as encodings } from "./encodings.ts";
 import { cases as transactions } from "./transactions.ts";
 import { cases as notify } from "./notify.ts";
 import { cases as geo } from "./geo.ts";
+import { cases as diagnostics } from "./diagnostics.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
@@ -36,4 +37,5 @@ export const caseFamilies: readonly CaseFamily[] = [
   { family: "transactions", cases: transactions },
   { family: "notify", cases: notify },
   { family: "geo", cases: geo },
+  { family: "diagnostics", cases: diagnostics },
 ];
