@@ -4,12 +4,15 @@ import type { ClientHandle } from "../engine/server-context.ts";
 import type { ClientState } from "../server/client-state.ts";
 import { intArg, latin1, word } from "./args.ts";
 import { errSyntax } from "../protocol/errors.ts";
+import { parseInteger } from "../protocol/numbers.ts";
+import type { PauseMode } from "../server/client-pause.ts";
 import { validClientName } from "./connection.ts";
 import { isClientBlocked, unblockClient } from "../server/blocking.ts";
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
 export function clientInfoLine(c: ClientState, nowMs: number, blocked = false): string {
-  const flags = (c.multi ? "x" : "") + (c.inPubSub ? "P" : "") + (blocked ? "b" : "") + (c.watchDirty ? "d" : "") || "N";
+  // Redis's order: O (monitor), P, x, b (blocked, or waiting for CLIENT PAUSE), d.
+  const flags = (c.monitor ? "O" : "") + (c.inPubSub ? "P" : "") + (c.multi ? "x" : "") + (blocked || c.postponed ? "b" : "") + (c.watchDirty ? "d" : "") || "N";
   const age = Math.floor((nowMs - c.createdMs) / 1000);
   const idle = Math.floor((nowMs - c.lastInteractionMs) / 1000);
   return (
@@ -144,6 +147,32 @@ function kill(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   w.integer(killed);
 }
 
+/** Largest signed 64-bit value, for Redis's `tval + mstime()` of a pause timeout. */
+const longLongMax = 2n ** 63n - 1n;
+
+/**
+ * CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout (Redis's clientCommand, then
+ * getTimeoutFromObjectOrReply in milliseconds). Redis 7.0 adds the timeout to the clock without an
+ * overflow check; a sum past 2^63-1 wraps negative there, a pause that ends at once: kept.
+ */
+function pause(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  if (argv.length > 4) return ctx.reply.error(`ERR unknown subcommand or wrong number of arguments for '${latin1(argv[1] as Uint8Array)}'. Try CLIENT HELP.`);
+  let mode: PauseMode = "all";
+  if (argv.length === 4) {
+    const given = word(argv[3]);
+    if (given !== "write" && given !== "all") return ctx.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    mode = given;
+  }
+  const parsed = parseInteger(argv[2] as Uint8Array);
+  if (parsed === null) return ctx.reply.error("ERR timeout is not an integer or out of range");
+  const timeoutMs = BigInt(parsed);
+  if (timeoutMs < 0n) return ctx.reply.error("ERR timeout is negative");
+  const now = Date.now();
+  const endMs = timeoutMs === 0n || timeoutMs > longLongMax - BigInt(now) ? 0 : Number(timeoutMs) + now;
+  ctx.server.clientPause?.pause(endMs, mode);
+  ctx.reply.simple("OK");
+}
+
 function killClient(ctx: CommandContext, h: ClientHandle): void {
   if (h.state === ctx.client) ctx.client.closeAfterReply = true;
   else h.kill();
@@ -253,6 +282,14 @@ export const clientCommand: CommandSpec = {
         ctx.reply.simple("OK");
       },
     },
+    { ...sub, name: "pause", arity: -3, flags: ["admin", ...subFlags], summary: "Suspends commands processing.", since: "3.0.0", complexity: "O(1)",
+      arguments: [{ name: "timeout", type: "integer" }, { name: "mode", type: "oneof", optional: true, since: "6.2.0", arguments: [{ name: "write", type: "pure-token", token: "WRITE" }, { name: "all", type: "pure-token", token: "ALL" }] }],
+      handler: pause },
+    { ...sub, name: "unpause", arity: 2, flags: ["admin", ...subFlags], summary: "Resumes processing commands from paused clients.", since: "6.2.0", complexity: "O(N) Where N is the number of paused clients",
+      handler: (ctx) => {
+        ctx.server.clientPause?.unpause();
+        ctx.reply.simple("OK");
+      } },
     { ...sub, name: "no-evict", arity: 3, flags: ["admin", ...subFlags], summary: "Sets the client eviction mode of the connection.", since: "7.0.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noEvict = v)) },
     { ...sub, name: "no-touch", arity: 3, flags: subFlags, summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noTouch = v)) },
     {

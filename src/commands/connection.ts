@@ -147,6 +147,7 @@ function reset(ctx: CommandContext): void {
   c.multiError = false;
   ctx.server.engine.watches.unwatchAll(c);
   ctx.server.pubsub?.unsubscribeAll(c);
+  ctx.server.monitors?.remove(c);
   c.db = 0;
   c.proto = 2;
   ctx.reply.proto = 2;

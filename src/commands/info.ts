@@ -44,7 +44,7 @@ function sections(ctx: CommandContext): Section[] {
     ]],
     ["Clients", [
       ["connected_clients", clients], ["cluster_connections", 0], ["maxclients", cfg.int("maxclients")], ["client_recent_max_input_buffer", 0],
-      ["client_recent_max_output_buffer", 0], ["blocked_clients", blockedClientCount(e)], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
+      ["client_recent_max_output_buffer", 0], ["blocked_clients", blockedClientCount(e) + (s.clientPause?.postponedCount() ?? 0)], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
     ]],
     ["Memory", [
       // used_memory is the dataset estimate that maxmemory is compared with (keyspace/memory.ts).

@@ -95,7 +95,16 @@ const configHelp = [
 const cfgSub = { group: "server", acl: [], keySpecs: [] } as const;
 const adminFlags = ["admin", "noscript", "loading", "stale"] as const;
 
+/** MONITOR: refused inside EXEC (Redis's CLIENT_DENY_BLOCKING); a second MONITOR is not answered. */
+function monitor(ctx: CommandContext): void {
+  const monitors = ctx.server.monitors;
+  if (ctx.client.lastCommand === "exec" || monitors === undefined) return ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  if (ctx.client.monitor) return;
+  if (monitors.add(ctx.client)) ctx.reply.simple("OK");
+}
+
 export const serverCommands: CommandSpec[] = [
+  { name: "monitor", arity: 1, flags: adminFlags, acl: [], group: "server", summary: "Listens for all requests received by the server in real-time.", since: "1.0.0", keySpecs: [], handler: monitor },
   { name: "info", arity: -1, flags: ["loading", "stale"], acl: ["dangerous"], group: "server", summary: "Returns information and statistics about the server.", since: "1.0.0", complexity: "O(1)", tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"], keySpecs: [], handler: info },
   {
     name: "config", arity: -2, flags: [], acl: [], group: "server", summary: "A container for server configuration commands.", since: "2.0.0", complexity: "Depends on subcommand.", keySpecs: [],

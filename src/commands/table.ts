@@ -16,6 +16,12 @@ const aclOrder: readonly AclCategory[] = [
   "transaction", "scripting",
 ];
 
+/**
+ * Redis 7.0's MAY_REPLICATE commands among Bunker's. Its COMMAND INFO never lists the flag, so the
+ * declarations (compared byte for byte with it) cannot carry it; CLIENT PAUSE WRITE and MONITOR need it.
+ */
+const mayReplicateCommands: ReadonlySet<string> = new Set(["publish", "spublish", "pfcount", "eval", "evalsha", "fcall"]);
+
 /** A declaration plus what the table derives from it once, at registration. */
 export interface Command {
   readonly spec: CommandSpec;
@@ -41,6 +47,10 @@ export interface Command {
   readonly fast: boolean;
   /** Never in the slow log (EXEC: its commands are logged one by one). */
   readonly skipSlowlog: boolean;
+  /** Not shown to MONITOR: `admin` or `skip_monitor` (of the subcommand itself, as Redis's c->cmd). */
+  readonly skipMonitor: boolean;
+  /** Redis's MAY_REPLICATE: paused by CLIENT PAUSE WRITE although not a write (PUBLISH, PFCOUNT, ...). */
+  readonly mayReplicate: boolean;
 }
 
 /** [index] when the command's keys are exactly one argument at a fixed index, else null. */
@@ -123,6 +133,8 @@ function build(spec: CommandSpec, parent: Command | null): Command {
     noMulti: flags.includes("no_multi"),
     fast: flags.includes("fast"),
     skipSlowlog: flags.includes("skip_slowlog"),
+    skipMonitor: flags.includes("admin") || flags.includes("skip_monitor"),
+    mayReplicate: mayReplicateCommands.has(fullName),
   };
   for (const sub of spec.subcommands ?? []) subs.set(sub.name, build(sub, cmd));
   return cmd;

@@ -32,6 +32,7 @@ function exec(ctx: CommandContext): void {
   }
   engine.watches.unwatchAll(c);
   const table = ctx.server.table;
+  const monitors = ctx.server.monitors;
   ctx.reply.arrayHeader(queue.length);
   for (const argv of queue) {
     let cmd = table.get(latin1(argv[0] as Uint8Array));
@@ -41,6 +42,8 @@ function exec(ctx: CommandContext): void {
       continue;
     }
     runQueued(ctx, cmd, argv);
+    // Redis's EXEC runs each queued command through call(), which shows it to MONITOR (EXEC after).
+    if (monitors !== undefined && monitors.size !== 0) monitors.feed(c, cmd, argv);
   }
 }
 

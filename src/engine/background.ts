@@ -19,6 +19,8 @@ export function startBackgroundTasks(server: Server): () => void {
 
   const cycle = (): void => {
     const engine = server.engine;
+    // CLIENT PAUSE freezes the dataset: Redis's activeExpireCycle does nothing while clients are paused.
+    if (engine.executor.datasetFrozen) return;
     const started = performance.now();
     const databases = server.config.int("databases");
     for (const shard of engine.shards) {

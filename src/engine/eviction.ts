@@ -69,6 +69,8 @@ export class Evictor {
    * go cold are keys evicted (or, under noeviction, the command refused).
    */
   makeRoom(): boolean {
+    // CLIENT PAUSE freezes the dataset: Redis's performEvictions neither evicts nor refuses meanwhile.
+    if (this.engine.executor.datasetFrozen) return true;
     const limit = this.server.config.int("maxmemory");
     const storage = this.engine.storage;
     // Values get a disk location to go cold from only while there is a limit to keep under.

@@ -75,7 +75,11 @@ export class Executor implements CommandContext, ViewHost {
   /** Cluster mode: whether this node may delete an expired key of a shard (only the shard's leader does). */
   expiryFence: ((shard: number) => boolean) | null = null;
 
+  /** CLIENT PAUSE in force (src/server/client-pause.ts): expired keys are served as gone, not deleted. */
+  datasetFrozen = false;
+
   mayExpire(shard: number): boolean {
+    if (this.datasetFrozen) return false;
     return this.expiryFence === null || this.expiryFence(shard);
   }
 

@@ -8,6 +8,8 @@ import type { Engine } from "./engine.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
 import { SlowLog } from "../server/slowlog.ts";
 import { LatencyMonitor } from "../server/latency.ts";
+import type { MonitorFeed } from "../server/monitor.ts";
+import type { ClientPause } from "../server/client-pause.ts";
 
 /** Per-command counters for INFO commandstats. */
 export interface CommandStat {
@@ -104,6 +106,10 @@ export interface ServerContext {
   readonly pubsub?: PubSubHub;
   /** Cluster mode: this node's view of the cluster (absent or null: standalone). */
   readonly cluster?: ClusterNode | null;
+  /** MONITOR connections (absent where nothing can monitor: the embedded API). */
+  readonly monitors?: MonitorFeed;
+  /** CLIENT PAUSE state (absent where no client connects). */
+  readonly clientPause?: ClientPause;
   /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */
   requestShutdown(): void;
 }

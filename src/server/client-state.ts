@@ -27,6 +27,10 @@ export class ClientState {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly shardChannels = new Set<string>();
+  /** In MONITOR mode (src/server/monitor.ts): may not touch the keyspace, never paused. */
+  monitor = false;
+  /** A command of this client waits for CLIENT PAUSE to end (src/server/client-pause.ts). */
+  postponed = false;
   lastCommand = "NULL";
   lastInteractionMs: number;
   commandsProcessed = 0;

@@ -13,6 +13,8 @@ import { commandStat, type CommandStat } from "../engine/server-context.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 import { Forwarder, forwarderClientName } from "./forward.ts";
 import { noteCall } from "./call-stats.ts";
+import { MonitorFeed } from "./monitor.ts";
+import { ClientPause, effectiveFlags } from "./client-pause.ts";
 
 /** Commands allowed while a RESP2 client is subscribed. */
 const pubsubAllowed = new Set(["subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]);
@@ -35,12 +37,16 @@ export class Dispatcher {
   private readonly evictor: Evictor;
   /** Cluster mode: sends commands for shards led elsewhere to their leader (src/server/forward.ts). */
   private readonly forwarder: Forwarder | null;
+  private readonly monitors: MonitorFeed;
+  private readonly pause: ClientPause;
 
   constructor(
     private readonly server: ServerContext,
     private readonly engine: Engine,
   ) {
     this.evictor = new Evictor(engine, server);
+    this.monitors = server.monitors ?? new MonitorFeed({ sinkOf: () => null });
+    this.pause = server.clientPause ?? new ClientPause({ nowMs: () => Date.now(), onFrozen: () => {} });
     this.forwarder = server.cluster ? new Forwarder(() => server.config.get("requirepass")) : null;
   }
 
@@ -128,6 +134,7 @@ export class Dispatcher {
     client.nestedErrorReplies = 0;
     // Its time is recorded where it runs (executeNow): a command waiting for cold values runs later.
     this.execute(conn, cmd, argv, grows, stat, this.clusterReadShard);
+    if (this.monitors.size !== 0) this.monitors.feed(client, cmd, argv);
     stat.calls++;
     if (w.errorCount - client.nestedErrorReplies !== errorsBefore) stat.failedCalls++;
     // An async-namespace command's reply does not wait for its own log entry (unless replies that
@@ -168,6 +175,7 @@ export class Dispatcher {
       if (clusterVerdict === "rejected") stat.rejectedCalls++;
       return null;
     }
+    if ((client.monitor || this.pause.active) && this.gated(conn, cmd, argv)) return null;
     if (client.multi && !multiImmediate.has(top.spec.name)) {
       if (top.noMulti) {
         stat.rejectedCalls++;
@@ -200,6 +208,30 @@ export class Dispatcher {
     this.admittedStat = stat;
     this.admittedDurability = durability;
     return cmd;
+  }
+
+  /**
+   * Redis's last two checks before it queues or runs a command, after the pub/sub context (so a command
+   * that context refuses is left to it): a MONITOR client (a replica to Redis) may not touch the
+   * keyspace; under CLIENT PAUSE a covered command waits (src/server/client-pause.ts). True when the
+   * command was answered or postponed.
+   */
+  private gated(conn: Connection, cmd: Command, argv: Uint8Array[]): boolean {
+    const client = conn.state;
+    const top = cmd.parent ?? cmd;
+    if (client.proto === 2 && client.inPubSub && !pubsubAllowed.has(top.spec.name)) return false;
+    const queued = top.spec.name === "exec" && client.multi ? client.multi.map((q) => this.lookupQuiet(q)) : [];
+    const flags = effectiveFlags(cmd, queued);
+    if (client.monitor) {
+      if (!flags.write && !flags.read && !flags.mayReplicate) return false;
+      commandStat(this.server.stats, cmd.fullName).rejectedCalls++;
+      this.reject(conn, cmd, "ERR Replica can't interact with the keyspace");
+      if (client.multi) client.multiError = true;
+      return true;
+    }
+    if (!this.pause.covers(flags)) return false;
+    this.pause.postpone(conn, argv);
+    return true;
   }
 
   // What admit() found out about the command it admitted, for dispatch (fields: no object per command).

@@ -11,6 +11,8 @@ import { isClientBlocked } from "./blocking.ts";
 import { PubSubHub } from "./pubsub.ts";
 import { keyspaceEventFlags } from "./notify.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
+import { MonitorFeed, type MonitorSink } from "./monitor.ts";
+import { ClientPause } from "./client-pause.ts";
 
 export const bunkerVersion = "7.0.15";
 /** How long a graceful shutdown in cluster mode waits for in-flight writes to commit. */
@@ -41,6 +43,8 @@ export class Server implements ServerContext, ConnectionHost {
   readonly cluster: ClusterNode | null;
   readonly dispatcher: Dispatcher;
   readonly pubsub = new PubSubHub();
+  readonly monitors = new MonitorFeed({ sinkOf: (client) => this.monitorSinkOf(client) });
+  readonly clientPause: ClientPause;
   tcpPort = 0;
   private listener: TCPSocketListener<Connection | undefined> | null = null;
   private readonly connections = new Set<Connection>();
@@ -55,6 +59,12 @@ export class Server implements ServerContext, ConnectionHost {
     this.engine = opts.engine;
     this.cluster = opts.cluster ?? null;
     this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.clientPause = new ClientPause({
+      nowMs: () => Date.now(),
+      onFrozen: (frozen) => {
+        this.engine.executor.datasetFrozen = frozen;
+      },
+    });
     this.dispatcher = new Dispatcher(this, this.engine);
     this.wirePubSub();
     this.engine.onDurable(() => {
@@ -125,6 +135,7 @@ export class Server implements ServerContext, ConnectionHost {
     this.waitingForDurable.delete(conn);
     this.engine.watches.unwatchAll(conn.state);
     this.pubsub.detach(conn.state);
+    this.monitors.remove(conn.state);
     this.onClientClosed(conn);
   }
   nowMs(): number {
@@ -137,6 +148,14 @@ export class Server implements ServerContext, ConnectionHost {
     for (const c of this.connections) {
       yield { state: c.state, kill: () => c.close(), fd: -1 };
     }
+  }
+
+  /** MONITOR: the lines go to the client's connection behind its own replies, like pushed messages. */
+  private monitorSinkOf(client: ClientState): MonitorSink | null {
+    for (const c of this.connections) {
+      if (c.state === client) return (line) => c.pushMessage((w) => w.raw(line));
+    }
+    return null;
   }
 
   connectionCount(): number {

@@ -18,9 +18,11 @@ import { cases as transactions } from "./transactions.ts";
 import { cases as notify } from "./notify.ts";
 import { cases as geo } from "./geo.ts";
 import { cases as diagnostics } from "./diagnostics.ts";
+import { cases as monitorPause } from "./monitor-pause.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
+  { family: "monitor-pause", cases: monitorPause },
   { family: "server", cases: server },
   { family: "strings", cases: strings },
   { family: "zsets", cases: zsets },
