@@ -185,15 +185,7 @@ export class ReplyWriter {
 
   /** addReplyDouble: ",%.17g" in RESP3, the same text as a bulk string in RESP2. */
   double(d: number): void {
-    const text = formatDouble17g(d);
-    if (this.proto === 2) {
-      this.bulk(text);
-      return;
-    }
-    this.reserve(text.length + 3);
-    this.buf[this.pos++] = 44; // ,
-    this.putString(text);
-    this.putCrlf();
+    this.doubleText(formatDouble17g(d));
   }
 
   /**

@@ -4,55 +4,17 @@
 import type { Command } from "../commands/table.ts";
 import type { CommandStat, ServerContext } from "../engine/server-context.ts";
 import type { ClientState } from "./client-state.ts";
-
-const redacted = new TextEncoder().encode("(redacted)");
-/** Parameters Redis flags SENSITIVE_CONFIG (requirepass), plus Bunker's cluster secret. */
-const sensitiveParams = new Set(["requirepass", "masterauth", "cluster-secret"]);
-
-function asciiLower(a: Uint8Array | undefined): string {
-  if (a === undefined) return "";
-  let s = "";
-  for (const c of a) s += String.fromCharCode(c >= 65 && c <= 90 ? c | 0x20 : c);
-  return s;
-}
+import { redactedArgument, redactedIndexes } from "./redaction.ts";
 
 /**
- * The argument vector the slow log shows: Redis's original_argv after redactClientCommandArgument,
- * which the handlers of AUTH, HELLO and CONFIG SET call before they can fail (so a rejected password is
- * hidden too). Returns `argv` itself when nothing is hidden.
+ * The argument vector the slow log shows: Redis's original_argv after redactClientCommandArgument
+ * (server/redaction.ts). Returns `argv` itself when nothing is hidden.
  */
 export function slowlogArgv(cmd: Command, argv: readonly Uint8Array[]): readonly Uint8Array[] {
-  const hide: number[] = [];
-  switch (cmd.fullName) {
-    case "auth":
-      // authCommand answers a syntax error for more than 3 arguments before redacting anything.
-      if (argv.length === 2) hide.push(1);
-      else if (argv.length === 3) hide.push(1, 2);
-      break;
-    case "hello": {
-      // helloCommand: a bad protocol version returns before the options are looked at.
-      const ver = argv.length >= 2 ? Number(asciiLower(argv[1])) : 2;
-      if (argv.length >= 2 && !(/^[1-9]\d*$/.test(asciiLower(argv[1])) && ver >= 2 && ver <= 3)) break;
-      for (let j = 2; j < argv.length; j++) {
-        const more = argv.length - 1 - j;
-        const opt = asciiLower(argv[j]);
-        if (opt === "auth" && more >= 2) {
-          hide.push(j + 1, j + 2);
-          j += 2;
-        } else if (opt === "setname" && more >= 1) j++;
-        else break;
-      }
-      break;
-    }
-    case "config|set":
-      for (let i = 2; i + 1 < argv.length; i += 2) if (sensitiveParams.has(asciiLower(argv[i]))) hide.push(i + 1);
-      break;
-    default:
-      return argv;
-  }
+  const hide = redactedIndexes(cmd, argv);
   if (hide.length === 0) return argv;
   const out = argv.slice();
-  for (const i of hide) out[i] = redacted;
+  for (const i of hide) out[i] = redactedArgument;
   return out;
 }
 

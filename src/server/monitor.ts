@@ -5,11 +5,11 @@
 // redacts them. The dispatcher checks `size` once per command: with nobody monitoring nothing else runs.
 import type { Command } from "../commands/table.ts";
 import type { ClientState } from "./client-state.ts";
+import { redactedArgument, redactedIndexes } from "./redaction.ts";
 
 /** Writes one preformatted line to a monitoring connection's output, in order with its replies. */
 export type MonitorSink = (line: Uint8Array) => void;
 
-const redacted = new TextEncoder().encode("(redacted)");
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 /** sdscatrepr's two-character escapes, by byte. */
@@ -29,40 +29,13 @@ export function quoteArgument(arg: Uint8Array): string {
   return out + '"';
 }
 
-function asciiLower(arg: Uint8Array | undefined): string {
-  return arg === undefined ? "" : Buffer.from(arg).toString("latin1").toLowerCase();
-}
-
-/**
- * The indexes Redis redacts (redactClientCommandArgument): AUTH's one or two arguments (not when it
- * has too many: that is a syntax error, replied before redacting), and the user and password of each
- * AUTH option of HELLO, scanned until an option HELLO rejects (only once the version is valid).
- */
-export function redactedIndexes(name: string, argv: readonly Uint8Array[]): readonly number[] {
-  if (name === "auth") return argv.length <= 3 ? (argv.length === 3 ? [1, 2] : [1]) : [];
-  if (name !== "hello" || argv.length < 2) return [];
-  const version = asciiLower(argv[1]);
-  if (version !== "2" && version !== "3") return [];
-  const out: number[] = [];
-  for (let j = 2; j < argv.length; j++) {
-    const more = argv.length - 1 - j;
-    const option = asciiLower(argv[j]);
-    if (option === "auth" && more >= 2) {
-      out.push(j + 1, j + 2);
-      j += 2;
-    } else if (option === "setname" && more >= 1) j++;
-    else break;
-  }
-  return out;
-}
-
 /** One monitor line for `argv` run by `client` (in the database it is in after running it). */
 export function formatMonitorLine(client: ClientState, cmd: Command, argv: readonly Uint8Array[], nowUs: number): string {
   const seconds = Math.floor(nowUs / 1e6);
   const micros = String(nowUs - seconds * 1e6).padStart(6, "0");
-  const hidden = redactedIndexes((cmd.parent ?? cmd).spec.name, argv);
+  const hidden = redactedIndexes(cmd, argv);
   let line = `+${seconds}.${micros} [${client.db} ${client.addr}]`;
-  for (let i = 0; i < argv.length; i++) line += " " + quoteArgument(hidden.includes(i) ? redacted : (argv[i] as Uint8Array));
+  for (let i = 0; i < argv.length; i++) line += " " + quoteArgument(hidden.includes(i) ? redactedArgument : (argv[i] as Uint8Array));
   return line + "\r\n";
 }
 
