@@ -109,6 +109,19 @@ test("INFO replication: role, term, leader, commit and applied per shard agree a
     expect(fields.get("bunker_node_id")).toBe(String(n.id));
     if (leads === 0) expect(fields.get("master_link_status")).toBe("up");
   });
+  // ROLE maps leadership the same way: a node leading a shard is a master with the others as replicas.
+  for (const n of cluster.nodes) {
+    const leads = leaders.filter((p) => p === n.port).length;
+    const r = plainClient(n.port);
+    try {
+      const role = (await r.call("ROLE")) as unknown[];
+      expect(role[0]).toBe(leads > 0 ? "master" : "slave");
+      if (leads > 0) expect((role[2] as unknown[]).length).toBe(cluster.nodes.length - 1);
+      else expect(role[3]).toBe("connected"); // slave, host, port, state, offset
+    } finally {
+      r.disconnect();
+    }
+  }
 }, 60_000);
 
 test("standalone INFO replication keeps its Redis fields and nothing else", async () => {

@@ -5,6 +5,7 @@ import { latin1 } from "./args.ts";
 import { parseInteger } from "../protocol/numbers.ts";
 import { errSubcommandSyntax } from "../protocol/errors.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
+import { leadership } from "./info-replication.ts";
 
 /** Redis's addReplyHelp: a header naming the command as typed (upper-cased), the lines, then HELP. */
 function replyHelp(ctx: CommandContext, argv: readonly Uint8Array[], lines: readonly string[]): void {
@@ -124,13 +125,7 @@ function lastsave(ctx: CommandContext): void {
  */
 function clusterRole(ctx: CommandContext, cluster: ClusterNode): void {
   const shards = ctx.server.engine.shards.length;
-  const led: number[] = [];
-  let master = 0;
-  for (let s = 0; s < shards; s++) {
-    const lead = cluster.leaderOf(s);
-    if (lead === cluster.self.id) led.push(s);
-    else if (master === 0 && lead !== 0) master = lead;
-  }
+  const { led, master } = leadership(cluster, shards);
   const r = ctx.reply;
   if (led.length > 0) {
     let offset = 0;

@@ -8,7 +8,11 @@ import type { ClusterNode } from "../raft/cluster.ts";
 
 type Field = [string, string | number];
 
-export function clusterReplicationFields(cluster: ClusterNode, shards: number, base: { replId: string; replOffset: number }): Field[] {
+/**
+ * The shards this node leads, and the leader of the lowest-numbered shard it does not lead that has a
+ * known leader (0: none): how INFO replication and ROLE map Raft leadership onto Redis's roles.
+ */
+export function leadership(cluster: ClusterNode, shards: number): { led: number[]; master: number } {
   const led: number[] = [];
   let master = 0;
   for (let s = 0; s < shards; s++) {
@@ -16,6 +20,11 @@ export function clusterReplicationFields(cluster: ClusterNode, shards: number, b
     if (lead === cluster.self.id) led.push(s);
     else if (master === 0 && lead !== 0) master = lead;
   }
+  return { led, master };
+}
+
+export function clusterReplicationFields(cluster: ClusterNode, shards: number, base: { replId: string; replOffset: number }): Field[] {
+  const { led, master } = leadership(cluster, shards);
   const fields: Field[] = [["role", led.length > 0 ? "master" : "slave"]];
   const masterMember = cluster.member(master);
   if (led.length === 0) {
