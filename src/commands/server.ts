@@ -27,15 +27,8 @@ function configSet(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if ((argv.length - 2) % 2 !== 0) return ctx.reply.error("ERR wrong number of arguments for 'config|set' command");
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([latin1(argv[i] as Uint8Array), latin1(argv[i + 1] as Uint8Array)]);
-  const seen = new Set<string>();
-  for (const [k] of pairs) {
-    if (seen.has(k.toLowerCase())) return ctx.reply.error(`ERR CONFIG SET failed (possibly related to argument '${k}') - duplicate parameter`);
-    seen.add(k.toLowerCase());
-  }
-  for (const [k, v] of pairs) {
-    const err = ctx.server.config.setRuntime(k, v);
-    if (err) return ctx.reply.error("ERR " + err);
-  }
+  const err = ctx.server.config.setRuntimeAll(pairs);
+  if (err) return ctx.reply.error("ERR " + err);
   ctx.reply.simple("OK");
 }
 

@@ -36,18 +36,36 @@ export class Config {
     this.values.set(spec.name, storedForm(spec, value));
   }
 
-  /** CONFIG SET semantics: returns an error text or null. */
-  setRuntime(name: string, value: string): string | null {
-    const spec = paramSpec(name.toLowerCase());
-    if (!spec) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
-    if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
-    const err = validateParam(spec, value);
-    if (err) return `CONFIG SET failed (possibly related to argument '${name}') - ${err}`;
+  /**
+   * CONFIG SET of several parameters, all or none (Redis 7.0's configSetCommand): the first unknown,
+   * immutable or repeated parameter in argument order is the error (named as given); else the first
+   * value that does not validate (named by its canonical name), and then nothing is set. Listeners run
+   * once every value is in place. Returns an error text or null.
+   */
+  setRuntimeAll(pairs: readonly (readonly [string, string])[]): string | null {
+    const specs: ParamSpec[] = [];
+    for (const [name] of pairs) {
+      const spec = paramSpec(name.toLowerCase());
+      if (!spec) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
+      if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+      if (specs.includes(spec)) return `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
+      specs.push(spec);
+    }
+    for (let i = 0; i < pairs.length; i++) {
+      const spec = specs[i] as ParamSpec;
+      const err = validateParam(spec, (pairs[i] as readonly [string, string])[1]);
+      if (err) return `CONFIG SET failed (possibly related to argument '${spec.name}') - ${err}`;
+    }
     this.intCache.clear();
-    this.values.set(spec.name, storedForm(spec, value));
-    for (const l of this.listeners) l(spec.name, value);
+    for (let i = 0; i < pairs.length; i++) {
+      const spec = specs[i] as ParamSpec;
+      this.values.set(spec.name, storedForm(spec, (pairs[i] as readonly [string, string])[1]));
+    }
+    for (let i = 0; i < pairs.length; i++) for (const l of this.listeners) l((specs[i] as ParamSpec).name, (pairs[i] as readonly [string, string])[1]);
     return null;
   }
+
+
 
   onChange(listener: (name: string, given: string) => void): void {
     this.listeners.push(listener);
