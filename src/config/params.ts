@@ -24,15 +24,16 @@ export interface ParamSpec {
   /** Redact the value in CONFIG GET output only when Redis does (it never does for requirepass). */
 }
 
+/** In Redis's order (its enum table), which its CONFIG SET error lists. */
 export const maxmemoryPolicies = [
-  "noeviction",
-  "allkeys-lru",
-  "allkeys-lfu",
-  "allkeys-random",
   "volatile-lru",
   "volatile-lfu",
   "volatile-random",
   "volatile-ttl",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "noeviction",
 ] as const;
 export type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
 

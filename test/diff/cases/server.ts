@@ -148,6 +148,7 @@ export const cases: DiffCase[] = [
     "CONFIG SET maxmemory abc DATABASES 1",
     "CONFIG SET maxmemory 1 databases 1 maxmemory 2",
     "CONFIG SET MaxMemory 1 maxmemory 2",
+    "CONFIG SET maxmemory-policy bogus",
     "CONFIG SET maxmemory-policy allkeys-lru maxmemory bogus",
     "CONFIG GET maxmemory-policy",
     "CONFIG SET maxmemory-policy allkeys-lru timeout 0 maxmemory 0",
