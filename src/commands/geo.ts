@@ -150,36 +150,45 @@ function geoadd(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (ctx.dirty > dirtyBefore) ctx.propagate(zadd);
 }
 
-function geopos(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+/**
+ * GEOPOS and GEOHASH: one reply per member argument, `missing` for a member (or key) that is not
+ * there, else `found` with its decoded coordinates.
+ */
+function eachMemberPosition(ctx: CommandContext, argv: readonly Uint8Array[], missing: () => void, found: (longitude: number, latitude: number) => void): void {
   const e = lookupZset(ctx, latin1(argv[1] as Uint8Array), false);
   if (e === false) return;
   ctx.reply.arrayHeader(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
     const score = e === undefined ? undefined : e.data.score(latin1(argv[i] as Uint8Array));
     if (score === undefined) {
-      ctx.reply.nullArray();
+      missing();
       continue;
     }
     const [longitude, latitude] = decodeScore(score);
-    ctx.reply.arrayHeader(2);
-    ctx.reply.doubleText(formatCoordinate(longitude));
-    ctx.reply.doubleText(formatCoordinate(latitude));
+    found(longitude, latitude);
   }
 }
 
+function geopos(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  eachMemberPosition(
+    ctx,
+    argv,
+    () => ctx.reply.nullArray(),
+    (longitude, latitude) => {
+      ctx.reply.arrayHeader(2);
+      ctx.reply.doubleText(formatCoordinate(longitude));
+      ctx.reply.doubleText(formatCoordinate(latitude));
+    },
+  );
+}
+
 function geohash(ctx: CommandContext, argv: readonly Uint8Array[]): void {
-  const e = lookupZset(ctx, latin1(argv[1] as Uint8Array), false);
-  if (e === false) return;
-  ctx.reply.arrayHeader(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) {
-    const score = e === undefined ? undefined : e.data.score(latin1(argv[i] as Uint8Array));
-    if (score === undefined) {
-      ctx.reply.nullBulk();
-      continue;
-    }
-    const [longitude, latitude] = decodeScore(score);
-    ctx.reply.bulk(geohashString(longitude, latitude));
-  }
+  eachMemberPosition(
+    ctx,
+    argv,
+    () => ctx.reply.nullBulk(),
+    (longitude, latitude) => ctx.reply.bulk(geohashString(longitude, latitude)),
+  );
 }
 
 function geodist(ctx: CommandContext, argv: readonly Uint8Array[]): void {
