@@ -10,6 +10,7 @@ import { nativeIo } from "./storage/io.ts";
 import { CorruptLogError } from "./storage/segment-log.ts";
 import { Server } from "./server/server.ts";
 import { startBackgroundTasks } from "./engine/background.ts";
+import { startHttp, type HttpEndpoint } from "./server/http.ts";
 import { ClusterConfigError, ClusterNode, clusterPortOffset, parseClusterPeers, type ClusterMember } from "./raft/cluster.ts";
 import { CorruptRaftLogError } from "./raft/group-log.ts";
 import type { Config } from "./config/config.ts";
@@ -151,15 +152,27 @@ function main(): void {
   }
   const stopBackground = startBackgroundTasks(server);
   const port = server.listen(config.int("port"), config.get("bind"));
+  const httpPort = config.int("http-port");
+  let http: HttpEndpoint | null = null;
+  if (httpPort !== 0) {
+    try {
+      http = startHttp(server, httpPort, config.get("bind"));
+    } catch (e: unknown) {
+      console.error(`bunker: cannot start: HTTP on ${config.get("bind")}:${httpPort}: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    }
+  }
   const r = engine.recovery;
   console.log(
     `bunker: ready on ${config.get("bind")}:${port}, ${config.int("shards")} shards, data in ${config.get("dir")}; ` +
       `recovered ${r.entries} log entries in ${r.durationMs.toFixed(1)} ms` +
-      (membership !== null ? `; cluster node ${membership.self.id} of ${membership.members.length}, Raft on port ${membership.self.clusterPort}` : ""),
+      (membership !== null ? `; cluster node ${membership.self.id} of ${membership.members.length}, Raft on port ${membership.self.clusterPort}` : "") +
+      (http !== null ? `; HTTP /health and /metrics on port ${http.port}` : ""),
   );
   const stop = (): void => {
     console.log("bunker: shutting down (finishing in-flight writes)");
     stopBackground();
+    // /health answers 503 while the shutdown finishes; the process exit closes the listener.
     void server?.shutdown();
   };
   process.on("SIGINT", stop);

@@ -4,10 +4,10 @@ import { word } from "./args.ts";
 import { blockedClientCount } from "../server/blocking.ts";
 import { clusterReplicationFields } from "./info-replication.ts";
 
-type Section = [name: string, fields: [string, string | number][]];
+export type InfoSection = [name: string, fields: [string, string | number][]];
 
-function sections(ctx: CommandContext): Section[] {
-  const s = ctx.server;
+/** Every INFO section with its fields, in Redis's order (also the source of the HTTP /metrics page). */
+export function infoSections(s: CommandContext["server"]): InfoSection[] {
   const e = s.engine;
   const now = Date.now();
   const mem = process.memoryUsage();
@@ -105,7 +105,7 @@ export function infoText(ctx: CommandContext, argv: readonly Uint8Array[]): stri
   const all = wanted.has("all") || wanted.has("everything");
   const useDefault = wanted.size === 0 || wanted.has("default");
   const parts: string[] = [];
-  for (const [name, fields] of sections(ctx)) {
+  for (const [name, fields] of infoSections(ctx.server)) {
     const lower = name.toLowerCase();
     if (!all && !(useDefault && defaultSections.has(lower)) && !wanted.has(lower)) continue;
     parts.push(`# ${name}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(""));

@@ -44,6 +44,7 @@ const int64Min = -9223372036854775808n;
 export const paramSpecs: readonly ParamSpec[] = [
   { name: "port", kind: "int", defaultValue: "6379", min: 0, max: 65535, mutable: false, description: "TCP port for RESP clients" },
   { name: "bind", kind: "string", defaultValue: "127.0.0.1", mutable: false, description: "address to listen on" },
+  { name: "http-port", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "port of the HTTP endpoints GET /health and GET /metrics (Prometheus), on the bind address (0: off)" },
   { name: "dir", kind: "string", defaultValue: "./data", mutable: false, description: "data directory (one sub-directory per shard)" },
   { name: "shards", kind: "int", defaultValue: "4", min: 1, max: 256, mutable: false, description: "number of shards (independent logs); fixed once data exists" },
   { name: "requirepass", kind: "string", defaultValue: "", mutable: true, description: "password clients must AUTH with (empty: no password)" },

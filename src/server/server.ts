@@ -53,6 +53,11 @@ export class Server implements ServerContext, ConnectionHost {
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private shuttingDown = false;
 
+  /** True from SHUTDOWN (or SIGTERM) on: no new clients, in-flight writes finishing. */
+  get stopping(): boolean {
+    return this.shuttingDown;
+  }
+
   constructor(private readonly opts: ServerOptions) {
     this.config = opts.config;
     this.table = opts.table;

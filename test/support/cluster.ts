@@ -32,8 +32,13 @@ export interface TestCluster {
  * proxy (test/raft/proxy.ts): each node is given a peers list that names the proxies for the peers it
  * dials (the lower id dials), so `mesh.isolate(id)` partitions a node while its connections stay open.
  * `dirOf` names a member's data directory (stop() leaves it; by default each gets a fresh one it deletes).
+ * `argsOf` adds flags to a member's command line.
  */
-export async function startCluster(nodeCount: number, shards: number, opts: { proxied?: boolean; dirOf?: (id: number) => string | undefined } = {}): Promise<TestCluster> {
+export async function startCluster(
+  nodeCount: number,
+  shards: number,
+  opts: { proxied?: boolean; dirOf?: (id: number) => string | undefined; argsOf?: (id: number) => string[] } = {},
+): Promise<TestCluster> {
   const ports: [number, number][] = [];
   for (let i = 0; i < nodeCount; i++) ports.push([await freePort(), await freePort()]);
   const mesh = opts.proxied === true ? new ProxyMesh(new Map(ports.map(([, c], i) => [i + 1, { host: "127.0.0.1", port: c }]))) : null;
@@ -48,7 +53,7 @@ export async function startCluster(nodeCount: number, shards: number, opts: { pr
     startBunker({
       port,
       ...(dir !== undefined ? { dir } : {}),
-      args: ["--shards", String(shards), "--node-id", String(id), "--cluster-peers", peersOf(id), "--cluster-secret", clusterSecret],
+      args: ["--shards", String(shards), "--node-id", String(id), "--cluster-peers", peersOf(id), "--cluster-secret", clusterSecret, ...(opts.argsOf?.(id) ?? [])],
     });
   const handles = await Promise.all(ports.map(([port], i) => start(i + 1, port, opts.dirOf?.(i + 1))));
   const nodes = handles.map((handle, i) => ({ id: i + 1, port: (ports[i] as [number, number])[0], clusterPort: (ports[i] as [number, number])[1], handle }));
