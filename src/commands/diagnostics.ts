@@ -6,6 +6,7 @@ import { parseInteger } from "../protocol/numbers.ts";
 import { errSubcommandSyntax } from "../protocol/errors.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
 import { leadership } from "./info-replication.ts";
+import { lastSaveMs } from "./info.ts";
 
 /** Redis's addReplyHelp: a header naming the command as typed (upper-cased), the lines, then HELP. */
 function replyHelp(ctx: CommandContext, argv: readonly Uint8Array[], lines: readonly string[]): void {
@@ -97,20 +98,9 @@ function latencyReset(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   ctx.reply.integer(resets);
 }
 
-/**
- * LASTSAVE. Redis answers the time of its last successful RDB save, or its start time (it considers
- * the data it started with saved). Bunker has no RDB: every acknowledged write is already durable in
- * its shard's log, and the snapshot is what a merge writes (storage/merge.ts; BGREWRITEAOF runs one
- * per shard). So LASTSAVE is the time by which every shard had committed a snapshot: the oldest of the
- * shards' newest snapshot commit times, where a shard with none since start-up counts as of start-up.
- * It changes once every shard has merged again (so a script can start BGREWRITEAOF and wait for
- * LASTSAVE to move, as with BGSAVE), and never goes backwards.
- */
+/** LASTSAVE: see lastSaveMs (commands/info.ts), which INFO's rdb_last_save_time shares. */
 function lastsave(ctx: CommandContext): void {
-  let oldestMs = Infinity;
-  for (const shard of ctx.server.engine.shards) oldestMs = Math.min(oldestMs, shard.snapshotCommittedMs ?? ctx.server.startedMs);
-  if (oldestMs === Infinity) oldestMs = ctx.server.startedMs;
-  ctx.reply.integer(Math.floor(Math.max(oldestMs, ctx.server.startedMs) / 1000));
+  ctx.reply.integer(Math.floor(lastSaveMs(ctx.server) / 1000));
 }
 
 /**

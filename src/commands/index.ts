@@ -21,6 +21,7 @@ import { hyperloglogCommands } from "./hyperloglog.ts";
 import { clusterCommands } from "./cluster.ts";
 import { geoCommands } from "./geo.ts";
 import { diagnosticsCommands } from "./diagnostics.ts";
+import { persistenceCommands } from "./persistence.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -44,5 +45,6 @@ export function buildCommandTable(): CommandTable {
   table.register(clusterCommands);
   table.register(geoCommands);
   table.register(diagnosticsCommands);
+  table.register(persistenceCommands);
   return table;
 }

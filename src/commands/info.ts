@@ -6,6 +6,21 @@ import { clusterReplicationFields } from "./info-replication.ts";
 
 export type InfoSection = [name: string, fields: [string, string | number][]];
 
+/**
+ * LASTSAVE and rdb_last_save_time. Redis answers the time of its last successful RDB save, or its start
+ * time (it considers the data it started with saved). In Bunker every acknowledged write is already
+ * durable in its shard's log; besides SAVE/BGSAVE (an RDB export), the snapshot a merge writes is a
+ * save too (BGREWRITEAOF runs one per shard). So: the later of the last RDB save and the time by which
+ * every shard had committed a snapshot (the oldest of the shards' newest snapshot commit times, a
+ * shard with none since start-up counting as of start-up). Never earlier than start-up, never goes back.
+ */
+export function lastSaveMs(s: CommandContext["server"]): number {
+  let oldestMs = Infinity;
+  for (const shard of s.engine.shards) oldestMs = Math.min(oldestMs, shard.snapshotCommittedMs ?? s.startedMs);
+  if (oldestMs === Infinity) oldestMs = s.startedMs;
+  return Math.max(oldestMs, s.startedMs, s.engine.rdb.lastSaveMs);
+}
+
 /** Every INFO section with its fields, in Redis's order (also the source of the HTTP /metrics page). */
 export function infoSections(s: CommandContext["server"]): InfoSection[] {
   const e = s.engine;
@@ -56,7 +71,10 @@ export function infoSections(s: CommandContext["server"]): InfoSection[] {
     ]],
     ["Persistence", [
       // A merge is Bunker's AOF rewrite: the aof_rewrite* fields report merges.
-      ["loading", 0], ["async_loading", 0], ["rdb_changes_since_last_save", 0], ["rdb_bgsave_in_progress", 0], ["aof_enabled", 1],
+      // The rdb_* fields report SAVE/BGSAVE, RDB exports (engine/rdb-saves.ts); Bunker recovers from its logs.
+      ["loading", 0], ["async_loading", 0], ["rdb_changes_since_last_save", e.rdb.changesSinceLastSave()], ["rdb_bgsave_in_progress", e.rdb.inProgress ? 1 : 0],
+      ["rdb_last_save_time", Math.floor(lastSaveMs(s) / 1000)], ["rdb_last_bgsave_status", e.rdb.lastStatus], ["rdb_last_bgsave_time_sec", e.rdb.lastDurationS],
+      ["rdb_current_bgsave_time_sec", e.rdb.currentDurationS()], ["rdb_saves", e.rdb.saves], ["aof_enabled", 1],
       ["aof_rewrite_in_progress", st.mergesInProgress > 0 ? 1 : 0], ["aof_last_rewrite_time_sec", st.merges === 0 ? -1 : Math.floor(st.lastMergeDurationMs / 1000)],
       ["aof_last_bgrewrite_status", st.lastMergeStatus === "err" ? "err" : "ok"], ["aof_rewrites", st.merges],
       ["aof_last_write_status", e.shards.every((sh) => sh.log.healthy) ? "ok" : "err"], ["bunker_recovery_ms", Math.round(e.recovery.durationMs)],

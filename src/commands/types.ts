@@ -131,6 +131,8 @@ export interface CommandContext {
   readonly now: number;
   /** True while re-applying the log (recovery, followers): no lazy expiry, no side effects. */
   readonly replaying: boolean;
+  /** True for a command EXEC runs from its queue. */
+  readonly inTransaction: boolean;
   /** Seeded random in [0, 1): deterministic per logged entry. */
   random(): number;
   /** Count of modifications made, as Redis's server.dirty: the command is logged when it is > 0. */

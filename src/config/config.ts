@@ -48,6 +48,7 @@ export class Config {
       const spec = paramSpec(name.toLowerCase());
       if (!spec) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
       if (!spec.mutable) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+      if (spec.protected === true) return `CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`;
       if (specs.includes(spec)) return `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
       specs.push(spec);
     }

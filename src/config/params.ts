@@ -13,6 +13,11 @@ export interface ParamSpec {
   readonly description: string;
   /** Whether CONFIG SET may change it at run time. */
   readonly mutable: boolean;
+  /**
+   * Redis 7.0's PROTECTED_CONFIG (dir, dbfilename): CONFIG SET refuses it unless enable-protected-configs
+   * allows it, which Bunker does not have (Redis's default, "no"). Checked after `mutable`, as Redis does.
+   */
+  readonly protected?: boolean;
   /** Bounds as Redis declares them; a bigint where they pass 2^53 (LLONG_MAX). */
   readonly min?: number | bigint;
   readonly max?: number | bigint;
@@ -45,7 +50,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "port", kind: "int", defaultValue: "6379", min: 0, max: 65535, mutable: false, description: "TCP port for RESP clients" },
   { name: "bind", kind: "string", defaultValue: "127.0.0.1", mutable: false, description: "address to listen on" },
   { name: "http-port", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "port of the HTTP endpoints GET /health and GET /metrics (Prometheus), on the bind address (0: off)" },
-  { name: "dir", kind: "string", defaultValue: "./data", mutable: false, description: "data directory (one sub-directory per shard)" },
+  { name: "dir", kind: "string", defaultValue: "./data", mutable: true, protected: true, description: "data directory (one sub-directory per shard); CONFIG SET refuses it as a protected config" },
   { name: "shards", kind: "int", defaultValue: "4", min: 1, max: 256, mutable: false, description: "number of shards (independent logs); fixed once data exists" },
   { name: "requirepass", kind: "string", defaultValue: "", mutable: true, description: "password clients must AUTH with (empty: no password)" },
   { name: "databases", kind: "int", defaultValue: "16", min: 1, max: 16, mutable: false, description: "number of logical databases (SELECT 0..n-1)" },
@@ -69,6 +74,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+  { name: "dbfilename", kind: "string", defaultValue: "dump.rdb", mutable: true, protected: true, canonical: (v) => (v.includes("/") || v.includes("\\") ? null : v), invalidText: "dbfilename can't be a path, just a filename", description: "file in dir that SAVE and BGSAVE write (an RDB export; Bunker recovers from its own logs)" },
   // Cluster mode (src/raft/cluster.ts): all four empty/0 means standalone. Every member lists the same peers.
   { name: "node-id", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "this node's id in the cluster (0: standalone)" },
   { name: "cluster-peers", kind: "string", defaultValue: "", mutable: false, description: "cluster members as id=host:port[@clusterport],... (RESP address; Raft port defaults to port+10000)" },

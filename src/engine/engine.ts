@@ -23,6 +23,7 @@ import { Executor } from "./executor.ts";
 import type { ServerContext } from "./server-context.ts";
 import { Shard } from "./shard.ts";
 import { WatchRegistry } from "./watch.ts";
+import { RdbSaves } from "./rdb-saves.ts";
 import { Config } from "../config/config.ts";
 import { newStats } from "./server-context.ts";
 
@@ -434,6 +435,13 @@ export class Engine {
    * INFO commandstats, SLOWLOG and LATENCY report. Logging the unit and waiting for the disk are not in it.
    */
   lastRunUs = 0;
+
+  private rdb$: RdbSaves | null = null;
+
+  /** SAVE/BGSAVE state (one export at a time per engine, whichever server or listener asked). */
+  get rdb(): RdbSaves {
+    return (this.rdb$ ??= new RdbSaves(this, this.opts.config ?? new Config(), this.opts.warn ?? (() => {})));
+  }
 
   /** The engine's clock, for timing commands run inside another (EXEC's queue). */
   get clock(): Clock {

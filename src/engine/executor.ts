@@ -90,6 +90,10 @@ export class Executor implements CommandContext, ViewHost {
   private touched = new TouchedKeys();
   /** Nesting depth: EXEC runs its queued commands inside its own run(). */
   private depth = 0;
+
+  get inTransaction(): boolean {
+    return this.depth > 1;
+  }
   /** Ops of the current unit, per shard, in order; `unitShards` lists the shards that have some. */
   readonly unitOps: (LogOp[] | undefined)[] = [];
   readonly unitShards: number[] = [];
@@ -107,6 +111,9 @@ export class Executor implements CommandContext, ViewHost {
   get noTouch(): boolean {
     return this.client?.noTouch ?? false;
   }
+
+  /** Changes made by commands since start (Redis's server.dirty): INFO's rdb_changes_since_last_save. */
+  dirtyTotal = 0;
 
   // Handlers look the same key up several times (GET then SET): the last answer is kept.
   private lastKey = "";
@@ -225,6 +232,7 @@ export class Executor implements CommandContext, ViewHost {
     try {
       handler(this, argv);
       this.db.settleSizes();
+      if (!this.replaying) this.dirtyTotal += this.dirty;
       if (!this.replaying && (this.dirty !== 0 || this.propagated !== null)) this.recordEffects(cmd, argv);
     } finally {
       this.depth--;

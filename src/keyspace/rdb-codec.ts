@@ -51,20 +51,38 @@ for (let i = 0; i < 256; i++) {
   crcTableLo[i] = lo;
 }
 
+/** Redis's crc64 over data given in pieces (an RDB file is checksummed as it is assembled). */
+export class Crc64 {
+  private hi = 0;
+  private lo = 0;
+
+  update(data: Uint8Array): void {
+    let hi = this.hi;
+    let lo = this.lo;
+    for (let i = 0; i < data.length; i++) {
+      const t = (lo ^ (data[i] as number)) & 0xff;
+      lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ (crcTableLo[t] as number);
+      hi = (hi >>> 8) ^ (crcTableHi[t] as number);
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  /** The CRC so far as 8 little-endian bytes. */
+  digest(): Uint8Array {
+    const out = new Uint8Array(8);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, this.lo >>> 0, true);
+    view.setUint32(4, this.hi >>> 0, true);
+    return out;
+  }
+}
+
 /** CRC64 of `data` as Redis's crc64(0, data, len), written into 8 little-endian bytes. */
 export function crc64(data: Uint8Array): Uint8Array {
-  let hi = 0;
-  let lo = 0;
-  for (let i = 0; i < data.length; i++) {
-    const t = (lo ^ (data[i] as number)) & 0xff;
-    lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ (crcTableLo[t] as number);
-    hi = (hi >>> 8) ^ (crcTableHi[t] as number);
-  }
-  const out = new Uint8Array(8);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, lo >>> 0, true);
-  view.setUint32(4, hi >>> 0, true);
-  return out;
+  const c = new Crc64();
+  c.update(data);
+  return c.digest();
 }
 
 // ---------------------------------------------------------------------------------------------------

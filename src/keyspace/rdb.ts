@@ -14,7 +14,7 @@ import { hashIsListpack, intsetValues, LIST_NODE_BYTES_MAX } from "./encodings.t
 import { formatDouble17g, parseDouble } from "../protocol/numbers.ts";
 
 // The byte layer and blob formats live in rdb-codec.ts and rdb-listpack.ts; re-exported so importers keep one module.
-export { crc64, lzfCompress, lzfDecompress, RdbFormatError } from "./rdb-codec.ts";
+export { ByteOut, Crc64, crc64, lzfCompress, lzfDecompress, RdbFormatError, writeLength, writeString } from "./rdb-codec.ts";
 export { intsetDecode, listpackDecode, listpackEncode, ziplistDecode } from "./rdb-listpack.ts";
 
 /** Redis 7.0 writes and accepts RDB versions up to 10. */
@@ -140,6 +140,16 @@ function writeValue(out: ByteOut, e: Entry): void {
       return;
     }
   }
+}
+
+/** One key of an RDB file (rdbSaveKeyValuePair without the expiry): value type, key, value. */
+export function writeRdbRecord(out: ByteOut, key: string, e: Entry): void {
+  const value = new ByteOut();
+  writeValue(value, e);
+  const bytes = value.view();
+  out.byte(bytes[0] as number);
+  writeString(out, key);
+  out.bytes(bytes.subarray(1));
 }
 
 /** DUMP's payload for a (hot) entry: value, RDB version, CRC64. */

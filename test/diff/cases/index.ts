@@ -19,10 +19,12 @@ import { cases as notify } from "./notify.ts";
 import { cases as geo } from "./geo.ts";
 import { cases as diagnostics } from "./diagnostics.ts";
 import { cases as monitorPause } from "./monitor-pause.ts";
+import { cases as persistence } from "./persistence.ts";
 
 export const caseFamilies: readonly CaseFamily[] = [
   { family: "connection", cases: connection },
   { family: "monitor-pause", cases: monitorPause },
+  { family: "persistence", cases: persistence },
   { family: "server", cases: server },
   { family: "strings", cases: strings },
   { family: "zsets", cases: zsets },
