@@ -7,7 +7,7 @@ import { notify } from "../server/notify.ts";
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { keys } from "./types.ts";
 import { latin1, word } from "./args.ts";
-import { BufferedStringEntry, bufferedForChange, bufferedStringBytesMin, newStringEntry, stringLength, type StringEntry } from "../keyspace/entry.ts";
+import { BufferedStringEntry, bufferedForChange, bufferedStringBytesMin, newStringEntry, stringInMemory, stringLength, type StringEntry } from "../keyspace/entry.ts";
 import { forceStringEncoding } from "../keyspace/string-encoding.ts";
 import { errBitOffset, errBitValue, errNotInteger, errSyntax, errWrongType } from "../protocol/errors.ts";
 import { parseInteger, parseIntegerRange } from "../protocol/numbers.ts";
@@ -117,10 +117,20 @@ function setbit(ctx: CommandContext, argv: readonly Uint8Array[]): void {
   if (on !== 0 && on !== 1) return ctx.reply.error(errBitValue);
   const key = latin1(argv[1] as Uint8Array);
   const byte = Math.floor(offset / 8);
+  const mask = 1 << (7 - (offset % 8));
+  // The bit already holds the value (and the string is long enough): Redis changes nothing, so no
+  // dirty count, no notification and no WATCH touch; it only makes the value raw.
+  const present = ctx.db.peek(key);
+  if (present !== undefined && present.type === "string" && stringInMemory(present) && stringLength(present) > byte) {
+    const current = present instanceof BufferedStringEntry ? present.byteAt(byte) : stringData(present).charCodeAt(byte);
+    if (((current & mask) !== 0) === (on === 1)) {
+      forceStringEncoding(present, "raw");
+      return ctx.reply.integer(on);
+    }
+  }
   const target = stringForBitWrite(ctx, key, byte + 1);
   if (target === null) return;
   const entry = target.entry;
-  const mask = 1 << (7 - (offset % 8));
   const old = entry instanceof BufferedStringEntry ? entry.byteAt(byte) : stringData(entry).charCodeAt(byte);
   const updated = on ? old | mask : old & ~mask;
   if (updated !== old) {
@@ -462,30 +472,26 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
     return;
   }
   if (readonlyCommand) return ctx.reply.error(errBitfieldReadonly);
-  const target = stringForBitWrite(ctx, key, Math.floor(writeBitMax / 8) + 1);
+  const bytesNeeded = Math.floor(writeBitMax / 8) + 1;
+  // Writes that change no field of a string long enough for them: Redis changes nothing (no dirty count,
+  // no notification, no WATCH touch), so they are tried on a copy before the key is opened for writing.
+  const present = ctx.db.peek(key);
+  if (present !== undefined && present.type === "string" && stringInMemory(present) && stringLength(present) >= bytesNeeded) {
+    const current = valueBytes(present);
+    const trial = typeof current === "string" ? Buffer.from(current, "latin1") : Buffer.from(current);
+    const tried = applyFieldOps(trial, ops, false);
+    if (tried.changes === 0) {
+      forceStringEncoding(present, "raw");
+      return replyFieldResults(ctx, tried.results);
+    }
+  }
+  const target = stringForBitWrite(ctx, key, bytesNeeded);
   if (target === null) return;
   const entry = target.entry;
   // A buffered value is changed in place; a short one through a copy written back at the end.
   const bytes = entry instanceof BufferedStringEntry ? entry.bytes() : Buffer.from(stringData(entry), "latin1");
-  let changes = 0;
-  ctx.reply.arrayHeader(ops.length);
-  for (const op of ops) {
-    const u = readField(bytes, bytes.length, op.offset, op.bits);
-    const old = op.signed ? asSigned(u, op.bits) : u;
-    if (op.kind === "get") {
-      replyInteger(ctx, old);
-      continue;
-    }
-    // SET checks the new value itself; an unsigned field sees it as C's (uint64_t) cast does.
-    const stored = op.kind === "incrby" ? fieldResult(op, old, op.value) : fieldResult(op, op.signed ? op.value : BigInt.asUintN(64, op.value), 0n);
-    if (stored === null) {
-      ctx.reply.nullBulk();
-      continue;
-    }
-    writeField(bytes, op.offset, op.bits, stored);
-    replyInteger(ctx, op.kind === "incrby" ? stored : old);
-    changes++;
-  }
+  const { results, changes } = applyFieldOps(bytes, ops, target.grew);
+  replyFieldResults(ctx, results);
   if (changes > 0) {
     if (entry instanceof BufferedStringEntry) entry.changedInPlace();
     else entry.data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
@@ -493,6 +499,42 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
   // A key created or padded by writes that all FAILed still exists (as in Redis): log it too.
   if (changes > 0 || target.grew) ctx.dirty += Math.max(changes, 1);
   if (changes > 0) notify(ctx, "string", "setbit", key);
+}
+
+/**
+ * Runs BITFIELD's operations on `bytes` (long enough for every write): each op's reply (null: an
+ * overflow FAIL) and the number of writes that count as changes, as Redis counts them: every write when
+ * the key was created or grown (`grew`), else those that changed their field.
+ */
+function applyFieldOps(bytes: Uint8Array, ops: readonly FieldOp[], grew: boolean): { results: (bigint | null)[]; changes: number } {
+  const results: (bigint | null)[] = [];
+  let changes = 0;
+  for (const op of ops) {
+    const u = readField(bytes, bytes.length, op.offset, op.bits);
+    const old = op.signed ? asSigned(u, op.bits) : u;
+    if (op.kind === "get") {
+      results.push(old);
+      continue;
+    }
+    // SET checks the new value itself; an unsigned field sees it as C's (uint64_t) cast does.
+    const stored = op.kind === "incrby" ? fieldResult(op, old, op.value) : fieldResult(op, op.signed ? op.value : BigInt.asUintN(64, op.value), 0n);
+    if (stored === null) {
+      results.push(null);
+      continue;
+    }
+    writeField(bytes, op.offset, op.bits, stored);
+    results.push(op.kind === "incrby" ? stored : old);
+    if (grew || readField(bytes, bytes.length, op.offset, op.bits) !== u) changes++;
+  }
+  return { results, changes };
+}
+
+function replyFieldResults(ctx: CommandContext, results: readonly (bigint | null)[]): void {
+  ctx.reply.arrayHeader(results.length);
+  for (const r of results) {
+    if (r === null) ctx.reply.nullBulk();
+    else replyInteger(ctx, r);
+  }
 }
 
 function bitfield(ctx: CommandContext, argv: readonly Uint8Array[]): void {

@@ -135,4 +135,13 @@ export const cases: DiffCase[] = [
     "SETBIT big 50000 1", "EXPIRE big 1000", "SETBIT big 50001 1", "TTL big", "COPY big copy", "SETBIT copy 50002 1", "BITCOUNT big", "BITCOUNT copy",
     "RENAME big moved", "GETBIT moved 50001", "TTL moved", "DEL copy", "SETBIT restored 1 1", "DEL restored", "BITCOUNT moved",
   ], [intWithin(1, "TTL")]),
+  // Redis changes nothing when the bits already hold the values: the WATCHed key is not touched, so
+  // EXEC runs; a real change (or a grown string) touches it and EXEC aborts.
+  script("bitmaps: SETBIT and BITFIELD that change nothing leave a WATCH intact", [
+    "SET k a", "WATCH k", "SETBIT k 1 1", "SETBIT k 0 0", "BITFIELD k SET u8 0 97", "BITFIELD k SET u4 0 6 GET u8 0", "MULTI", "PING", "EXEC",
+    "WATCH k", "BITFIELD k SET u8 0 98", "MULTI", "PING", "EXEC",
+    "WATCH k", "SETBIT k 0 1", "MULTI", "PING", "EXEC",
+    "WATCH k", "SETBIT k 100 0", "MULTI", "PING", "EXEC", "STRLEN k",
+    "WATCH k", "BITFIELD k SET u8 0 226 OVERFLOW FAIL INCRBY u2 0 5", "MULTI", "PING", "EXEC", "GET k",
+  ]),
 ];
