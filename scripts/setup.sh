@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh machine of this kind (Node.js, npm, a C toolchain, root).
 # Installs what is missing: npm dependencies (including bun, pinned), clang from Debian's packages,
 # then builds the native library. Quiet when everything is already in place.
-# Usage: scripts/setup.sh [--with-redis]   (--with-redis also installs Debian's redis-server for tests)
+# Usage: scripts/setup.sh [--with-redis]   (--with-redis also installs what the tests need from Debian's
+# packages: redis-server and redis-tools, the reference server; chromium, the browser that loads /dashboard)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,7 @@ if [ "${1:-}" = "--with-redis" ]; then
     # Debian's package starts a service on 6379; Bunker's default port. Stop it: tests start their own.
     (service redis-server stop || systemctl stop redis-server || true) >/dev/null 2>&1
   fi
+  if ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
 fi
 
 make -s -C native >&2

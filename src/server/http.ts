@@ -1,6 +1,7 @@
 // The HTTP side door (Bun.serve, `--http-port`, off by default): GET /health for load balancers and
-// orchestrators, GET /metrics for Prometheus. Both read the server's state at request time and change
-// nothing; they run on the same event loop as RESP and never touch the disk.
+// orchestrators, GET /metrics for Prometheus, GET /dashboard for people (a page that polls the other
+// two). They read the server's state at request time and change nothing; they run on the same event
+// loop as RESP and never touch the disk.
 //
 // /health answers 200 when this node can serve its clients, 503 (same JSON shape) when it cannot, with
 // the reasons: shutting down, a shard's log no longer accepting writes (the node stops acknowledging
@@ -8,6 +9,7 @@
 // its slots cannot commit anywhere this node can see).
 import type { Server } from "./server.ts";
 import { metricsText } from "./metrics.ts";
+import { dashboardHtml } from "./dashboard.ts";
 
 export interface Health {
   readonly status: "ok" | "unavailable";
@@ -42,8 +44,9 @@ export function startHttp(server: Server, port: number, hostname: string): HttpE
     hostname,
     fetch(req) {
       const path = new URL(req.url).pathname;
-      if (path !== "/health" && path !== "/metrics") return new Response("not found: try /health or /metrics\n", { status: 404 });
+      if (path !== "/health" && path !== "/metrics" && path !== "/dashboard") return new Response("not found: try /dashboard, /health or /metrics\n", { status: 404 });
       if (req.method !== "GET" && req.method !== "HEAD") return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
+      if (path === "/dashboard") return new Response(dashboardHtml, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
       const h = health(server);
       if (path === "/health") {
         return new Response(JSON.stringify(h), { status: h.status === "ok" ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
