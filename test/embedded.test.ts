@@ -85,3 +85,18 @@ test("listen serves RESP from the same engine", async () => {
   await srv.stop();
   await db.close();
 });
+
+test("listen with httpPort serves /health and /metrics for the embedded engine", async () => {
+  const db = await open({ dir: freshDir() });
+  await db.set("a", "1");
+  const srv = await db.listen({ port: 0, httpPort: 0 });
+  expect(srv.httpPort).toBeGreaterThan(0);
+  const health = await fetch(`http://127.0.0.1:${srv.httpPort}/health`);
+  expect(health.status).toBe(200);
+  expect(((await health.json()) as { status: string }).status).toBe("ok");
+  const metrics = await (await fetch(`http://127.0.0.1:${srv.httpPort}/metrics`)).text();
+  expect(metrics).toContain('bunker_db_keys{db="0"} 1\n');
+  await srv.stop();
+  await expect(fetch(`http://127.0.0.1:${srv.httpPort}/health`)).rejects.toThrow();
+  await db.close();
+});

@@ -15,6 +15,7 @@ import { startBackgroundTasks } from "../engine/background.ts";
 import { ReplyWriter } from "../protocol/writer.ts";
 import { ClientState } from "../server/client-state.ts";
 import { Server } from "../server/server.ts";
+import { startHttp, type HttpEndpoint } from "../server/http.ts";
 import { nativeIo } from "../storage/io.ts";
 import { arityOk, type Command } from "../commands/table.ts";
 import { decodeReplies, ReplyError, ReplyStatus, type Reply } from "./decode.ts";
@@ -47,6 +48,8 @@ export type Arg = string | number | Uint8Array;
 
 export interface Listening {
   readonly port: number;
+  /** The HTTP port of /health, /metrics and /dashboard, when `httpPort` was given. */
+  readonly httpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export class Bunker {
   private readonly writer = new ReplyWriter();
   private closed = false;
   private listeners: Server[] = [];
+  private readonly httpEndpoints: HttpEndpoint[] = [];
 
   /** @internal */
   constructor(
@@ -234,8 +238,11 @@ export class Bunker {
     return Array.isArray(r) ? r : [];
   }
 
-  /** Serves RESP on a TCP port from this process, over the same engine. */
-  async listen(opts: { port?: number; hostname?: string } = {}): Promise<Listening> {
+  /**
+   * Serves RESP on a TCP port from this process, over the same engine; with `httpPort` (0: any free
+   * port) also GET /health, /metrics and /dashboard for it.
+   */
+  async listen(opts: { port?: number; hostname?: string; httpPort?: number } = {}): Promise<Listening> {
     const s = new Server({
       config: this.server.config,
       table: this.server.table,
@@ -244,9 +251,20 @@ export class Bunker {
       onShutdown: () => {},
       closeEngineOnShutdown: false,
     });
-    const port = s.listen(opts.port ?? 0, opts.hostname ?? "127.0.0.1");
+    const hostname = opts.hostname ?? "127.0.0.1";
+    const port = s.listen(opts.port ?? 0, hostname);
     this.listeners.push(s);
-    return { port, stop: () => s.shutdown() };
+    if (opts.httpPort === undefined) return { port, stop: () => s.shutdown() };
+    const http = startHttp(s, opts.httpPort, hostname);
+    this.httpEndpoints.push(http);
+    return {
+      port,
+      httpPort: http.port,
+      stop: async () => {
+        await s.shutdown();
+        http.stop();
+      },
+    };
   }
 
   /** Waits for pending writes to be durable, stops listeners, closes the logs. */
@@ -255,6 +273,7 @@ export class Bunker {
     this.closed = true;
     this.stopBackground();
     for (const l of this.listeners) await l.shutdown();
+    for (const h of this.httpEndpoints) h.stop();
     await this.server.engine.close();
   }
 }
