@@ -1,4 +1,5 @@
-// CLIENT: ID, SETNAME, GETNAME, LIST, INFO, KILL, UNBLOCK, SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP.
+// CLIENT: ID, SETNAME, GETNAME, LIST, INFO, KILL, UNBLOCK, SETINFO, NO-EVICT, NO-TOUCH, REPLY, HELP, and
+// TRACKING, CACHING, GETREDIR, TRACKINGINFO (client-side caching: src/server/tracking.ts).
 import type { CommandContext, CommandSpec } from "./types.ts";
 import type { ClientHandle } from "../engine/server-context.ts";
 import type { ClientState } from "../server/client-state.ts";
@@ -8,18 +9,22 @@ import { parseInteger } from "../protocol/numbers.ts";
 import type { PauseMode } from "../server/client-pause.ts";
 import { validClientName } from "./connection.ts";
 import { isClientBlocked, unblockClient } from "../server/blocking.ts";
+import { Tracking } from "../server/tracking.ts";
 
 /** One line of CLIENT LIST / CLIENT INFO, in Redis 7.0's field order. */
 export function clientInfoLine(c: ClientState, nowMs: number, blocked = false): string {
   // Redis's order: O (monitor), P, x, b (blocked, or waiting for CLIENT PAUSE), d.
-  const flags = (c.monitor ? "O" : "") + (c.inPubSub ? "P" : "") + (c.multi ? "x" : "") + (blocked || c.postponed ? "b" : "") + (c.watchDirty ? "d" : "") || "N";
+  const t = c.tracking;
+  const flags =
+    (c.monitor ? "O" : "") + (c.inPubSub ? "P" : "") + (c.multi ? "x" : "") + (blocked || c.postponed ? "b" : "") +
+      (t !== null ? "t" : "") + (t?.brokenRedirect === true ? "R" : "") + (t?.bcast === true ? "B" : "") + (c.watchDirty ? "d" : "") || "N";
   const age = Math.floor((nowMs - c.createdMs) / 1000);
   const idle = Math.floor((nowMs - c.lastInteractionMs) / 1000);
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${age} idle=${idle} flags=${flags} ` +
     `db=${c.db} sub=${c.channels.size} psub=${c.patterns.size} ssub=0 multi=${c.multi ? c.multi.length : -1} ` +
     `qbuf=${c.queryBufferBytes} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=${c.outputBytesPending} ` +
-    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.proto}`
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user} redir=${t === null ? -1 : t.redirect} resp=${c.proto}`
   );
 }
 
@@ -50,6 +55,91 @@ function list(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     out += clientInfoLine(h.state, now, isClientBlocked(ctx.server.engine, h.state)) + "\n";
   }
   ctx.reply.verbatim(out);
+}
+
+/** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP], checks in Redis 7.0's order. */
+function tracking(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const hub = ctx.server.tracking;
+  let redirect = 0;
+  const opts = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const opt = word(argv[j]);
+    const more = argv.length - 1 - j;
+    if (opt === "redirect" && more > 0) {
+      j++;
+      if (redirect !== 0) return ctx.reply.error("ERR A client can only redirect to a single other client");
+      const id = intArg(ctx, argv[j]);
+      if (id === null) return;
+      if (![...ctx.server.clients()].some((c) => c.state.id === id)) return ctx.reply.error("ERR The client ID you want redirect to does not exist");
+      redirect = id;
+    } else if (opt === "bcast") opts.bcast = true;
+    else if (opt === "optin") opts.optin = true;
+    else if (opt === "optout") opts.optout = true;
+    else if (opt === "noloop") opts.noloop = true;
+    else if (opt === "prefix" && more > 0) prefixes.push(latin1(argv[++j] as Uint8Array));
+    else return ctx.reply.error(errSyntax);
+  }
+  const mode = word(argv[2]);
+  const current = ctx.client.tracking;
+  if (mode === "on") {
+    if (!opts.bcast && prefixes.length > 0) return ctx.reply.error("ERR PREFIX option requires BCAST mode to be enabled");
+    if (current !== null && current.bcast !== opts.bcast) {
+      return ctx.reply.error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast && (opts.optin || opts.optout)) return ctx.reply.error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    if (opts.optin && opts.optout) return ctx.reply.error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    if ((opts.optin && current?.optout === true) || (opts.optout && current?.optin === true)) {
+      return ctx.reply.error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast) {
+      const err = Tracking.checkPrefixes(current?.prefixes ?? [], prefixes);
+      if (err !== null) return ctx.reply.error(err);
+    }
+    if (hub === undefined) return ctx.reply.error("ERR client tracking is not available on this connection");
+    hub.enable(ctx.client, { ...opts, redirect, prefixes });
+    ctx.server.trackingEnabled?.();
+  } else if (mode === "off") {
+    hub?.disable(ctx.client);
+  } else return ctx.reply.error(errSyntax);
+  ctx.reply.simple("OK");
+}
+
+function caching(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const t = ctx.client.tracking;
+  if (t === null) return ctx.reply.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+  const opt = word(argv[2]);
+  if (opt === "yes") {
+    if (!t.optin) return ctx.reply.error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+  } else if (opt === "no") {
+    if (!t.optout) return ctx.reply.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+  } else return ctx.reply.error(errSyntax);
+  t.caching = true;
+  ctx.reply.simple("OK");
+}
+
+function trackingInfo(ctx: CommandContext): void {
+  const t = ctx.client.tracking;
+  const flags: string[] = [t === null ? "off" : "on"];
+  if (t !== null) {
+    if (t.bcast) flags.push("bcast");
+    if (t.optin) flags.push("optin", ...(t.caching ? ["caching-yes"] : []));
+    if (t.optout) flags.push("optout", ...(t.caching ? ["caching-no"] : []));
+    if (t.noloop) flags.push("noloop");
+    if (t.brokenRedirect) flags.push("broken_redirect");
+  }
+  const r = ctx.reply;
+  r.mapHeader(3);
+  r.bulk("flags");
+  r.setHeader(flags.length);
+  for (const f of flags) r.bulk(f);
+  r.bulk("redirect");
+  r.integer(t === null ? -1 : t.redirect);
+  r.bulk("prefixes");
+  // Redis lists them from its radix tree: in byte order.
+  const prefixes = t === null ? [] : [...t.prefixes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  r.arrayHeader(prefixes.length);
+  for (const p of prefixes) r.bulk(p);
 }
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as Redis 7.0. */
@@ -290,6 +380,23 @@ export const clientCommand: CommandSpec = {
         ctx.server.clientPause?.unpause();
         ctx.reply.simple("OK");
       } },
+    { ...sub, name: "tracking", arity: -3, flags: subFlags, summary: "Enable or disable server assisted client side caching support", since: "6.0.0", complexity: "O(1). Some options may introduce additional complexity.",
+      arguments: [
+        { name: "status", type: "oneof", arguments: [{ name: "on", type: "pure-token", token: "ON" }, { name: "off", type: "pure-token", token: "OFF" }] },
+        { name: "client-id", type: "integer", token: "REDIRECT", optional: true },
+        { name: "prefix", type: "string", token: "PREFIX", optional: true, multiple: true, multipleToken: true },
+        { name: "BCAST", type: "pure-token", token: "BCAST", optional: true },
+        { name: "OPTIN", type: "pure-token", token: "OPTIN", optional: true },
+        { name: "OPTOUT", type: "pure-token", token: "OPTOUT", optional: true },
+        { name: "NOLOOP", type: "pure-token", token: "NOLOOP", optional: true },
+      ],
+      handler: tracking },
+    { ...sub, name: "caching", arity: 3, flags: subFlags, summary: "Instruct the server about tracking or not keys in the next request", since: "6.0.0", complexity: "O(1)",
+      arguments: [{ name: "mode", type: "oneof", arguments: [{ name: "yes", type: "pure-token", token: "YES" }, { name: "no", type: "pure-token", token: "NO" }] }],
+      handler: caching },
+    { ...sub, name: "getredir", arity: 2, flags: subFlags, summary: "Get tracking notifications redirection client ID if any", since: "6.0.0", complexity: "O(1)",
+      handler: (ctx) => ctx.reply.integer(ctx.client.tracking === null ? -1 : ctx.client.tracking.redirect) },
+    { ...sub, name: "trackinginfo", arity: 2, flags: subFlags, summary: "Return information about server assisted client side caching for the current connection", since: "6.2.0", complexity: "O(1)", handler: trackingInfo },
     { ...sub, name: "no-evict", arity: 3, flags: ["admin", ...subFlags], summary: "Sets the client eviction mode of the connection.", since: "7.0.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noEvict = v)) },
     { ...sub, name: "no-touch", arity: 3, flags: subFlags, summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0", complexity: "O(1)", handler: (ctx, argv) => onOff(ctx, argv[2], (v) => (ctx.client.noTouch = v)) },
     {

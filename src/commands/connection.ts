@@ -148,6 +148,7 @@ function reset(ctx: CommandContext): void {
   ctx.server.engine.watches.unwatchAll(c);
   ctx.server.pubsub?.unsubscribeAll(c);
   ctx.server.monitors?.remove(c);
+  ctx.server.tracking?.disable(c);
   c.db = 0;
   c.proto = 2;
   ctx.reply.proto = 2;

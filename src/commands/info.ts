@@ -59,13 +59,15 @@ export function infoSections(s: CommandContext["server"]): InfoSection[] {
     ]],
     ["Clients", [
       ["connected_clients", clients], ["cluster_connections", 0], ["maxclients", cfg.int("maxclients")], ["client_recent_max_input_buffer", 0],
-      ["client_recent_max_output_buffer", 0], ["blocked_clients", blockedClientCount(e) + (s.clientPause?.postponedCount() ?? 0)], ["tracking_clients", 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
+      ["client_recent_max_output_buffer", 0], ["blocked_clients", blockedClientCount(e) + (s.clientPause?.postponedCount() ?? 0)], ["tracking_clients", s.tracking?.trackingClients ?? 0], ["clients_in_timeout_table", 0], ["pubsub_clients", pubsubClients],
     ]],
     ["Memory", [
       // used_memory is the dataset estimate that maxmemory is compared with (keyspace/memory.ts).
       ["used_memory", e.usedBytes()], ["used_memory_human", human(e.usedBytes())], ["used_memory_rss", mem.rss], ["used_memory_rss_human", human(mem.rss)],
       ["used_memory_peak", Math.max(e.usedBytes(), 0)], ["used_memory_dataset", e.usedBytes()], ["bunker_heap_used", mem.heapUsed], ["maxmemory", cfg.int("maxmemory")], ["maxmemory_human", human(cfg.int("maxmemory"))],
       ["maxmemory_policy", cfg.maxmemoryPolicy], ["mem_fragmentation_ratio", (mem.rss / Math.max(1, mem.heapUsed)).toFixed(2)], ["mem_allocator", "bun"],
+      // No replication buffers, AOF buffers or lazy freeing: nothing is left out of eviction's count.
+      ["mem_not_counted_for_evict", 0], ["lazyfree_pending_objects", 0], ["lazyfreed_objects", 0],
       // Values dropped from memory to stay under maxmemory before any key is evicted (engine/cooling.ts).
       ["bunker_cooled_for_memory", st.cooledForMemory], ["bunker_cooled_for_memory_bytes", st.cooledForMemoryBytes], ["bunker_coolable_values", st.coolableValues],
     ]],
@@ -90,6 +92,7 @@ export function infoSections(s: CommandContext["server"]): InfoSection[] {
       ["instantaneous_ops_per_sec", 0], ["total_net_input_bytes", s.stats.totalNetInputBytes], ["total_net_output_bytes", s.stats.totalNetOutputBytes],
       ["rejected_connections", s.stats.rejectedConnections], ["expired_keys", s.stats.expiredKeys], ["evicted_keys", s.stats.evictedKeys],
       ["keyspace_hits", s.stats.keyspaceHits], ["keyspace_misses", s.stats.keyspaceMisses], ["pubsub_channels", 0], ["pubsub_patterns", 0],
+      ["tracking_total_keys", s.tracking?.totalKeys ?? 0], ["tracking_total_items", s.tracking?.totalItems ?? 0], ["tracking_total_prefixes", s.tracking?.totalPrefixes ?? 0],
       ["total_error_replies", s.stats.totalErrorReplies],
     ]],
     ["Replication", s.cluster ? clusterReplicationFields(s.cluster, e.shards.length, { replId: s.runId, replOffset: e.appendedSeq }) : [["role", "master"], ["connected_slaves", 0], ["master_failover_state", "no-failover"], ["master_replid", s.runId], ["master_repl_offset", e.appendedSeq]]],

@@ -74,6 +74,7 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+  { name: "tracking-table-max-keys", kind: "int", defaultValue: "1000000", min: 0, max: 9223372036854775807n, mutable: true, description: "keys CLIENT TRACKING remembers at most (0: no limit); over it the oldest are invalidated" },
   { name: "dbfilename", kind: "string", defaultValue: "dump.rdb", mutable: true, protected: true, canonical: (v) => (v.includes("/") || v.includes("\\") ? null : v), invalidText: "dbfilename can't be a path, just a filename", description: "file in dir that SAVE and BGSAVE write (an RDB export; Bunker recovers from its own logs)" },
   // Cluster mode (src/raft/cluster.ts): all four empty/0 means standalone. Every member lists the same peers.
   { name: "node-id", kind: "int", defaultValue: "0", min: 0, max: 65535, mutable: false, description: "this node's id in the cluster (0: standalone)" },

@@ -5,9 +5,9 @@
 // write spanning shards is logged as the resulting state of each key it touched (PUT/DEL), so every
 // shard's part can be applied alone. Lazy expiry logs a DEL before the command that noticed it.
 import type { CommandContext } from "../commands/types.ts";
-import type { Command, CommandTable } from "../commands/table.ts";
+import { keyIndexes, type Command, type CommandTable } from "../commands/table.ts";
 import { DbView, type ViewHost } from "../keyspace/db-view.ts";
-import { stringInMemory, type Entry } from "../keyspace/entry.ts";
+import { latin1, stringInMemory, type Entry } from "../keyspace/entry.ts";
 import { keySlot, shardOfSlot } from "../keyspace/slot.ts";
 import type { ShardState } from "../keyspace/shard-state.ts";
 import type { ReplyWriter } from "../protocol/writer.ts";
@@ -232,7 +232,10 @@ export class Executor implements CommandContext, ViewHost {
     try {
       handler(this, argv);
       this.db.settleSizes();
-      if (!this.replaying) this.dirtyTotal += this.dirty;
+      if (!this.replaying) {
+        this.dirtyTotal += this.dirty;
+        if (this.client.tracking !== null) this.trackingAfter(cmd, argv);
+      }
       if (!this.replaying && (this.dirty !== 0 || this.propagated !== null)) this.recordEffects(cmd, argv);
     } finally {
       this.depth--;
@@ -251,6 +254,17 @@ export class Executor implements CommandContext, ViewHost {
         if (innerLast !== -1) this.accessed(innerLast);
       }
     }
+  }
+
+  /** CLIENT TRACKING: remember what a read-only command read; CLIENT CACHING lasts one command (or EXEC). */
+  private trackingAfter(cmd: Command, argv: readonly Uint8Array[]): void {
+    const tracking = this.server.tracking;
+    if (tracking === undefined) return;
+    if (cmd.isReadonly && !cmd.isPubsub) {
+      const keys = keyIndexes(cmd, argv).map((i) => latin1(argv[i] as Uint8Array));
+      if (keys.length > 0) tracking.rememberKeys(this.client, keys);
+    }
+    if (this.depth === 1) tracking.commandDone(this.client, cmd.fullName.startsWith("client|"));
   }
 
   private recordEffects(cmd: Command, argv: readonly Uint8Array[]): void {

@@ -1,5 +1,6 @@
 // What command handlers may use from the server around them. Implemented by server/server.ts for the
 // network server and by embedded/ for the in-process API.
+import type { Tracking } from "../server/tracking.ts";
 import type { Config } from "../config/config.ts";
 import type { CommandTable } from "../commands/table.ts";
 import type { ClientState } from "../server/client-state.ts";
@@ -110,6 +111,10 @@ export interface ServerContext {
   readonly monitors?: MonitorFeed;
   /** CLIENT PAUSE state (absent where no client connects). */
   readonly clientPause?: ClientPause;
+  /** CLIENT TRACKING (absent where no client connects). */
+  readonly tracking?: Tracking;
+  /** Called when a client enables tracking (the server then hooks key changes). */
+  trackingEnabled?(): void;
   /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */
   requestShutdown(): void;
 }

@@ -1,4 +1,5 @@
 // Per-connection state that commands read and change (SELECT, HELLO, CLIENT SETNAME, MULTI, ...).
+import type { TrackingMode } from "./tracking.ts";
 
 export type ReplyMode = "on" | "off" | "skip";
 
@@ -45,6 +46,8 @@ export class ClientState {
   blockedCallUs = 0;
   /** Error replies of the commands EXEC ran: they count as their failures, not as EXEC's. */
   nestedErrorReplies = 0;
+  /** CLIENT TRACKING settings (src/server/tracking.ts); null while tracking is off. */
+  tracking: TrackingMode | null = null;
 
   constructor(
     readonly id: number,

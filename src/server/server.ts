@@ -1,4 +1,5 @@
 // The network server: Bun.listen, connection lifecycle, maxclients, idle timeout, graceful shutdown.
+import { Tracking } from "./tracking.ts";
 import type { Socket, TCPSocketListener } from "bun";
 import type { Config } from "../config/config.ts";
 import type { CommandTable } from "../commands/table.ts";
@@ -45,9 +46,12 @@ export class Server implements ServerContext, ConnectionHost {
   readonly pubsub = new PubSubHub();
   readonly monitors = new MonitorFeed({ sinkOf: (client) => this.monitorSinkOf(client) });
   readonly clientPause: ClientPause;
+  readonly tracking: Tracking;
   tcpPort = 0;
   private listener: TCPSocketListener<Connection | undefined> | null = null;
   private readonly connections = new Set<Connection>();
+  private readonly connectionsById = new Map<number, Connection>();
+  private trackingHooked = false;
   private readonly waitingForDurable = new Set<Connection>();
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
@@ -70,6 +74,14 @@ export class Server implements ServerContext, ConnectionHost {
         this.engine.executor.datasetFrozen = frozen;
       },
     });
+    this.tracking = new Tracking({
+      clientById: (id) => {
+        const c = this.connectionsById.get(id);
+        return c === undefined ? undefined : { state: c.state, push: (write) => c.pushMessage(write) };
+      },
+      currentClient: () => this.engine.executor.client ?? null,
+      tableMaxKeys: () => this.config.int("tracking-table-max-keys"),
+    });
     this.dispatcher = new Dispatcher(this, this.engine);
     this.wirePubSub();
     this.engine.onDurable(() => {
@@ -82,6 +94,7 @@ export class Server implements ServerContext, ConnectionHost {
     // Called inside CONFIG SET's unit: evictions are units of their own, so they run right after it.
     this.config.onChange((name) => {
       if (name === "maxmemory") queueMicrotask(() => this.dispatcher.fitMemory());
+      if (name === "tracking-table-max-keys") queueMicrotask(() => this.tracking.limitTable());
     });
   }
 
@@ -135,8 +148,29 @@ export class Server implements ServerContext, ConnectionHost {
     const code = error.slice(0, Math.max(0, error.indexOf(" ")));
     for (let i = 0; i < count; i++) countError(this.stats, code);
   }
+  /** The engine hooks CLIENT TRACKING needs, added when a client first enables it. */
+  trackingEnabled(): void {
+    if (this.trackingHooked) return;
+    this.trackingHooked = true;
+    const engine = this.engine;
+    engine.keyChangeHooks.push((_shard, _db, key) => this.tracking.keyChanging(key));
+    // One FLUSHALL calls this once per shard and database: one null per unit is enough.
+    let flushedInUnit = false;
+    engine.flushHooks.push(() => {
+      if (flushedInUnit) return;
+      flushedInUnit = true;
+      this.tracking.flushed();
+    });
+    engine.afterUnitHooks.push(() => {
+      flushedInUnit = false;
+      this.tracking.unitDone();
+    });
+  }
+
   closed(conn: Connection): void {
     this.connections.delete(conn);
+    this.connectionsById.delete(conn.state.id);
+    this.tracking.disable(conn.state);
     this.waitingForDurable.delete(conn);
     this.engine.watches.unwatchAll(conn.state);
     this.pubsub.detach(conn.state);
@@ -204,6 +238,7 @@ export class Server implements ServerContext, ConnectionHost {
     conn.writer.onError = (code) => countError(this.stats, code);
     socket.data = conn;
     this.connections.add(conn);
+    this.connectionsById.set(state.id, conn);
     this.pubsub.attach(state, (write) => conn.pushMessage(write));
   }
 
