@@ -154,3 +154,40 @@ test("LASTSAVE is the start time until every shard has merged, then moves", asyn
   expect(second).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   c.close();
 });
+
+test("LATENCY HISTOGRAM and INFO latencystats: calls and cumulative counts per command, as in Redis", async () => {
+  const [r, b] = await onBoth(async (port) => {
+    const c = await RawClient.connect(port);
+    await c.send(["CONFIG", "RESETSTAT"]);
+    for (let i = 0; i < 3; i++) await c.send(["SET", "h", String(i)]);
+    await c.send(["CLIENT", "ID"]);
+    await c.send(["CLIENT", "GETNAME"]);
+    // BLPOP that is served: recorded once, when it is served.
+    const waiter = await RawClient.connect(port);
+    const popped = waiter.send(["BLPOP", "hq", "0"]);
+    await Bun.sleep(50);
+    await c.send(["RPUSH", "hq", "x"]);
+    await popped;
+    waiter.close();
+    const histo = decodeReply(await c.send(["LATENCY", "HISTOGRAM", "set", "client", "blpop", "nosuch"]));
+    const entries = items(histo);
+    const byName = new Map<string, Reply>();
+    for (let i = 0; i < entries.length; i += 2) byName.set(str(entries[i]), entries[i + 1] as Reply);
+    const summary = [...byName].map(([name, v]) => {
+      const f = items(v);
+      const cdf = items(f[3] as Reply).map((x) => Number(str(x)));
+      const cumulative = cdf.filter((_, i) => i % 2 === 1);
+      // Buckets grow, counts are cumulative and end at calls.
+      const bucketsIncrease = cdf.filter((_, i) => i % 2 === 0).every((u, i, a) => i === 0 || u > (a[i - 1] as number));
+      const countsIncrease = cumulative.every((n, i) => i === 0 || n > (cumulative[i - 1] as number));
+      return `${name} ${str(f[0])}=${str(f[1])} ${str(f[2])} last=${cumulative[cumulative.length - 1]} ${bucketsIncrease && countsIncrease}`;
+    }).sort();
+    const info = text(await c.send(["INFO", "latencystats"]));
+    const lines = info.split("\r\n").filter((l) => /^latency_percentiles_usec_(set|blpop|client\|id):/.test(l)).map((l) => l.replace(/=[\d.]+/g, "=N")).sort();
+    c.close();
+    return { summary, header: info.split("\r\n").find((l) => l.startsWith("# ")), lines };
+  });
+  expect(b).toEqual(r);
+  expect(r.summary).toEqual(["blpop calls=1 histogram_usec last=1 true", "client|getname calls=1 histogram_usec last=1 true", "client|id calls=1 histogram_usec last=1 true", "set calls=3 histogram_usec last=3 true"]);
+  expect(r.lines).toEqual(["latency_percentiles_usec_blpop:p50=N,p99=N,p99.9=N", "latency_percentiles_usec_client|id:p50=N,p99=N,p99.9=N", "latency_percentiles_usec_set:p50=N,p99=N,p99.9=N"]);
+});

@@ -7,6 +7,7 @@ import { errSubcommandSyntax } from "../protocol/errors.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
 import { leadership } from "./info-replication.ts";
 import { lastSaveMs } from "./info.ts";
+import type { LatencyHistogram } from "../server/latency-histogram.ts";
 
 /** Redis's addReplyHelp: a header naming the command as typed (upper-cased), the lines, then HELP. */
 function replyHelp(ctx: CommandContext, argv: readonly Uint8Array[], lines: readonly string[]): void {
@@ -57,6 +58,9 @@ function slowlogGet(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 }
 
 const latencyHelp = [
+  "HISTOGRAM [COMMAND ...]",
+  "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+  "    If no commands are specified then all histograms are replied.",
   "HISTORY <event>",
   "    Return time-latency samples for the <event> class.",
   "LATEST",
@@ -87,6 +91,48 @@ function latencyLatest(ctx: CommandContext): void {
     ctx.reply.integer(timeSec);
     ctx.reply.integer(latencyMs);
     ctx.reply.integer(maxMs);
+  }
+}
+
+/**
+ * LATENCY HISTOGRAM [command ...]: per command with samples, {calls, histogram_usec: {usec: cumulative}}
+ * (server/latency-histogram.ts). A name that is no command is skipped; a container name also brings its
+ * subcommands with samples, as Redis's latencySpecificCommandsFillCDF.
+ */
+function latencyHistogram(ctx: CommandContext, argv: readonly Uint8Array[]): void {
+  const stats = ctx.server.stats.commands;
+  const chosen: [string, LatencyHistogram][] = [];
+  const add = (name: string): void => {
+    const h = stats.get(name)?.histogram;
+    if (h != null) chosen.push([name, h]);
+  };
+  if (argv.length === 2) {
+    for (const [name, st] of stats) if (st.histogram !== null) chosen.push([name, st.histogram]);
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const name = latin1(argv[i] as Uint8Array).toLowerCase();
+      const cmd = ctx.server.table.get(name.split("|")[0] as string);
+      if (cmd === undefined) continue;
+      // "container|sub" names one subcommand: only real ones have statistics.
+      const full = name.includes("|") ? name : cmd.fullName;
+      add(full);
+      if (!name.includes("|")) for (const sub of [...stats.keys()].filter((k) => k.startsWith(`${full}|`))) add(sub);
+    }
+  }
+  const r = ctx.reply;
+  r.mapHeader(chosen.length);
+  for (const [name, h] of chosen) {
+    r.bulk(name);
+    r.mapHeader(2);
+    r.bulk("calls");
+    r.integer(h.total);
+    r.bulk("histogram_usec");
+    const cdf = h.cdf();
+    r.mapHeader(cdf.length);
+    for (const [usec, count] of cdf) {
+      r.integer(usec);
+      r.integer(count);
+    }
   }
 }
 
@@ -189,11 +235,12 @@ export const diagnosticsCommands: CommandSpec[] = [
     ],
   },
   {
-    // DOCTOR, GRAPH and HISTOGRAM are not implemented (their replies are Redis's report texts, ASCII
-    // sparklines and per-command HDR histograms); they answer the unknown-subcommand error.
+    // DOCTOR and GRAPH are not implemented (their replies are Redis's report texts and ASCII
+    // sparklines); they answer the unknown-subcommand error.
     name: "latency", arity: -2, flags: [], acl: [], group: "server", summary: "A container for latency diagnostics commands", since: "2.8.13", complexity: "Depends on subcommand.", keySpecs: [],
     subcommands: [
       { ...sub, name: "latest", arity: 2, flags: latencyFlags, summary: "Return the latest latency samples for all events.", since: "2.8.13", complexity: "O(1)", tips: latencyReadTips, handler: latencyLatest },
+      { ...sub, name: "histogram", arity: -2, flags: latencyFlags, summary: "Return the cumulative distribution of latencies of a subset of commands or all.", since: "7.0.0", complexity: "O(N) where N is the number of commands with latency information being retrieved.", tips: latencyReadTips, arguments: [{ name: "COMMAND", type: "string", optional: true, multiple: true }], handler: latencyHistogram },
       { ...sub, name: "history", arity: 3, flags: latencyFlags, summary: "Return timestamp-latency samples for the event.", since: "2.8.13", complexity: "O(1)", tips: latencyReadTips, arguments: [{ name: "event", type: "string" }], handler: latencyHistory },
       { ...sub, name: "reset", arity: -2, flags: latencyFlags, summary: "Reset latency data for one or more events.", since: "2.8.13", complexity: "O(1)", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"], arguments: [{ name: "event", type: "string", optional: true, multiple: true }], handler: latencyReset },
       { ...sub, name: "help", arity: 2, flags: ["loading", "stale"], summary: "Show helpful text about the different subcommands.", since: "2.8.13", complexity: "O(1)", handler: (ctx, argv) => replyHelp(ctx, argv, latencyHelp) },

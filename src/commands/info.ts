@@ -3,6 +3,7 @@ import type { CommandContext } from "./types.ts";
 import { word } from "./args.ts";
 import { blockedClientCount } from "../server/blocking.ts";
 import { clusterReplicationFields } from "./info-replication.ts";
+import { percentileLabel } from "../server/latency-histogram.ts";
 
 export type InfoSection = [name: string, fields: [string, string | number][]];
 
@@ -101,9 +102,22 @@ export function infoSections(s: CommandContext["server"]): InfoSection[] {
     // Redis skips commands with nothing counted (the INFO running now, everything after RESETSTAT).
     ["Commandstats", [...s.stats.commands].filter(([, st]) => st.calls + st.rejectedCalls + st.failedCalls > 0).map(([name, st]) => [`cmdstat_${name}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${(st.calls === 0 ? 0 : st.usec / st.calls).toFixed(2)},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`] as [string, string])],
     ["Errorstats", [...s.stats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as [string, string])],
+    // Per command with samples, the configured percentiles of its latency histogram in µs (Redis 7.0).
+    ["Latencystats", cfg.bool("latency-tracking") ? latencyStats(s) : []],
     ["Cluster", [["cluster_enabled", s.cluster ? 1 : 0]]],
     ["Keyspace", keyspace],
   ];
+}
+
+function latencyStats(s: CommandContext["server"]): [string, string][] {
+  const percentiles = s.config.get("latency-tracking-info-percentiles").split(" ").filter((w) => w !== "").map(Number);
+  const out: [string, string][] = [];
+  for (const [name, st] of s.stats.commands) {
+    const h = st.histogram;
+    if (h === null) continue;
+    out.push([`latency_percentiles_usec_${name}`, percentiles.map((p) => `p${percentileLabel(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(",")]);
+  }
+  return out;
 }
 
 function human(bytes: number): string {

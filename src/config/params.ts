@@ -26,7 +26,32 @@ export interface ParamSpec {
   readonly canonical?: (value: string) => string | null;
   /** The error text (without "ERR ") when `canonical` rejects a value. */
   readonly invalidText?: string;
+  /** For string values with several ways to be wrong: the error text (without "ERR "), or null if valid. */
+  readonly check?: (value: string) => string | null;
   /** Redact the value in CONFIG GET output only when Redis does (it never does for requirepass). */
+}
+
+/** latency-tracking-info-percentiles: space-separated doubles within [0, 100] ("" for none). */
+function percentileWords(value: string): string[] {
+  return value === "" ? [] : value.split(" ").filter((w) => w !== "");
+}
+function checkPercentiles(value: string): string | null {
+  for (const w of percentileWords(value)) {
+    // Redis's string2d: strtod over the whole word, no spaces, not NaN.
+    const n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w) || /^[+-]?inf(inity)?$/i.test(w) ? Number(w.replace(/inf(inity)?/i, "Infinity")) : NaN;
+    if (Number.isNaN(n)) return "Invalid latency-tracking-info-percentiles parameters";
+    if (n > 100 || n < 0) return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+  }
+  return null;
+}
+/** As Redis shows them: each "%f" with trailing zeros trimmed, one space between. */
+function canonicalPercentiles(value: string): string {
+  return percentileWords(value)
+    .map((w) => {
+      const s = Number(w).toFixed(6);
+      return s.replace(/0+$/, "").replace(/\.$/, "");
+    })
+    .join(" ");
 }
 
 /** In Redis's order (its enum table), which its CONFIG SET error lists. */
@@ -74,6 +99,8 @@ export const paramSpecs: readonly ParamSpec[] = [
   { name: "notify-keyspace-events", kind: "string", defaultValue: "", mutable: true, canonical: canonicalKeyspaceEvents, invalidText: errInvalidEventClass, description: "keyspace notification classes, as in Redis" },
   { name: "appendonly", kind: "bool", defaultValue: "yes", mutable: false, description: "always yes: Bunker's log is always on (accepted for compatibility)" },
   { name: "save", kind: "string", defaultValue: "", mutable: true, description: "accepted for compatibility; snapshots are merges of the log" },
+  { name: "latency-tracking", kind: "bool", defaultValue: "yes", mutable: true, description: "keep a latency histogram per command (LATENCY HISTOGRAM, INFO latencystats)" },
+  { name: "latency-tracking-info-percentiles", kind: "string", defaultValue: "50 99 99.9", mutable: true, check: checkPercentiles, canonical: canonicalPercentiles, description: "percentiles INFO latencystats reports per command" },
   { name: "tracking-table-max-keys", kind: "int", defaultValue: "1000000", min: 0, max: 9223372036854775807n, mutable: true, description: "keys CLIENT TRACKING remembers at most (0: no limit); over it the oldest are invalidated" },
   { name: "dbfilename", kind: "string", defaultValue: "dump.rdb", mutable: true, protected: true, canonical: (v) => (v.includes("/") || v.includes("\\") ? null : v), invalidText: "dbfilename can't be a path, just a filename", description: "file in dir that SAVE and BGSAVE write (an RDB export; Bunker recovers from its own logs)" },
   // Cluster mode (src/raft/cluster.ts): all four empty/0 means standalone. Every member lists the same peers.
@@ -149,6 +176,7 @@ export function validateParam(spec: ParamSpec, value: string): string | null {
     case "bool":
       return ["yes", "no"].includes(value.toLowerCase()) ? null : "argument must be 'yes' or 'no'";
     case "string":
+      if (spec.check) return spec.check(value);
       return spec.canonical && spec.canonical(value) === null ? (spec.invalidText ?? "invalid value") : null;
   }
 }

@@ -1,5 +1,6 @@
 // What command handlers may use from the server around them. Implemented by server/server.ts for the
 // network server and by embedded/ for the in-process API.
+import type { LatencyHistogram } from "../server/latency-histogram.ts";
 import type { Tracking } from "../server/tracking.ts";
 import type { Config } from "../config/config.ts";
 import type { CommandTable } from "../commands/table.ts";
@@ -18,6 +19,8 @@ export interface CommandStat {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** latency-tracking: the command's durations (null until its first tracked call, and after RESETSTAT). */
+  histogram: LatencyHistogram | null;
 }
 
 export interface ServerStats {
@@ -61,7 +64,7 @@ export function newStats(): ServerStats {
 
 export function commandStat(stats: ServerStats, name: string): CommandStat {
   let st = stats.commands.get(name);
-  if (!st) stats.commands.set(name, (st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 }));
+  if (!st) stats.commands.set(name, (st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: null }));
   return st;
 }
 
@@ -79,6 +82,7 @@ export function resetStats(stats: ServerStats): void {
     st.usec = 0;
     st.rejectedCalls = 0;
     st.failedCalls = 0;
+    st.histogram = null;
   }
   stats.errors.clear();
   const numbers = stats as unknown as Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { Command } from "../commands/table.ts";
 import type { CommandStat, ServerContext } from "../engine/server-context.ts";
 import type { ClientState } from "./client-state.ts";
 import { redactedArgument, redactedIndexes } from "./redaction.ts";
+import { LatencyHistogram } from "./latency-histogram.ts";
 
 /**
  * The argument vector the slow log shows: Redis's original_argv after redactClientCommandArgument
@@ -23,6 +24,12 @@ export function noteLatency(server: ServerContext, cmd: Command, durationUs: num
   const thresholdMs = server.config.int("latency-monitor-threshold");
   if (thresholdMs === 0) return;
   server.stats.latency.addIfNeeded(cmd.fast ? "fast-command" : "command", Math.floor(durationUs / 1000), { thresholdMs, nowSec: Math.floor(Date.now() / 1000) });
+}
+
+/** latency-tracking: Redis's updateCommandLatencyHistogram (the duration in ns). */
+function noteHistogram(server: ServerContext, stat: CommandStat, durationUs: number): void {
+  if (!server.config.bool("latency-tracking")) return;
+  (stat.histogram ??= new LatencyHistogram()).record(durationUs * 1000);
 }
 
 /** Redis's slowlogPushCurrentCommand + slowlogPushEntryIfNeeded. */
@@ -46,7 +53,10 @@ export function noteCall(server: ServerContext, client: ClientState, cmd: Comman
   stat.usec += durationUs;
   noteLatency(server, cmd, durationUs);
   if (client.blockedNow) client.blockedCallUs = durationUs;
-  else noteSlowlog(server, client, cmd, argv, durationUs);
+  else {
+    noteSlowlog(server, client, cmd, argv, durationUs);
+    noteHistogram(server, stat, durationUs);
+  }
   if (servedPending.length > 0) noteServed();
 }
 
@@ -81,6 +91,7 @@ export function noteUnblocked(server: ServerContext, client: ClientState, call: 
   if (stat !== undefined) {
     stat.usec += totalUs;
     if (call.failed) stat.failedCalls++;
+    noteHistogram(server, stat, totalUs);
   }
   noteSlowlog(server, client, call.cmd, call.argv, totalUs);
   const thresholdMs = server.config.int("latency-monitor-threshold");

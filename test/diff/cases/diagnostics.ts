@@ -145,4 +145,25 @@ export const cases: DiffCase[] = [
     "CONFIG SET latency-monitor-threshold 0",
   ]),
   script("diagnostics: LASTSAVE and ROLE", ["LASTSAVE", "LASTSAVE x", "ROLE", "ROLE x", "role"], [ignoreValue("LASTSAVE")]),
+  // Histograms of commands not called yet are empty on both servers; timings differ, so only shapes
+  // with no samples are compared here (test/diagnostics.test.ts checks calls and buckets).
+  {
+    name: "diagnostics: LATENCY HISTOGRAM of commands without samples, and its config",
+    cmds: [
+      ["CONFIG", "RESETSTAT"],
+      ["LATENCY", "HISTOGRAM", "nosuchcommand"],
+      ["LATENCY", "HISTOGRAM", "geoadd"],
+      ["LATENCY", "HISTOGRAM", "geoadd|x"],
+      ["CONFIG", "GET", "latency-tracking*"],
+      ["CONFIG", "SET", "latency-tracking-info-percentiles", "50 99.9000 12.5"],
+      ["CONFIG", "GET", "latency-tracking-info-percentiles"],
+      ["CONFIG", "SET", "latency-tracking-info-percentiles", "50 101"],
+      ["CONFIG", "SET", "latency-tracking-info-percentiles", "50 abc"],
+      ["CONFIG", "SET", "latency-tracking-info-percentiles", ""],
+      ["CONFIG", "GET", "latency-tracking-info-percentiles"],
+      ["CONFIG", "SET", "latency-tracking-info-percentiles", "50 99 99.9"],
+      ["CONFIG", "SET", "latency-tracking", "maybe"],
+    ],
+    normalise: [unorderedMap("CONFIG GET")],
+  },
 ];
