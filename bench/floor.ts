@@ -154,3 +154,7 @@ lines.push("");
 const section = lines.join("\n");
 console.log(section);
 if (!noWrite) appendFileSync(join(repoRoot, "bench/RESULTS.md"), `\n${section}\n`);
+// The servers keep the event loop alive: stop them, then leave (the exit handler removes the scratch).
+for (const s of servers) s.proc.kill("SIGTERM");
+await Promise.race([Promise.all(servers.map((s) => s.proc.exited)), Bun.sleep(15_000)]);
+process.exit(0);
