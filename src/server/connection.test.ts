@@ -32,6 +32,7 @@ function connection(): { conn: Connection; sent: () => string; errors: string[] 
     end: () => {},
   } as unknown as Socket<Connection | undefined>;
   const host: ConnectionHost = {
+    countOutput: () => {},
     dispatcher: null as unknown as Dispatcher,
     durableSeq: () => 0,
     appendedSeq: () => 0,

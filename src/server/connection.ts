@@ -47,6 +47,8 @@ interface HeldRange {
 
 export interface ConnectionHost {
   readonly dispatcher: Dispatcher;
+  /** Bytes the socket accepted (INFO total_net_output_bytes). */
+  countOutput(bytes: number): void;
   durableSeq(): number;
   appendedSeq(): number;
   outputBytesMax(): number;
@@ -243,6 +245,7 @@ export class Connection implements ForwardingConnection {
       if (head.bytes === null || head.barrier > durable) break;
       if (head.hold !== null && !this.settleHold(head)) break;
       const written = this.socket.write(head.bytes);
+      if (written > 0) this.host.countOutput(written);
       this.queuedBytes -= written;
       if (written < head.bytes.length) {
         head.bytes = head.bytes.subarray(written);
@@ -308,6 +311,7 @@ export class Connection implements ForwardingConnection {
 
   private writeNow(bytes: Uint8Array): void {
     const written = this.socket.write(bytes);
+    if (written > 0) this.host.countOutput(written);
     if (written < bytes.length) {
       const rest = bytes.slice(written);
       this.queue.push({ bytes: rest, barrier: 0, hold: null, replies: 0 });

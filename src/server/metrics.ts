@@ -33,6 +33,7 @@ const plainFields: readonly (readonly [field: string, metric: string, kind: Kind
   ["total_connections_received", "bunker_connections_received_total", "counter", "Client connections accepted."],
   ["rejected_connections", "bunker_connections_rejected_total", "counter", "Client connections refused (maxclients)."],
   ["total_commands_processed", "bunker_commands_processed_total", "counter", "Commands processed."],
+  ["instantaneous_ops_per_sec", "bunker_instantaneous_ops_per_second", "gauge", "Commands per second over the last 1.6 s (INFO instantaneous_ops_per_sec)."],
   ["total_net_input_bytes", "bunker_net_input_bytes_total", "counter", "Bytes read from clients."],
   ["total_net_output_bytes", "bunker_net_output_bytes_total", "counter", "Bytes written to clients."],
   ["expired_keys", "bunker_expired_keys_total", "counter", "Keys deleted because their TTL passed."],

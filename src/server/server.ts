@@ -1,4 +1,5 @@
 // The network server: Bun.listen, connection lifecycle, maxclients, idle timeout, graceful shutdown.
+import { InstantaneousMetric, sampleEveryMs } from "./instantaneous.ts";
 import { Tracking } from "./tracking.ts";
 import type { Socket, TCPSocketListener } from "bun";
 import type { Config } from "../config/config.ts";
@@ -141,6 +142,9 @@ export class Server implements ServerContext, ConnectionHost {
   passwordRequired(): boolean {
     return this.config.get("requirepass") !== "";
   }
+  countOutput(bytes: number): void {
+    this.stats.totalNetOutputBytes += bytes;
+  }
   waitForDurable(conn: Connection): void {
     this.waitingForDurable.add(conn);
   }
@@ -219,7 +223,8 @@ export class Server implements ServerContext, ConnectionHost {
     });
     this.tcpPort = this.listener.port;
     const hz = this.config.int("hz");
-    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.floor(1000 / hz)));
+    // At least every 100 ms: the instantaneous metrics sample at that period, as Redis's.
+    this.cronTimer = setInterval(() => this.cron(), Math.max(2, Math.min(sampleEveryMs, Math.floor(1000 / hz))));
     return this.tcpPort;
   }
 
@@ -243,7 +248,23 @@ export class Server implements ServerContext, ConnectionHost {
   }
 
   /** Periodic work: idle timeouts (the engine runs its own expiry/eviction cycle). */
+  /** INFO's instantaneous_* figures (server/instantaneous.ts), sampled from cron every 100 ms. */
+  readonly instantaneous = {
+    ops: new InstantaneousMetric(Date.now(), 0),
+    input: new InstantaneousMetric(Date.now(), 0),
+    output: new InstantaneousMetric(Date.now(), 0),
+    lastMs: Date.now(),
+  };
+
   private cron(): void {
+    const inst = this.instantaneous;
+    const nowMs = Date.now();
+    if (nowMs - inst.lastMs >= sampleEveryMs) {
+      inst.lastMs = nowMs;
+      inst.ops.track(nowMs, this.stats.totalCommandsProcessed);
+      inst.input.track(nowMs, this.stats.totalNetInputBytes);
+      inst.output.track(nowMs, this.stats.totalNetOutputBytes);
+    }
     const timeoutSec = this.config.int("timeout");
     if (timeoutSec > 0) {
       const now = Date.now();
