@@ -191,3 +191,31 @@ test("LATENCY HISTOGRAM and INFO latencystats: calls and cumulative counts per c
   expect(r.summary).toEqual(["blpop calls=1 histogram_usec last=1 true", "client|getname calls=1 histogram_usec last=1 true", "client|id calls=1 histogram_usec last=1 true", "set calls=3 histogram_usec last=3 true"]);
   expect(r.lines).toEqual(["latency_percentiles_usec_blpop:p50=N,p99=N,p99.9=N", "latency_percentiles_usec_client|id:p50=N,p99=N,p99.9=N", "latency_percentiles_usec_set:p50=N,p99=N,p99.9=N"]);
 });
+
+test("an active expiry cycle slower than latency-monitor-threshold is an 'expire-cycle' latency sample", async () => {
+  const c = await RawClient.connect(bunker.port);
+  await c.send(["CONFIG", "SET", "latency-monitor-threshold", "1"]);
+  await c.send(["LATENCY", "RESET"]);
+  // 30k keys expiring at once: the cycle keeps finding expired keys and runs up to its 25 ms budget.
+  for (let batch = 0; batch < 30; batch++) {
+    const args = ["MSET"];
+    for (let i = 0; i < 1000; i++) args.push(`exp:${batch}:${i}`, "v");
+    await c.send(args);
+  }
+  const at = Date.now() + 200;
+  const p: string[][] = [];
+  for (let batch = 0; batch < 30; batch++) for (let i = 0; i < 1000; i++) p.push(["PEXPIREAT", `exp:${batch}:${i}`, String(at)]);
+  await Promise.all(p.map((cmd) => c.send(cmd)));
+  let history: Reply[] = [];
+  const deadline = Date.now() + 20_000;
+  while (history.length === 0 && Date.now() < deadline) {
+    await Bun.sleep(100);
+    history = items(decodeReply(await c.send(["LATENCY", "HISTORY", "expire-cycle"])));
+  }
+  expect(history.length).toBeGreaterThan(0);
+  const latest = items(decodeReply(await c.send(["LATENCY", "LATEST"]))).map((e) => str(items(e)[0]));
+  expect(latest).toContain("expire-cycle");
+  expect(Number(/expire_cycle_cpu_milliseconds:(\d+)/.exec(text(await c.send(["INFO", "stats"])))?.[1])).toBeGreaterThan(0);
+  await c.send(["CONFIG", "SET", "latency-monitor-threshold", "0"]);
+  c.close();
+});

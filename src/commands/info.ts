@@ -92,7 +92,7 @@ export function infoSections(s: CommandContext["server"]): InfoSection[] {
       ["total_connections_received", s.stats.totalConnectionsReceived], ["total_commands_processed", s.stats.totalCommandsProcessed],
       ["instantaneous_ops_per_sec", s.instantaneous?.ops.value ?? 0], ["total_net_input_bytes", s.stats.totalNetInputBytes], ["total_net_output_bytes", s.stats.totalNetOutputBytes],
       ["instantaneous_input_kbps", ((s.instantaneous?.input.value ?? 0) / 1024).toFixed(2)], ["instantaneous_output_kbps", ((s.instantaneous?.output.value ?? 0) / 1024).toFixed(2)],
-      ["rejected_connections", s.stats.rejectedConnections], ["expired_keys", s.stats.expiredKeys], ["evicted_keys", s.stats.evictedKeys],
+      ["rejected_connections", s.stats.rejectedConnections], ["expired_keys", s.stats.expiredKeys], ["expire_cycle_cpu_milliseconds", Math.floor(s.expireCycleMs ?? 0)], ["evicted_keys", s.stats.evictedKeys],
       ["keyspace_hits", s.stats.keyspaceHits], ["keyspace_misses", s.stats.keyspaceMisses], ["pubsub_channels", 0], ["pubsub_patterns", 0],
       ["tracking_total_keys", s.tracking?.totalKeys ?? 0], ["tracking_total_items", s.tracking?.totalItems ?? 0], ["tracking_total_prefixes", s.tracking?.totalPrefixes ?? 0],
       ["total_error_replies", s.stats.totalErrorReplies],

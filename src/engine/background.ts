@@ -17,11 +17,22 @@ export function startBackgroundTasks(server: Server): () => void {
   const existsCommand = server.table.get("exists");
   if (!existsCommand) throw new Error("bug: EXISTS is not declared");
 
+  /** One cycle, timed as Redis's activeExpireCycle: its duration is an `expire-cycle` latency sample. */
   const cycle = (): void => {
-    const engine = server.engine;
     // CLIENT PAUSE freezes the dataset: Redis's activeExpireCycle does nothing while clients are paused.
-    if (engine.executor.datasetFrozen) return;
+    if (server.engine.executor.datasetFrozen) return;
     const started = performance.now();
+    try {
+      expireSome(started);
+    } finally {
+      const elapsedMs = performance.now() - started;
+      server.expireCycleMs += elapsedMs;
+      const thresholdMs = server.config.int("latency-monitor-threshold");
+      if (thresholdMs !== 0) server.stats.latency.addIfNeeded("expire-cycle", Math.floor(elapsedMs), { thresholdMs, nowSec: Math.floor(Date.now() / 1000) });
+    }
+  };
+  const expireSome = (started: number): void => {
+    const engine = server.engine;
     const databases = server.config.int("databases");
     for (const shard of engine.shards) {
       // Expiry is decided by the shard's leader (cluster mode); followers apply its logged deletes.

@@ -119,6 +119,8 @@ export interface ServerContext {
   readonly tracking?: Tracking;
   /** Called when a client enables tracking (the server then hooks key changes). */
   trackingEnabled?(): void;
+  /** Milliseconds spent in active expiry cycles (absent where none run). */
+  readonly expireCycleMs?: number;
   /** INFO's instantaneous_* rates (absent where nothing samples them). */
   readonly instantaneous?: { readonly ops: { readonly value: number }; readonly input: { readonly value: number }; readonly output: { readonly value: number } };
   /** SHUTDOWN: stop accepting, finish in-flight work, flush logs, exit. */

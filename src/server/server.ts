@@ -248,6 +248,9 @@ export class Server implements ServerContext, ConnectionHost {
   }
 
   /** Periodic work: idle timeouts (the engine runs its own expiry/eviction cycle). */
+  /** Time spent in active expiry cycles (INFO expire_cycle_cpu_milliseconds). */
+  expireCycleMs = 0;
+
   /** INFO's instantaneous_* figures (server/instantaneous.ts), sampled from cron every 100 ms. */
   readonly instantaneous = {
     ops: new InstantaneousMetric(Date.now(), 0),
