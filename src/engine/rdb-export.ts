@@ -11,8 +11,11 @@
 // with nothing written. A cold value is read off the event loop (its record does not change); the
 // walk waits for it, the hook cannot, so a hook capture of a cold value completes later.
 //
-// What the export returns holds nothing that is not durable: it resolves only once every unit logged
-// up to T is durable (a reply made from it must not reveal a write a crash could still drop).
+// The file is produced database by database (the walk goes database-major): once the walk has passed
+// a database, every key of it is captured, so its section goes to the sink and its buffer is dropped;
+// only hook captures for databases not walked yet wait in memory. Nothing is published before it is
+// durable: run() resolves only once every unit logged up to T is durable (a file or a reply made from
+// it must not reveal a write a crash could still drop).
 import { ByteOut, Crc64, RDB_VERSION, writeLength, writeRdbRecord, writeString } from "../keyspace/rdb.ts";
 import { latin1, newStringEntry, stringInMemory, type ColdRef, type Entry } from "../keyspace/entry.ts";
 import type { Engine } from "./engine.ts";
@@ -51,7 +54,8 @@ export class RdbExport {
   private readonly seq: number;
   readonly atMs: number;
   private walking = true;
-  private readonly coldCaptures = new Set<Promise<void>>();
+  /** Captures of cold values still being read, per database (the hook cannot wait for the disk). */
+  private readonly coldCaptures: Set<Promise<void>>[];
   private coldCaptureError: unknown = null;
   private readonly hook = (shard: number, db: number, key: string, old: Entry | undefined): void => this.onKeyChange(shard, db, key, old);
 
@@ -63,6 +67,7 @@ export class RdbExport {
     this.captured = this.maps.map((dbs) => dbs.map(() => new Set<string>()));
     this.dbOfMap = this.maps.map((dbs) => new Map(dbs.map((m, i) => [m, i])));
     this.dbs = (this.maps[0] ?? []).map(() => ({ out: new ByteOut(), keys: 0, expires: 0 }));
+    this.coldCaptures = this.dbs.map(() => new Set<Promise<void>>());
     this.seq = engine.appendedSeq;
     this.atMs = engine.clock.nowMs();
     engine.keyChangeHooks.push(this.hook);
@@ -80,17 +85,18 @@ export class RdbExport {
     if (old.type === "string" && !stringInMemory(old)) {
       const ref = old.cold as ColdRef;
       const expireAt = old.expireAt;
+      const pending = this.coldCaptures[capturedDb] as Set<Promise<void>>;
       const p: Promise<void> = this.engine.storage.readCold(ref).then(
         (value) => {
-          this.coldCaptures.delete(p);
+          pending.delete(p);
           this.write(capturedDb, key, newStringEntry(latin1(value), expireAt));
         },
         (err: unknown) => {
-          this.coldCaptures.delete(p);
+          pending.delete(p);
           this.coldCaptureError ??= err;
         },
       );
-      this.coldCaptures.add(p);
+      pending.add(p);
     } else this.write(capturedDb, key, old);
   }
 
@@ -105,51 +111,88 @@ export class RdbExport {
     d.keys++;
   }
 
-  /** Walks every captured Map, then assembles the file. Resolves with its bytes once T is durable. */
-  async run(): Promise<{ bytes: Uint8Array; info: RdbExportInfo }> {
+  /**
+   * Writes the file to `sink` in order (header, each database's section, EOF and CRC64), then resolves
+   * once the state it holds is durable. Returns the wall-clock time of T and the number of keys.
+   */
+  async run(sink: (chunk: Uint8Array) => Promise<void>): Promise<RdbExportInfo> {
+    const crc = new Crc64();
+    const emit = async (chunk: Uint8Array): Promise<void> => {
+      crc.update(chunk);
+      await sink(chunk);
+    };
+    let keys = 0;
     try {
-      await this.walk();
+      await emit(this.header());
+      const clock = this.engine.clock;
+      const slice = { started: clock.monotonicMs(), keys: 0 };
+      for (let db = 0; db < this.dbs.length; db++) {
+        for (let shard = 0; shard < this.maps.length; shard++) await this.walk(shard, db, slice);
+        // Every key of this database is captured now, except cold ones whose read is under way.
+        const pending = this.coldCaptures[db] as Set<Promise<void>>;
+        while (pending.size > 0) await Promise.all([...pending]);
+        if (this.coldCaptureError !== null) throw this.coldCaptureError;
+        const d = this.dbs[db] as DbOutput;
+        keys += d.keys;
+        if (d.keys === 0) continue;
+        const select = new ByteOut();
+        select.byte(OPCODE_SELECTDB);
+        writeLength(select, db);
+        select.byte(OPCODE_RESIZEDB);
+        writeLength(select, d.keys);
+        writeLength(select, d.expires);
+        await emit(select.view());
+        await emit(d.out.view());
+        this.dbs[db] = { out: new ByteOut(), keys: d.keys, expires: d.expires };
+      }
     } finally {
       this.walking = false;
       const i = this.engine.keyChangeHooks.indexOf(this.hook);
       if (i >= 0) this.engine.keyChangeHooks.splice(i, 1);
     }
-    // Bounded: no capture starts once the walk is over.
-    while (this.coldCaptures.size > 0) await Promise.all([...this.coldCaptures]);
-    if (this.coldCaptureError !== null) throw this.coldCaptureError;
+    await emit(Uint8Array.of(OPCODE_EOF));
+    await sink(crc.digest());
     await this.engine.waitDurable(this.seq);
-    return { bytes: this.assemble(), info: { atMs: this.atMs, keys: this.dbs.reduce((n, d) => n + d.keys, 0) } };
+    return { atMs: this.atMs, keys };
   }
 
-  private async walk(): Promise<void> {
+  /** The whole file in memory (SYNC). */
+  async toBytes(): Promise<{ bytes: Uint8Array; info: RdbExportInfo }> {
+    const parts: Uint8Array[] = [];
+    const info = await this.run(async (chunk) => {
+      parts.push(chunk.slice());
+    });
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    return { bytes, info };
+  }
+
+  private async walk(shard: number, db: number, slice: { started: number; keys: number }): Promise<void> {
     const clock = this.engine.clock;
-    let sliceStarted = clock.monotonicMs();
-    let inSlice = 0;
-    for (let shard = 0; shard < this.maps.length; shard++) {
-      const dbs = this.maps[shard] as Map<string, Entry>[];
-      for (let db = 0; db < dbs.length; db++) {
-        const seen = (this.captured[shard] as Set<string>[])[db] as Set<string>;
-        for (const [key, e] of dbs[db] as Map<string, Entry>) {
-          if (seen.has(key)) continue;
-          seen.add(key);
-          if (e.type === "string" && !stringInMemory(e)) {
-            // Marked captured before the read: a change meanwhile does not capture it again, and the
-            // record read still holds the value at T; the expiry is taken now, before yielding.
-            const expireAt = e.expireAt;
-            const value = await this.engine.storage.readCold(e.cold as ColdRef);
-            this.write(db, key, newStringEntry(latin1(value), expireAt));
-          } else this.write(db, key, e);
-          if (++inSlice >= sliceKeysMax || clock.monotonicMs() - sliceStarted >= sliceMsMax) {
-            await yieldToEventLoop();
-            inSlice = 0;
-            sliceStarted = clock.monotonicMs();
-          }
-        }
+    const seen = (this.captured[shard] as Set<string>[])[db] as Set<string>;
+    for (const [key, e] of (this.maps[shard] as Map<string, Entry>[])[db] as Map<string, Entry>) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (e.type === "string" && !stringInMemory(e)) {
+        // Marked captured before the read: a change meanwhile does not capture it again, and the
+        // record read still holds the value at T; the expiry is taken now, before yielding.
+        const expireAt = e.expireAt;
+        const value = await this.engine.storage.readCold(e.cold as ColdRef);
+        this.write(db, key, newStringEntry(latin1(value), expireAt));
+      } else this.write(db, key, e);
+      if (++slice.keys >= sliceKeysMax || clock.monotonicMs() - slice.started >= sliceMsMax) {
+        await yieldToEventLoop();
+        slice.keys = 0;
+        slice.started = clock.monotonicMs();
       }
     }
   }
 
-  private assemble(): Uint8Array {
+  private header(): Uint8Array {
     const head = new ByteOut();
     head.latin1(`REDIS${String(RDB_VERSION).padStart(4, "0")}`);
     const aux = (k: string, v: string): void => {
@@ -162,31 +205,6 @@ export class RdbExport {
     aux("ctime", String(Math.floor(this.atMs / 1000)));
     aux("used-mem", String(this.engine.usedBytes()));
     aux("aof-base", "0");
-    const parts: Uint8Array[] = [head.view()];
-    this.dbs.forEach((d, db) => {
-      if (d.keys === 0) return;
-      const select = new ByteOut();
-      select.byte(OPCODE_SELECTDB);
-      writeLength(select, db);
-      select.byte(OPCODE_RESIZEDB);
-      writeLength(select, d.keys);
-      writeLength(select, d.expires);
-      parts.push(select.view(), d.out.view());
-    });
-    parts.push(Uint8Array.of(OPCODE_EOF));
-    const crc = new Crc64();
-    let length = 8;
-    for (const p of parts) {
-      crc.update(p);
-      length += p.length;
-    }
-    const bytes = new Uint8Array(length);
-    let at = 0;
-    for (const p of parts) {
-      bytes.set(p, at);
-      at += p.length;
-    }
-    bytes.set(crc.digest(), at);
-    return bytes;
+    return head.view();
   }
 }

@@ -42,7 +42,7 @@ export class RdbSaves {
 
   /** Exports the dataset as of now, in memory (SYNC); resolves once that state is durable. */
   async exportNow(version: string): Promise<Uint8Array> {
-    return (await new RdbExport(this.engine, { version }).run()).bytes;
+    return (await new RdbExport(this.engine, { version }).toBytes()).bytes;
   }
 
   /** Starts a save of the dataset as of now; null when one is running already. `version`: redis-ver. */
@@ -55,8 +55,7 @@ export class RdbSaves {
     this.currentStartedMs = startedMs;
     const run = (async (): Promise<void> => {
       try {
-        const { bytes, info } = await exporter.run();
-        await writeDurably(path, bytes);
+        const info = await writeDurably(path, (sink) => exporter.run(sink));
         this.lastSaveMs = info.atMs;
         this.dirtyAtLastSave = dirty;
         this.lastStatus = "ok";
@@ -75,13 +74,23 @@ export class RdbSaves {
   }
 }
 
-/** Writes `bytes` to `path` as Redis's rdbSave does: temp file, fdatasync, rename, directory fsync. */
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Writes what `produce` sends to its sink into `path` as Redis's rdbSave does: a temporary file,
+ * fdatasynced, renamed over the old one, the directory fsynced. Nothing replaces `path` unless
+ * `produce` resolves (after it, the export's state is durable).
+ */
+async function writeDurably<T>(path: string, produce: (sink: (chunk: Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
   const dir = join(path, "..");
   const tmp = `${path}.tmp-${process.pid}`;
   const file = await open(tmp, "w", 0o644);
+  let result: T;
   try {
-    await file.writeFile(bytes);
+    result = await produce(async (chunk) => {
+      for (let at = 0; at < chunk.length; ) {
+        const { bytesWritten } = await file.write(chunk, at, chunk.length - at);
+        at += bytesWritten;
+      }
+    });
     await file.datasync();
   } catch (e: unknown) {
     await file.close().catch(() => {});
@@ -96,4 +105,5 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
   } finally {
     await d.close();
   }
+  return result;
 }
