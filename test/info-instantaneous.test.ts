@@ -27,6 +27,12 @@ test("the ring averages 16 samples of the rate since the previous one", () => {
   expect(m.value).toBe(500);
   for (let i = 17; i <= 32; i++) m.track(i * 100, 800);
   expect(m.value).toBe(0);
+  // A counter that went back (CONFIG RESETSTAT) restarts the ring instead of giving a negative rate.
+  m.track(3300, 1000);
+  m.track(3400, 0);
+  expect(m.value).toBe(0);
+  m.track(3500, 100);
+  expect(m.value).toBe(Math.trunc(1000 / 16));
 });
 
 test("INFO reports the rates while commands flow and zero after; total_net_output_bytes counts replies", async () => {

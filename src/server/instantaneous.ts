@@ -18,6 +18,14 @@ export class InstantaneousMetric {
 
   /** Takes a sample of `count` (a counter that only grows) at `nowMs`. */
   track(nowMs: number, count: number): void {
+    if (count < this.lastCount) {
+      // CONFIG RESETSTAT zeroed the counter: start over, as Redis's resetServerStats does.
+      this.samples.fill(0);
+      this.index = 0;
+      this.lastMs = nowMs;
+      this.lastCount = count;
+      return;
+    }
     const t = nowMs - this.lastMs;
     // Integer arithmetic as Redis's long long ops*1000/t.
     this.samples[this.index] = t > 0 ? Math.trunc(((count - this.lastCount) * 1000) / t) : 0;

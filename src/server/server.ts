@@ -247,7 +247,6 @@ export class Server implements ServerContext, ConnectionHost {
     this.pubsub.attach(state, (write) => conn.pushMessage(write));
   }
 
-  /** Periodic work: idle timeouts (the engine runs its own expiry/eviction cycle). */
   /** Time spent in active expiry cycles (INFO expire_cycle_cpu_milliseconds). */
   expireCycleMs = 0;
 
@@ -259,6 +258,7 @@ export class Server implements ServerContext, ConnectionHost {
     lastMs: Date.now(),
   };
 
+  /** Periodic work: the instantaneous metrics, idle timeouts (the engine runs its own expiry cycle). */
   private cron(): void {
     const inst = this.instantaneous;
     const nowMs = Date.now();
