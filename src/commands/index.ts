@@ -22,6 +22,7 @@ import { clusterCommands } from "./cluster.ts";
 import { geoCommands } from "./geo.ts";
 import { diagnosticsCommands } from "./diagnostics.ts";
 import { persistenceCommands } from "./persistence.ts";
+import { waitCommands } from "./wait.ts";
 
 export function buildCommandTable(): CommandTable {
   const table = new CommandTable();
@@ -46,5 +47,6 @@ export function buildCommandTable(): CommandTable {
   table.register(geoCommands);
   table.register(diagnosticsCommands);
   table.register(persistenceCommands);
+  table.register(waitCommands);
   return table;
 }

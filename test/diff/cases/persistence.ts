@@ -35,4 +35,9 @@ export const cases: DiffCase[] = [
     "CONFIG GET dbfilename",
     "CONFIG GET maxmemory-policy",
   ]),
+  // No replicas on either server: 0 at once, or after the timeout when replicas were asked for.
+  script("persistence: WAIT without replicas, its argument errors, inside MULTI", [
+    "SET w 1", "WAIT 0 0", "WAIT -1 0", "WAIT 1 30", "WAIT 2 1", "WAIT x 0", "WAIT 0 x", "WAIT 0 -1", "WAIT 0 1.5", "WAIT 9223372036854775808 0",
+    "MULTI", "WAIT 1 0", "EXEC", "WAIT", "WAIT 1 2 3",
+  ]),
 ];
