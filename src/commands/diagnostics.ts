@@ -7,6 +7,7 @@ import { errSubcommandSyntax } from "../protocol/errors.ts";
 import type { ClusterNode } from "../raft/cluster.ts";
 import { leadership } from "./info-replication.ts";
 import { lastSaveMs } from "./info.ts";
+import { latencyReport } from "../server/latency.ts";
 import type { LatencyHistogram } from "../server/latency-histogram.ts";
 
 /** Redis's addReplyHelp: a header naming the command as typed (upper-cased), the lines, then HELP. */
@@ -58,6 +59,8 @@ function slowlogGet(ctx: CommandContext, argv: readonly Uint8Array[]): void {
 }
 
 const latencyHelp = [
+  "DOCTOR",
+  "    Return a human readable latency analysis report.",
   "HISTOGRAM [COMMAND ...]",
   "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
   "    If no commands are specified then all histograms are replied.",
@@ -235,11 +238,13 @@ export const diagnosticsCommands: CommandSpec[] = [
     ],
   },
   {
-    // DOCTOR and GRAPH are not implemented (their replies are Redis's report texts and ASCII
-    // sparklines); they answer the unknown-subcommand error.
+    // DOCTOR answers Bunker's own report text (server/latency.ts); GRAPH (ASCII sparklines) is not
+    // implemented and answers the unknown-subcommand error.
     name: "latency", arity: -2, flags: [], acl: [], group: "server", summary: "A container for latency diagnostics commands", since: "2.8.13", complexity: "Depends on subcommand.", keySpecs: [],
     subcommands: [
       { ...sub, name: "latest", arity: 2, flags: latencyFlags, summary: "Return the latest latency samples for all events.", since: "2.8.13", complexity: "O(1)", tips: latencyReadTips, handler: latencyLatest },
+      { ...sub, name: "doctor", arity: 2, flags: latencyFlags, summary: "Return a human readable latency analysis report.", since: "2.8.13", complexity: "O(1)", tips: latencyReadTips,
+        handler: (ctx) => ctx.reply.verbatim(latencyReport(ctx.server.stats.latency, ctx.server.config.int("latency-monitor-threshold"))) },
       { ...sub, name: "histogram", arity: -2, flags: latencyFlags, summary: "Return the cumulative distribution of latencies of a subset of commands or all.", since: "7.0.0", complexity: "O(N) where N is the number of commands with latency information being retrieved.", tips: latencyReadTips, arguments: [{ name: "COMMAND", type: "string", optional: true, multiple: true }], handler: latencyHistogram },
       { ...sub, name: "history", arity: 3, flags: latencyFlags, summary: "Return timestamp-latency samples for the event.", since: "2.8.13", complexity: "O(1)", tips: latencyReadTips, arguments: [{ name: "event", type: "string" }], handler: latencyHistory },
       { ...sub, name: "reset", arity: -2, flags: latencyFlags, summary: "Reset latency data for one or more events.", since: "2.8.13", complexity: "O(1)", tips: ["request_policy:all_nodes", "response_policy:all_succeeded"], arguments: [{ name: "event", type: "string", optional: true, multiple: true }], handler: latencyReset },

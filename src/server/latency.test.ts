@@ -1,6 +1,6 @@
 // The latency monitor's series: one sample per second (the highest), at most 160, reset by name.
 import { expect, test } from "bun:test";
-import { LatencyMonitor, latencySamplesMax } from "./latency.ts";
+import { LatencyMonitor, latencyReport, latencySamplesMax } from "./latency.ts";
 
 test("samples in the same second keep the highest; the all-time max survives the window", () => {
   const m = new LatencyMonitor();
@@ -32,4 +32,19 @@ test("RESET matches event names ignoring case; HISTORY matches them exactly", ()
   expect(m.reset("COMMAND")).toBe(1);
   expect(m.reset(null)).toBe(1);
   expect(m.latest()).toEqual([]);
+});
+
+test("LATENCY DOCTOR's report says when the monitor is off, when nothing was recorded, and lists events", () => {
+  const m = new LatencyMonitor();
+  expect(latencyReport(m, 0)).toContain("The latency monitor is off");
+  expect(latencyReport(m, 5)).toContain("No latency event has been recorded");
+  m.add("command", 12, 1000);
+  m.add("command", 30, 1004);
+  m.add("expire-cycle", 7, 1002);
+  const report = latencyReport(m, 5);
+  expect(report).toContain("records events of at least 5 ms");
+  expect(report).toContain("1. command: 2 sample(s) over 4 s, average 21.0 ms, worst 30 ms, latest 30 ms at 1970-01-01T00:16:44.000Z.");
+  expect(report).toContain("2. expire-cycle: 1 sample(s) over 0 s, average 7.0 ms, worst 7 ms, latest 7 ms");
+  expect(report).toContain("SLOWLOG GET");
+  expect(report.endsWith("\n")).toBe(true);
 });

@@ -68,6 +68,44 @@ export class LatencyMonitor {
   }
 }
 
+/** What each event measures, and where to look next (LATENCY DOCTOR). */
+const eventAdvice: Record<string, string> = {
+  command: "commands slower than the threshold: SLOWLOG GET lists them with their arguments; LATENCY HISTOGRAM shows each command's distribution.",
+  "fast-command": "O(1) or O(log N) commands slower than the threshold: usually the process did not get the CPU (other processes, a busy machine) or a collection paused it.",
+  "command-unblocking": "blocked commands (BLPOP and the like) slow to run once served.",
+  "expire-cycle": "the active expiry cycle: many keys expiring at the same moment; spreading TTLs over time evens it out.",
+};
+
+/**
+ * LATENCY DOCTOR: a plain-text report of the recorded events. Bunker writes its own report (Redis's
+ * prose is its own); what it lists is what LATENCY LATEST and HISTORY hold.
+ */
+export function latencyReport(monitor: LatencyMonitor, thresholdMs: number): string {
+  const lines: string[] = [];
+  if (thresholdMs === 0) {
+    lines.push("The latency monitor is off (latency-monitor-threshold is 0): nothing is recorded. CONFIG SET latency-monitor-threshold <milliseconds> turns it on.");
+  } else lines.push(`The latency monitor records events of at least ${thresholdMs} ms (latency-monitor-threshold).`);
+  const events = monitor.latest();
+  if (events.length === 0) {
+    lines.push("No latency event has been recorded since start-up or the last LATENCY RESET.");
+    return lines.join("\n") + "\n";
+  }
+  lines.push("");
+  events.forEach(([event, lastSec, lastMs, maxMs], i) => {
+    const samples = monitor.history(event);
+    const avg = samples.reduce((n, s) => n + s.latencyMs, 0) / Math.max(1, samples.length);
+    const first = samples[0]?.timeSec ?? lastSec;
+    const span = Math.max(0, lastSec - first);
+    lines.push(
+      `${i + 1}. ${event}: ${samples.length} sample(s) over ${span} s, average ${avg.toFixed(1)} ms, worst ${maxMs} ms, latest ${lastMs} ms at ${new Date(lastSec * 1000).toISOString()}.`,
+    );
+    lines.push(`   ${eventAdvice[event] ?? "an event of this kind."}`);
+  });
+  lines.push("");
+  lines.push("LATENCY RESET clears the events once they are understood.");
+  return lines.join("\n") + "\n";
+}
+
 function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 0x20));
 }
