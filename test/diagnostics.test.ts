@@ -219,3 +219,21 @@ test("an active expiry cycle slower than latency-monitor-threshold is an 'expire
   await c.send(["CONFIG", "SET", "latency-monitor-threshold", "0"]);
   c.close();
 });
+
+test("MEMORY DOCTOR reports the dataset against maxmemory and warns near the limit", async () => {
+  const c = await RawClient.connect(bunker.port);
+  await c.send(["FLUSHALL"]);
+  for (let i = 0; i < 20; i++) await c.send(["SET", `md:${i}`, "x".repeat(1000)]);
+  const relaxed = text(await c.send(["MEMORY", "DOCTOR"]));
+  expect(relaxed).toContain("Dataset: 20 keys");
+  expect(relaxed).toContain("maxmemory is 0 (no limit)");
+  expect(relaxed).toContain("Nothing needs attention.");
+  const used = Number(/used_memory:(\d+)/.exec(text(await c.send(["INFO", "memory"])))?.[1]);
+  await c.send(["CONFIG", "SET", "maxmemory", String(Math.ceil(used * 1.05))]);
+  const tight = text(await c.send(["MEMORY", "DOCTOR"]));
+  expect(tight).toMatch(/maxmemory: [\d.]+ MiB \(9\d\.\d% used\), policy noeviction\./);
+  expect(tight).toContain("within 10% of maxmemory");
+  await c.send(["CONFIG", "SET", "maxmemory", "0"]);
+  await c.send(["FLUSHALL"]);
+  c.close();
+});

@@ -96,6 +96,30 @@ function monitor(ctx: CommandContext): void {
   if (monitors.add(ctx.client)) ctx.reply.simple("OK");
 }
 
+/** MEMORY DOCTOR: the dataset against maxmemory, the process's memory, cold values, what to look at. */
+function memoryReport(ctx: CommandContext): string {
+  const e = ctx.server.engine;
+  const used = e.usedBytes();
+  const max = ctx.server.config.int("maxmemory");
+  const mem = process.memoryUsage();
+  const st = e.storage.stats();
+  const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+  let keys = 0;
+  for (const sh of e.shards) for (const d of sh.state.dbs) keys += d.map.size;
+  const lines = [
+    `Dataset: ${keys} keys, ${mib(used)} by Bunker's estimate (used_memory, the figure maxmemory counts).`,
+    max === 0
+      ? "maxmemory is 0 (no limit): memory grows with the dataset; set maxmemory and a maxmemory-policy to bound it."
+      : `maxmemory: ${mib(max)} (${((used / max) * 100).toFixed(1)}% used), policy ${ctx.server.config.maxmemoryPolicy}.`,
+    `Process: ${mib(mem.rss)} resident, ${mib(mem.heapUsed)} of JavaScript heap in use.`,
+    `Values moved to disk to stay under maxmemory: ${st.cooledForMemory} (${mib(st.cooledForMemoryBytes)}); values that could move: ${st.coolableValues}.`,
+  ];
+  if (max !== 0 && used > max * 0.9) lines.push("The dataset is within 10% of maxmemory: evictions (or -OOM under noeviction) follow as it grows.");
+  if (keys > 0 && mem.rss > used * 4 && mem.rss > 256 * 1048576) lines.push("Resident memory is far above the dataset estimate: MEMORY PURGE runs a full collection.");
+  if (lines.length === 4) lines.push("Nothing needs attention.");
+  return lines.join("\n") + "\n";
+}
+
 export const serverCommands: CommandSpec[] = [
   { name: "monitor", arity: 1, flags: adminFlags, acl: [], group: "server", summary: "Listens for all requests received by the server in real-time.", since: "1.0.0", keySpecs: [], handler: monitor },
   { name: "info", arity: -1, flags: ["loading", "stale"], acl: ["dangerous"], group: "server", summary: "Returns information and statistics about the server.", since: "1.0.0", complexity: "O(1)", tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"], keySpecs: [], handler: info },
@@ -151,6 +175,11 @@ export const serverCommands: CommandSpec[] = [
         },
       },
       {
+        // Bunker's own report text (Redis's prose is its own): the figures INFO memory holds, read for a person.
+        name: "doctor", arity: 2, flags: [], acl: [], group: "server", summary: "Outputs memory problems report", since: "4.0.0", complexity: "O(1)", tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"], keySpecs: [],
+        handler: (ctx) => ctx.reply.verbatim(memoryReport(ctx)),
+      },
+      {
         // Runs a full garbage collection: the nearest thing to returning dirty pages to the allocator.
         name: "purge", arity: 2, flags: [], acl: [], group: "server", summary: "Asks the allocator to release memory.", since: "4.0.0", complexity: "Depends on how much memory is allocated, could be slow", tips: ["request_policy:all_shards", "response_policy:all_succeeded"], keySpecs: [],
         handler: (ctx) => {
@@ -163,6 +192,8 @@ export const serverCommands: CommandSpec[] = [
         handler: (ctx) => {
           const lines = [
             "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "DOCTOR",
+            "    Return a report of what memory is used for and what may need attention.",
             "PURGE",
             "    Run a full garbage collection (Bunker's way to release memory).",
             "USAGE <key> [SAMPLES <count>]",
