@@ -474,12 +474,13 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
   if (readonlyCommand) return ctx.reply.error(errBitfieldReadonly);
   const bytesNeeded = Math.floor(writeBitMax / 8) + 1;
   // Writes that change no field of a string long enough for them: Redis changes nothing (no dirty count,
-  // no notification, no WATCH touch), so they are tried on a copy before the key is opened for writing.
+  // no notification, no WATCH touch), so they are tried before the key is opened for writing. A
+  // buffered value is tried in place (a write that changes nothing leaves its bytes as they were, and
+  // the first one that would change something is undone); a plain string's bytes are a copy anyway.
   const present = ctx.db.peek(key);
   if (present !== undefined && present.type === "string" && stringInMemory(present) && stringLength(present) >= bytesNeeded) {
-    const current = valueBytes(present);
-    const trial = typeof current === "string" ? Buffer.from(current, "latin1") : Buffer.from(current);
-    const tried = applyFieldOps(trial, ops, false);
+    const trial = present instanceof BufferedStringEntry ? present.bytes() : Buffer.from(stringData(present), "latin1");
+    const tried = applyFieldOps(trial, ops, false, true);
     if (tried.changes === 0) {
       forceStringEncoding(present, "raw");
       return replyFieldResults(ctx, tried.results);
@@ -504,9 +505,10 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly Uint8Array[], reado
 /**
  * Runs BITFIELD's operations on `bytes` (long enough for every write): each op's reply (null: an
  * overflow FAIL) and the number of writes that count as changes, as Redis counts them: every write when
- * the key was created or grown (`grew`), else those that changed their field.
+ * the key was created or grown (`grew`), else those that changed their field. With `trial`, the first
+ * write that changes its field is undone and the run stops there (changes 1): `bytes` end as they began.
  */
-function applyFieldOps(bytes: Uint8Array, ops: readonly FieldOp[], grew: boolean): { results: (bigint | null)[]; changes: number } {
+function applyFieldOps(bytes: Uint8Array, ops: readonly FieldOp[], grew: boolean, trial = false): { results: (bigint | null)[]; changes: number } {
   const results: (bigint | null)[] = [];
   let changes = 0;
   for (const op of ops) {
@@ -524,7 +526,13 @@ function applyFieldOps(bytes: Uint8Array, ops: readonly FieldOp[], grew: boolean
     }
     writeField(bytes, op.offset, op.bits, stored);
     results.push(op.kind === "incrby" ? stored : old);
-    if (grew || readField(bytes, bytes.length, op.offset, op.bits) !== u) changes++;
+    if (grew || readField(bytes, bytes.length, op.offset, op.bits) !== u) {
+      if (trial) {
+        writeField(bytes, op.offset, op.bits, u);
+        return { results, changes: 1 };
+      }
+      changes++;
+    }
   }
   return { results, changes };
 }

@@ -144,4 +144,11 @@ export const cases: DiffCase[] = [
     "WATCH k", "SETBIT k 100 0", "MULTI", "PING", "EXEC", "STRLEN k",
     "WATCH k", "BITFIELD k SET u8 0 226 OVERFLOW FAIL INCRBY u2 0 5", "MULTI", "PING", "EXEC", "GET k",
   ]),
+  // The same on a large value (changed in place): a no-op is tried on its bytes and leaves them intact;
+  // a change after no-op writes is undone by the trial and then made for real.
+  script("bitmaps: no-op and changing BITFIELD on a large bitmap, with WATCH", [
+    "SETBIT big 50000 1", "WATCH big", "BITFIELD big SET u8 6000 0 GET u8 6250 SET i4 100 0", "MULTI", "PING", "EXEC",
+    "WATCH big", "BITFIELD big SET u8 6000 0 SET u8 6001 9 SET u8 6002 0", "MULTI", "PING", "EXEC",
+    "BITFIELD big GET u8 6000 GET u8 6001 GET u8 6002 GET u8 6250", "BITCOUNT big", "STRLEN big",
+  ]),
 ];
