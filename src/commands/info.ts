@@ -3,7 +3,7 @@ import type { CommandContext } from "./types.ts";
 import { word } from "./args.ts";
 import { blockedClientCount } from "../server/blocking.ts";
 import { clusterReplicationFields } from "./info-replication.ts";
-import { percentileLabel } from "../server/latency-histogram.ts";
+import { formatFixedTrimmed } from "../protocol/numbers.ts";
 
 export type InfoSection = [name: string, fields: [string, string | number][]];
 
@@ -116,7 +116,7 @@ function latencyStats(s: CommandContext["server"]): [string, string][] {
   for (const [name, st] of s.stats.commands) {
     const h = st.histogram;
     if (h === null) continue;
-    out.push([`latency_percentiles_usec_${name}`, percentiles.map((p) => `p${percentileLabel(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(",")]);
+    out.push([`latency_percentiles_usec_${name}`, percentiles.map((p) => `p${formatFixedTrimmed(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(",")]);
   }
   return out;
 }

@@ -7,6 +7,8 @@
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { requestPark } from "../server/park.ts";
 import { word } from "./args.ts";
+import { parseInteger } from "../protocol/numbers.ts";
+import { errNotInteger } from "../protocol/errors.ts";
 
 const errInProgress = "ERR Background save already in progress";
 
@@ -46,14 +48,14 @@ function replconf(ctx: CommandContext, argv: readonly Uint8Array[]): void {
     const option = word(argv[i]);
     const value = Buffer.from(argv[i + 1] as Uint8Array).toString("latin1");
     if (option === "listening-port") {
-      if (!/^(0|-?[1-9]\d{0,17})$/.test(value)) return ctx.reply.error("ERR value is not an integer or out of range");
+      if (parseInteger(argv[i + 1] as Uint8Array) === null) return ctx.reply.error(errNotInteger);
     } else if (option === "ip-address" || option === "capa") {
       // Accepted and ignored: no Redis replica is ever served.
     } else if (option === "ack" || option === "getack") {
       return; // Redis sends no reply to these.
     } else if (option === "rdb-only") {
       if (value !== "0" && value !== "1") {
-        return ctx.reply.error(/^(0|-?[1-9]\d{0,17})$/.test(value) ? "ERR value is out of range, value must between 0 and 1" : "ERR value is not an integer or out of range");
+        return ctx.reply.error(parseInteger(argv[i + 1] as Uint8Array) !== null ? "ERR value is out of range, value must between 0 and 1" : errNotInteger);
       }
       rdbOnly = value === "1";
     } else {

@@ -9,6 +9,7 @@
 import type { CommandContext, CommandSpec } from "./types.ts";
 import { requestPark, onClientClose } from "../server/park.ts";
 import { leadership } from "./info-replication.ts";
+import { intArg } from "./args.ts";
 
 /** How often a blocked WAIT looks at the followers' progress. */
 const pollMs = 10;
@@ -31,12 +32,10 @@ function acknowledged(ctx: CommandContext): number {
 }
 
 function wait(ctx: CommandContext, argv: readonly Uint8Array[]): void {
-  const numText = Buffer.from(argv[1] as Uint8Array).toString("latin1");
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(numText) || !Number.isSafeInteger(Number(numText))) return ctx.reply.error("ERR value is not an integer or out of range");
-  const timeoutText = Buffer.from(argv[2] as Uint8Array).toString("latin1");
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(timeoutText) || !Number.isSafeInteger(Number(timeoutText))) return ctx.reply.error("ERR timeout is not an integer or out of range");
-  const numreplicas = Number(numText);
-  const timeoutMs = Number(timeoutText);
+  const numreplicas = intArg(ctx, argv[1]);
+  if (numreplicas === null) return;
+  const timeoutMs = intArg(ctx, argv[2], "ERR timeout is not an integer or out of range");
+  if (timeoutMs === null) return;
   if (timeoutMs < 0) return ctx.reply.error("ERR timeout is negative");
   const now = acknowledged(ctx);
   // Inside EXEC nothing can block: the count as it is.

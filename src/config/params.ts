@@ -2,6 +2,7 @@
 // CONFIG GET/SET name, default, validation. Names follow redis.conf where Redis has the parameter.
 
 import { canonicalKeyspaceEvents, errInvalidEventClass } from "../server/notify.ts";
+import { formatFixedTrimmed, parseDouble } from "../protocol/numbers.ts";
 
 export type ParamKind = "int" | "bytes" | "string" | "enum" | "bool";
 
@@ -37,9 +38,8 @@ function percentileWords(value: string): string[] {
 }
 function checkPercentiles(value: string): string | null {
   for (const w of percentileWords(value)) {
-    // Redis's string2d: strtod over the whole word, no spaces, not NaN.
-    const n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(w) || /^[+-]?inf(inity)?$/i.test(w) ? Number(w.replace(/inf(inity)?/i, "Infinity")) : NaN;
-    if (Number.isNaN(n)) return "Invalid latency-tracking-info-percentiles parameters";
+    const n = parseDouble(Buffer.from(w, "latin1"));
+    if (n === null) return "Invalid latency-tracking-info-percentiles parameters";
     if (n > 100 || n < 0) return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
   }
   return null;
@@ -47,10 +47,7 @@ function checkPercentiles(value: string): string | null {
 /** As Redis shows them: each "%f" with trailing zeros trimmed, one space between. */
 function canonicalPercentiles(value: string): string {
   return percentileWords(value)
-    .map((w) => {
-      const s = Number(w).toFixed(6);
-      return s.replace(/0+$/, "").replace(/\.$/, "");
-    })
+    .map((w) => formatFixedTrimmed(parseDouble(Buffer.from(w, "latin1")) ?? Number(w)))
     .join(" ");
 }
 

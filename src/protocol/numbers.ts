@@ -396,6 +396,12 @@ export function parseDouble(bytes: Uint8Array): number | null {
   return r.value;
 }
 
+/** printf("%f", d) then Redis's trimDoubleString: 50 -> "50", 99.9 -> "99.9" (latency percentiles). */
+export function formatFixedTrimmed(d: number): string {
+  const s = d.toFixed(6);
+  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // "%.17g"
 

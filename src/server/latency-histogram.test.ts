@@ -3,7 +3,8 @@
 // code, fed the same samples, with Redis's fillCommandCDF walk (log iterator, 1024 ns, base 2) and
 // hdr_value_at_percentile.
 import { expect, test } from "bun:test";
-import { LatencyHistogram, percentileLabel } from "./latency-histogram.ts";
+import { LatencyHistogram } from "./latency-histogram.ts";
+import { formatFixedTrimmed } from "../protocol/numbers.ts";
 
 test("a few durations: the CDF buckets and percentiles of the C histogram", () => {
   const h = new LatencyHistogram();
@@ -32,5 +33,5 @@ test("2000 pseudo-random durations with clamped extremes match the C histogram",
 
 test("an empty histogram has no buckets; percentile labels print as Redis's %f trimmed", () => {
   expect(new LatencyHistogram().cdf()).toEqual([]);
-  expect([50, 99, 99.9, 0, 100, 12.5].map(percentileLabel)).toEqual(["50", "99", "99.9", "0", "100", "12.5"]);
+  expect([50, 99, 99.9, 0, 100, 12.5].map(formatFixedTrimmed)).toEqual(["50", "99", "99.9", "0", "100", "12.5"]);
 });

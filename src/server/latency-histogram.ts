@@ -134,9 +134,3 @@ export class LatencyHistogram {
     return out;
   }
 }
-
-/** Redis's "%f" then trimDoubleString: 50 -> "50", 99.9 -> "99.9". */
-export function percentileLabel(p: number): string {
-  const s = p.toFixed(6);
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-}
