@@ -19,19 +19,14 @@
 import { ByteOut, Crc64, RDB_VERSION, writeLength, writeRdbRecord, writeString } from "../keyspace/rdb.ts";
 import { latin1, newStringEntry, stringInMemory, type ColdRef, type Entry } from "../keyspace/entry.ts";
 import type { Engine } from "./engine.ts";
+// Sliced as a merge's walk is: the same keys per slice, time per slice and yield.
+import { sliceKeysMax, sliceMsMax, yieldToEventLoop } from "../storage/merge.ts";
 
 const OPCODE_AUX = 0xfa;
 const OPCODE_RESIZEDB = 0xfb;
 const OPCODE_EXPIRETIME_MS = 0xfc;
 const OPCODE_SELECTDB = 0xfe;
 const OPCODE_EOF = 0xff;
-
-/** Keys serialised per slice of the walk before yielding to the event loop. */
-const sliceKeysMax = 2000;
-/** Time per slice of the walk before yielding, in ms. */
-const sliceMsMax = 2;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface DbOutput {
   readonly out: ByteOut;

@@ -68,7 +68,8 @@ export class LatencyHistogram {
   record(ns: number): void {
     const v = Math.min(HIGHEST, Math.max(LOWEST, Math.floor(ns)));
     const b = bucketIndex(v);
-    (this.counts as Float64Array)[countsIndex(b, subBucketIndex(v, b))]! += 1;
+    const i = countsIndex(b, subBucketIndex(v, b));
+    this.counts[i] = (this.counts[i] as number) + 1;
     this.total++;
   }
 
@@ -96,7 +97,6 @@ export class LatencyHistogram {
   cdf(): [usec: number, cumulative: number][] {
     const out: [number, number][] = [];
     let index = -1;
-    let count = 0;
     let cumulative = 0;
     let value = 0;
     let highest = 0;
@@ -105,12 +105,9 @@ export class LatencyHistogram {
     const moveNext = (): boolean => {
       index++;
       if (index >= COUNTS_LEN) return false;
-      count = this.counts[index] as number;
-      cumulative += count;
+      cumulative += this.counts[index] as number;
       value = valueAtIndex(index);
-      const b = bucketIndex(value);
-      const s = subBucketIndex(value, b);
-      highest = s * 2 ** b + rangeSize(b, s) - 1;
+      highest = highestEquivalent(value);
       return true;
     };
     const next = (): boolean => {

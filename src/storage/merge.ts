@@ -23,9 +23,9 @@ import { encodeValue, valueTypeCodes } from "./value-codec.ts";
 import type { LogIo } from "./io.ts";
 
 /** Keys serialised per slice of the walk before yielding to the event loop. */
-const sliceKeysMax = 2000;
+export const sliceKeysMax = 2000;
 /** Time per slice of the walk before yielding, in ms. */
-const sliceMsMax = 2;
+export const sliceMsMax = 2;
 /** Framing and header bytes of one snapshot record, for size estimates. */
 export const recordOverheadBytes = 48;
 
@@ -101,7 +101,7 @@ interface ColdCandidate {
   readonly ref: ColdRef;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Merge {
   private readonly maps: Map<string, Entry>[];
